@@ -1,0 +1,46 @@
+/* Command-line options: parsing, units and validation.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_OPTIONS_H
+#define AUSTINC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define DEFAULT_INTERVAL_US 100
+#define DEFAULT_TIMEOUT_US  3000000 /* wait up to 3 s for a runtime */
+
+struct options {
+	uint64_t interval_us; /* -i: sampling interval */
+	uint64_t timeout_us;  /* -t: how long to wait for a Python runtime */
+	uint64_t exposure_us; /* -x: stop after this long; 0 = until exit */
+	const char *output;   /* -o: NULL means stdout */
+	pid_t pid;            /* -p: attach; 0 means launch argv */
+	bool pipe;            /* -P: metadata for a program, no summary */
+	int argc;             /* the command to launch, argv[argc] == NULL */
+	char **argv;
+};
+
+enum options_result {
+	OPTIONS_RUN,   /* options valid: run a session */
+	OPTIONS_DONE,  /* --help, --usage or --version printed: exit 0 */
+	OPTIONS_ERROR, /* a clear message and the usage line went to err */
+};
+
+/* Parse argv into *opts. Messages (help, version) go to out, errors to err.
+ * Parsing stops at the first non-option argument: it and what follows are
+ * the command. */
+enum options_result options_parse(int argc, char **argv, struct options *opts,
+                                  FILE *out, FILE *err);
+
+/* Parse a duration such as "500", "2ms", "1.5s" into microseconds.
+ * bare_unit_us is the value of one unit when no suffix is given (1 for
+ * microseconds, 1000 for milliseconds, 1000000 for seconds).
+ * Returns 0 on success, -1 on a malformed, negative, zero or overflowing
+ * value. */
+int options_parse_duration(const char *text, uint64_t bare_unit_us,
+                           uint64_t *out_us);
+
+#endif
