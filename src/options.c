@@ -1,0 +1,529 @@
+/* Command-line options: parsing, units and validation.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "options.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
+#include <string.h>
+
+#ifdef PACKAGE_VERSION
+#define AUSTINC_VERSION PACKAGE_VERSION
+#else
+#define AUSTINC_VERSION "0.1.0"
+#endif
+
+#define US_PER_MS 1000ULL
+#define US_PER_S  1000000ULL
+
+/* Bounds of each duration, also stated in the help text. */
+#define INTERVAL_MIN_US 1ULL
+#define INTERVAL_MAX_US US_PER_S
+#define TIMEOUT_MAX_US  (3600ULL * US_PER_S)
+#define EXPOSURE_MAX_US (30ULL * 24 * 3600 * US_PER_S)
+
+/* Units a duration may carry, as a bit mask. */
+#define UNIT_S   1u
+#define UNIT_MS  2u
+#define UNIT_US  4u
+#define UNIT_ALL (UNIT_S | UNIT_MS | UNIT_US)
+
+/* Values of the long-only options, outside the range of short ones. */
+enum { OPT_USAGE = 256, OPT_HELP_LONG };
+
+static const char USAGE_TEXT[] =
+        "Usage: austinc [OPTION...] command [ARG...]\n"
+        "   or: austinc [OPTION...] -p PID\n";
+
+static const char HELP_TEXT[] =
+        "Sample the frame stacks of a CPython process and write them in\n"
+        "collapsed stack format, one line per distinct stack.\n"
+        "\n"
+        "  -i, --interval=TIME   sampling interval (default 100us)\n"
+        "  -o, --output=FILE     write samples to FILE instead of stdout\n"
+        "  -p, --pid=PID         attach to a running process instead of a "
+        "command\n"
+        "  -t, --timeout=TIME    wait this long for a Python runtime "
+        "(default 3s)\n"
+        "  -x, --exposure=TIME   stop sampling after TIME (default: at "
+        "exit)\n"
+        "  -P, --pipe            pipe mode: metadata for a program, no "
+        "summary\n"
+        "  -V, --version         print the version and exit\n"
+        "  -?, --help            print this help and exit\n"
+        "      --usage           print the usage line and exit\n"
+        "\n"
+        "TIME is a number with an optional unit:\n"
+        "  -i  units s, ms, us; a bare number is microseconds; 1us to 1s\n"
+        "  -t  units s, ms; a bare number is milliseconds; at most 3600s\n"
+        "  -x  units s, ms; a bare number is seconds; at most 30 days\n"
+        "Seconds and milliseconds may have decimals (1.5ms), microseconds\n"
+        "may not; the value must be a whole number of microseconds.\n"
+        "\n"
+        "Examples:\n"
+        "  austinc -i 500 -o profile.txt python app.py\n"
+        "  austinc -p 4242 -x 10\n"
+        "  austinc python app.py | flamegraph.pl > app.svg\n"
+        "\n"
+        "Exit status:\n"
+        "  0      success, or the launched command's own exit status\n"
+        "  2      bad option or value\n"
+        "  3      no such process\n"
+        "  4      permission denied\n"
+        "  5      not a Python process, or no runtime found within the "
+        "timeout\n"
+        "  6      unsupported Python version\n"
+        "  7      cannot write the output\n"
+        "  126    the command cannot be executed\n"
+        "  127    the command was not found\n"
+        "  128+N  the launched command was killed by signal N\n";
+
+/* '+': stop at the command. ':': report a missing argument as ':'.
+ * '-?' is deliberately absent: getopt then reports it as an unknown option
+ * with optopt == '?', which tells it apart from other unknown options. */
+static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:PV";
+
+static const struct option LONG_OPTIONS[] = {
+        {"interval", required_argument, NULL, 'i'},
+        {"output", required_argument, NULL, 'o'},
+        {"pid", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 't'},
+        {"exposure", required_argument, NULL, 'x'},
+        {"pipe", no_argument, NULL, 'P'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, OPT_HELP_LONG},
+        {"usage", no_argument, NULL, OPT_USAGE},
+        {NULL, 0, NULL, 0},
+};
+
+enum duration_status {
+	DURATION_OK,
+	DURATION_MALFORMED,    /* not a number with an allowed unit */
+	DURATION_NOT_POSITIVE, /* zero or negative */
+	DURATION_TOO_PRECISE,  /* not a whole number of microseconds */
+	DURATION_OVERFLOW,     /* does not fit in 64 bits of microseconds */
+};
+
+/* The pieces of a duration's text: digits, optional fraction, unit. */
+struct duration_text {
+	const char *integer;
+	size_t integer_len;
+	const char *fraction;
+	size_t fraction_len;
+	const char *unit;
+};
+
+static size_t count_digits(const char *text)
+{
+	size_t n = 0;
+
+	while (isdigit((unsigned char)text[n]))
+		n++;
+	return n;
+}
+
+static int split_duration(const char *text, struct duration_text *parts)
+{
+	parts->integer = text;
+	parts->integer_len = count_digits(text);
+	if (parts->integer_len == 0)
+		return -1;
+	parts->fraction = text + parts->integer_len;
+	parts->fraction_len = 0;
+	if (*parts->fraction == '.') {
+		parts->fraction++;
+		parts->fraction_len = count_digits(parts->fraction);
+		if (parts->fraction_len == 0)
+			return -1;
+	}
+	parts->unit = parts->fraction + parts->fraction_len;
+	return 0;
+}
+
+/* Microseconds in one unit, or 0 for an unknown or disallowed unit. */
+static uint64_t unit_value(const char *unit, uint64_t bare_unit_us,
+                           unsigned allowed)
+{
+	if (*unit == '\0')
+		return bare_unit_us;
+	if (strcmp(unit, "s") == 0 && (allowed & UNIT_S))
+		return US_PER_S;
+	if (strcmp(unit, "ms") == 0 && (allowed & UNIT_MS))
+		return US_PER_MS;
+	if (strcmp(unit, "us") == 0 && (allowed & UNIT_US))
+		return 1;
+	return 0;
+}
+
+/* Parse n decimal digits; -1 on overflow. */
+static int parse_digits(const char *digits, size_t n, uint64_t *value)
+{
+	*value = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t digit = (uint64_t)(digits[i] - '0');
+
+		if (*value > (UINT64_MAX - digit) / 10)
+			return -1;
+		*value = *value * 10 + digit;
+	}
+	return 0;
+}
+
+/* k when unit is 10^k, else -1. */
+static int decimal_exponent(uint64_t unit)
+{
+	int k = 0;
+
+	while (unit % 10 == 0) {
+		unit /= 10;
+		k++;
+	}
+	return unit == 1 ? k : -1;
+}
+
+/* The fraction's digits times unit, exactly, in microseconds. */
+static enum duration_status fraction_value(const struct duration_text *parts,
+                                           uint64_t unit, uint64_t *out)
+{
+	size_t len = parts->fraction_len;
+	int exponent = decimal_exponent(unit);
+	uint64_t value;
+
+	*out = 0;
+	if (parts->fraction == parts->unit - len && len > 0 && unit == 1)
+		return DURATION_TOO_PRECISE; /* microseconds must be whole */
+	while (len > 0 && parts->fraction[len - 1] == '0')
+		len--;
+	if (len == 0)
+		return DURATION_OK;
+	if (exponent < 0 || len > (size_t)exponent)
+		return DURATION_TOO_PRECISE;
+	parse_digits(parts->fraction, len, &value); /* at most 18 digits */
+	for (size_t i = len; i < (size_t)exponent; i++)
+		value *= 10;
+	*out = value;
+	return DURATION_OK;
+}
+
+static enum duration_status parse_unsigned_duration(const char *text,
+                                                    uint64_t bare_unit_us,
+                                                    unsigned allowed,
+                                                    uint64_t *out_us)
+{
+	struct duration_text parts;
+	uint64_t unit, whole, fraction;
+	enum duration_status status;
+
+	if (split_duration(text, &parts) < 0)
+		return DURATION_MALFORMED;
+	unit = unit_value(parts.unit, bare_unit_us, allowed);
+	if (unit == 0)
+		return DURATION_MALFORMED;
+	status = fraction_value(&parts, unit, &fraction);
+	if (status != DURATION_OK)
+		return status;
+	if (parse_digits(parts.integer, parts.integer_len, &whole) < 0 ||
+	    whole > (UINT64_MAX - fraction) / unit)
+		return DURATION_OVERFLOW;
+	*out_us = whole * unit + fraction;
+	return *out_us == 0 ? DURATION_NOT_POSITIVE : DURATION_OK;
+}
+
+static enum duration_status parse_duration(const char *text,
+                                           uint64_t bare_unit_us,
+                                           unsigned allowed, uint64_t *out_us)
+{
+	bool negative = text[0] == '-';
+	enum duration_status status;
+
+	status = parse_unsigned_duration(text + negative, bare_unit_us,
+	                                 allowed, out_us);
+	if (negative && status != DURATION_MALFORMED)
+		return DURATION_NOT_POSITIVE;
+	return status;
+}
+
+int options_parse_duration(const char *text, uint64_t bare_unit_us,
+                           uint64_t *out_us)
+{
+	uint64_t value;
+
+	if (text == NULL || bare_unit_us == 0 ||
+	    parse_duration(text, bare_unit_us, UNIT_ALL, &value) != DURATION_OK)
+		return -1;
+	*out_us = value;
+	return 0;
+}
+
+/* How one duration option is read and checked. */
+struct duration_spec {
+	const char *what;  /* "interval" */
+	uint64_t bare_unit_us;
+	unsigned allowed;
+	const char *units; /* "s, ms or us" */
+	uint64_t min_us, max_us;
+	const char *range; /* "between 1us and 1s" */
+};
+
+static const struct duration_spec INTERVAL_SPEC = {
+        "interval",      1,
+        UNIT_ALL,        "s, ms or us",
+        INTERVAL_MIN_US, INTERVAL_MAX_US,
+        "between 1us and 1s",
+};
+
+static const struct duration_spec TIMEOUT_SPEC = {
+        "timeout",      US_PER_MS,      UNIT_S | UNIT_MS, "s or ms", 1,
+        TIMEOUT_MAX_US, "at most 3600s",
+};
+
+static const struct duration_spec EXPOSURE_SPEC = {
+        "exposure",      US_PER_S,           UNIT_S | UNIT_MS, "s or ms", 1,
+        EXPOSURE_MAX_US, "at most 30 days",
+};
+
+static void print_error_reason(const struct duration_spec *spec,
+                               const char *text, enum duration_status status,
+                               FILE *err)
+{
+	switch (status) {
+	case DURATION_NOT_POSITIVE:
+		fprintf(err, "austinc: invalid %s '%s': must be greater than zero\n",
+		        spec->what, text);
+		break;
+	case DURATION_TOO_PRECISE:
+		fprintf(err,
+		        "austinc: invalid %s '%s': not a whole number of "
+		        "microseconds\n",
+		        spec->what, text);
+		break;
+	case DURATION_OVERFLOW:
+		fprintf(err, "austinc: %s '%s' out of range: must be %s\n",
+		        spec->what, text, spec->range);
+		break;
+	default:
+		fprintf(err,
+		        "austinc: invalid %s '%s': expected a number with an "
+		        "optional unit %s\n",
+		        spec->what, text, spec->units);
+		break;
+	}
+}
+
+static int read_duration(const struct duration_spec *spec, const char *text,
+                         uint64_t *out_us, FILE *err)
+{
+	uint64_t value = 0;
+	enum duration_status status;
+
+	status = parse_duration(text, spec->bare_unit_us, spec->allowed, &value);
+	if (status == DURATION_OK &&
+	    (value < spec->min_us || value > spec->max_us))
+		status = DURATION_OVERFLOW;
+	if (status != DURATION_OK) {
+		print_error_reason(spec, text, status, err);
+		return -1;
+	}
+	*out_us = value;
+	return 0;
+}
+
+static int read_pid(const char *text, pid_t *pid, FILE *err)
+{
+	size_t n = count_digits(text);
+	uint64_t value;
+
+	if (n == 0 || text[n] != '\0' || parse_digits(text, n, &value) < 0 ||
+	    value == 0 || value > INT_MAX) {
+		fprintf(err,
+		        "austinc: invalid PID '%s': expected a positive "
+		        "integer\n",
+		        text);
+		return -1;
+	}
+	*pid = (pid_t)value;
+	return 0;
+}
+
+static int read_output(const char *text, const char **output, FILE *err)
+{
+	if (text[0] == '\0') {
+		fprintf(err, "austinc: the output file name is empty\n");
+		return -1;
+	}
+	*output = text;
+	return 0;
+}
+
+static const char *long_name_of(int val)
+{
+	for (const struct option *o = LONG_OPTIONS; o->name != NULL; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+/* The option as the user wrote it, for messages: "-i" or "--interval". */
+static void print_option_name(int val, const char *word, FILE *err)
+{
+	if (strncmp(word, "--", 2) == 0 || val >= OPT_USAGE)
+		fprintf(err, "'--%s'", long_name_of(val));
+	else
+		fprintf(err, "'-%c'", val);
+}
+
+static void report_missing_argument(int val, const char *word, FILE *err)
+{
+	fprintf(err, "austinc: option ");
+	print_option_name(val, word, err);
+	fprintf(err, " requires an argument\n");
+}
+
+/* getopt returned '?' for something other than -?. */
+static void report_bad_option(int val, const char *word, FILE *err)
+{
+	size_t len = strcspn(word, "=");
+
+	if (val == 0) {
+		fprintf(err, "austinc: unknown option '%.*s'\n", (int)len,
+		        word);
+	} else if (strncmp(word, "--", 2) == 0) {
+		fprintf(err, "austinc: option '--%s' takes no argument\n",
+		        long_name_of(val));
+	} else {
+		fprintf(err, "austinc: unknown option '-%c'\n", val);
+	}
+}
+
+static void set_defaults(struct options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->interval_us = DEFAULT_INTERVAL_US;
+	opts->timeout_us = DEFAULT_TIMEOUT_US;
+}
+
+/* Apply one option that takes or needs no message; -1 on a bad value. */
+static int apply_option(int c, const char *arg, struct options *opts,
+                        FILE *err)
+{
+	switch (c) {
+	case 'i':
+		return read_duration(&INTERVAL_SPEC, arg, &opts->interval_us,
+		                     err);
+	case 't':
+		return read_duration(&TIMEOUT_SPEC, arg, &opts->timeout_us, err);
+	case 'x':
+		return read_duration(&EXPOSURE_SPEC, arg, &opts->exposure_us,
+		                     err);
+	case 'o':
+		return read_output(arg, &opts->output, err);
+	case 'p':
+		return read_pid(arg, &opts->pid, err);
+	case 'P':
+		opts->pipe = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* What an informational option prints; DONE when it printed something. */
+static enum options_result print_info(int c, FILE *out)
+{
+	switch (c) {
+	case 'V':
+		fprintf(out, "austinc %s\n", AUSTINC_VERSION);
+		return OPTIONS_DONE;
+	case OPT_USAGE:
+		fputs(USAGE_TEXT, out);
+		return OPTIONS_DONE;
+	case OPT_HELP_LONG:
+		fputs(USAGE_TEXT, out);
+		fputs(HELP_TEXT, out);
+		return OPTIONS_DONE;
+	default:
+		return OPTIONS_RUN;
+	}
+}
+
+/* One getopt result; OPTIONS_RUN means keep parsing. */
+static enum options_result handle_option(int c, char **argv,
+                                         struct options *opts, FILE *out,
+                                         FILE *err)
+{
+	const char *word = argv[optind - 1];
+
+	if (c == '?' && optopt == '?')
+		c = OPT_HELP_LONG; /* -? */
+	if (c == ':') {
+		report_missing_argument(optopt, word, err);
+		return OPTIONS_ERROR;
+	}
+	if (c == '?') {
+		report_bad_option(optopt, word, err);
+		return OPTIONS_ERROR;
+	}
+	if (print_info(c, out) == OPTIONS_DONE)
+		return OPTIONS_DONE;
+	if (apply_option(c, optarg, opts, err) < 0)
+		return OPTIONS_ERROR;
+	return OPTIONS_RUN;
+}
+
+static int check_target(const struct options *opts, FILE *err)
+{
+	if (opts->pid != 0 && opts->argc > 0) {
+		fprintf(err, "austinc: -p and a command are mutually "
+		             "exclusive\n");
+		return -1;
+	}
+	if (opts->pid == 0 && opts->argc == 0) {
+		fprintf(err, "austinc: no command to launch and no -p PID "
+		             "given\n");
+		return -1;
+	}
+	return 0;
+}
+
+static enum options_result fail(FILE *err)
+{
+	fputs(USAGE_TEXT, err);
+	fflush(err);
+	return OPTIONS_ERROR;
+}
+
+enum options_result options_parse(int argc, char **argv, struct options *opts,
+                                  FILE *out, FILE *err)
+{
+	enum options_result result;
+	int c;
+
+	set_defaults(opts);
+	if (argc < 1 || argv == NULL || argv[0] == NULL) {
+		fprintf(err, "austinc: no command to launch and no -p PID "
+		             "given\n");
+		return fail(err);
+	}
+	optind = 0; /* glibc: full reset, so parsing can run again */
+	opterr = 0; /* messages are ours, and go to err */
+	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, LONG_OPTIONS,
+	                        NULL)) != -1) {
+		result = handle_option(c, argv, opts, out, err);
+		if (result == OPTIONS_ERROR)
+			return fail(err);
+		if (result == OPTIONS_DONE) {
+			fflush(out);
+			return OPTIONS_DONE;
+		}
+	}
+	opts->argc = argc - optind;
+	opts->argv = argv + optind;
+	if (check_target(opts, err) < 0)
+		return fail(err);
+	return OPTIONS_RUN;
+}

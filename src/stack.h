@@ -1,0 +1,23 @@
+/* One sampled stack, as the python layer hands it to the emitters.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_STACK_H
+#define AUSTINC_STACK_H
+
+#include <stdint.h>
+
+/* Deeper stacks are cut, the cut marked with an invalid frame. */
+#define STACK_MAX_DEPTH 4096
+
+struct frame {
+	const char *file; /* NULL: the frame could not be read (INVALID) */
+	const char *name;
+	int line;
+};
+
+struct stack {
+	uint32_t depth;
+	struct frame frames[STACK_MAX_DEPTH]; /* innermost first */
+};
+
+#endif
