@@ -195,8 +195,8 @@ static enum duration_status fraction_value(const struct duration_text *parts,
 	uint64_t value;
 
 	*out = 0;
-	if (parts->fraction == parts->unit - len && len > 0 && unit == 1)
-		return DURATION_TOO_PRECISE; /* microseconds must be whole */
+	if (len > 0 && unit == 1)
+		return DURATION_TOO_PRECISE; /* no decimals on microseconds */
 	while (len > 0 && parts->fraction[len - 1] == '0')
 		len--;
 	if (len == 0)
@@ -360,44 +360,69 @@ static int read_output(const char *text, const char **output, FILE *err)
 	return 0;
 }
 
-static const char *long_name_of(int val)
+static const struct option *option_with_val(int val)
 {
 	for (const struct option *o = LONG_OPTIONS; o->name != NULL; o++)
 		if (o->val == val)
-			return o->name;
-	return "?";
+			return o;
+	return NULL;
 }
 
-/* The option as the user wrote it, for messages: "-i" or "--interval". */
-static void print_option_name(int val, const char *word, FILE *err)
+/* How many long options start with the first len characters of name. */
+static int count_long_matches(const char *name, size_t len)
 {
-	if (strncmp(word, "--", 2) == 0 || val >= OPT_USAGE)
-		fprintf(err, "'--%s'", long_name_of(val));
-	else
-		fprintf(err, "'-%c'", val);
+	int n = 0;
+
+	for (const struct option *o = LONG_OPTIONS; o->name != NULL; o++)
+		if (strncmp(o->name, name, len) == 0)
+			n++;
+	return n;
 }
 
+/* word is the last argument: a missing argument is always at the end. */
 static void report_missing_argument(int val, const char *word, FILE *err)
 {
-	fprintf(err, "austinc: option ");
-	print_option_name(val, word, err);
-	fprintf(err, " requires an argument\n");
+	const struct option *o = option_with_val(val);
+
+	if (o != NULL && (strncmp(word, "--", 2) == 0 || val >= OPT_USAGE))
+		fprintf(err, "austinc: option '--%s' requires an argument\n",
+		        o->name);
+	else
+		fprintf(err, "austinc: option '-%c' requires an argument\n",
+		        val);
 }
 
-/* getopt returned '?' for something other than -?. */
-static void report_bad_option(int val, const char *word, FILE *err)
+/* An unknown or ambiguous long option, as the user wrote it in word. */
+static void report_bad_long_option(const char *word, FILE *err)
 {
 	size_t len = strcspn(word, "=");
 
-	if (val == 0) {
+	if (strncmp(word, "--", 2) == 0 && count_long_matches(word + 2,
+	                                                      len - 2) > 1)
+		fprintf(err, "austinc: option '%.*s' is ambiguous\n", (int)len,
+		        word);
+	else
 		fprintf(err, "austinc: unknown option '%.*s'\n", (int)len,
 		        word);
-	} else if (strncmp(word, "--", 2) == 0) {
+}
+
+/* getopt returned '?' for something other than -?. optopt is 0 for a long
+ * option it does not know, the value of a known option when a long option
+ * that takes no argument was given one, else the unknown short option. */
+static void report_bad_option(int val, const char *word, FILE *err)
+{
+	const struct option *o = option_with_val(val);
+
+	if (val == 0)
+		report_bad_long_option(word, err);
+	else if (o != NULL)
 		fprintf(err, "austinc: option '--%s' takes no argument\n",
-		        long_name_of(val));
-	} else {
+		        o->name);
+	else if (isprint(val))
 		fprintf(err, "austinc: unknown option '-%c'\n", val);
-	}
+	else
+		fprintf(err, "austinc: unknown option '-\\x%02x'\n",
+		        (unsigned)(unsigned char)val);
 }
 
 static void set_defaults(struct options *opts)

@@ -9,27 +9,27 @@ void stats_init(struct stats *s, uint64_t start_us)
 {
 	memset(s, 0, sizeof *s);
 	s->start_us = s->end_us = start_us;
-	s->cost_min_us = UINT64_MAX;
+	s->cost_min_ns = UINT64_MAX;
 }
 
-void stats_add_sample(struct stats *s, uint64_t cost_us, uint64_t interval_us,
+void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
                       int had_error)
 {
 	s->samples++;
-	s->cost_sum_us += cost_us;
-	if (cost_us < s->cost_min_us)
-		s->cost_min_us = cost_us;
-	if (cost_us > s->cost_max_us)
-		s->cost_max_us = cost_us;
-	if (cost_us > interval_us)
+	s->cost_sum_ns += cost_ns;
+	if (cost_ns < s->cost_min_ns)
+		s->cost_min_ns = cost_ns;
+	if (cost_ns > s->cost_max_ns)
+		s->cost_max_ns = cost_ns;
+	if (cost_ns > interval_ns)
 		s->saturated++;
 	if (had_error)
 		s->errors++;
 }
 
-uint64_t stats_cost_avg_us(const struct stats *s)
+uint64_t stats_cost_avg_ns(const struct stats *s)
 {
-	return s->samples ? s->cost_sum_us / s->samples : 0;
+	return s->samples ? s->cost_sum_ns / s->samples : 0;
 }
 
 static uint64_t basis_points(uint64_t part, uint64_t whole)

@@ -12,13 +12,13 @@ struct stats {
 	uint64_t thread_samples; /* stacks written */
 	uint64_t errors;         /* samples with an unreadable frame or thread */
 	uint64_t saturated;      /* samples that took longer than the interval */
-	uint64_t cost_min_us, cost_max_us, cost_sum_us;
+	uint64_t cost_min_ns, cost_max_ns, cost_sum_ns;
 };
 
 void stats_init(struct stats *s, uint64_t start_us);
-void stats_add_sample(struct stats *s, uint64_t cost_us, uint64_t interval_us,
+void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
                       int had_error);
-uint64_t stats_cost_avg_us(const struct stats *s);
+uint64_t stats_cost_avg_ns(const struct stats *s);
 /* Errors per ten thousand samples, for printing as a percentage with two
  * decimals without floating point surprises. */
 uint64_t stats_error_basis_points(const struct stats *s);

@@ -14,6 +14,13 @@ static inline uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Sleep until the monotonic clock reads deadline_us; returns early on a
  * signal, which the caller notices through its flags. */
 static inline void sleep_until_us(uint64_t deadline_us)

@@ -1,0 +1,74 @@
+/* Collapsed text writer.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "emit/collapsed.h"
+
+#include <ctype.h>
+#include <string.h>
+
+int collapsed_looks_like_sample(const char *line)
+{
+	size_t end = strlen(line);
+	while (end > 0 && (line[end - 1] == '\n' || line[end - 1] == '\r'))
+		end--;
+	/* flamegraph.pl: /^(.*)\s+?(\d+(?:\.\d*)?)$/ */
+	size_t i = end;
+	while (i > 0 && (isdigit((unsigned char)line[i - 1]) ||
+	                 line[i - 1] == '.'))
+		i--;
+	if (i == end || i == 0 || !isspace((unsigned char)line[i - 1]))
+		return 0;
+	/* The number must be digits with at most one dot, not leading. */
+	const char *number = line + i;
+	size_t len = end - i;
+	const char *dot = memchr(number, '.', len);
+	return isdigit((unsigned char)number[0]) &&
+	       (!dot || !memchr(dot + 1, '.', len - (size_t)(dot + 1 - number)));
+}
+
+void collapsed_metadata(struct sink *s, const char *key, const char *value)
+{
+	sink_puts(s, "# ");
+	sink_puts(s, key);
+	sink_puts(s, ": ");
+	sink_puts(s, value);
+	char probe[256];
+	size_t vlen = strlen(value);
+	const char *tail = vlen > 200 ? value + vlen - 200 : value;
+	probe[0] = '#';
+	probe[1] = ' ';
+	strcpy(probe + 2, tail);
+	if (collapsed_looks_like_sample(probe))
+		sink_puts(s, " (value)");
+	sink_putc(s, '\n');
+}
+
+static void put_frame(struct sink *s, const struct frame *f)
+{
+	sink_putc(s, ';');
+	if (!f->file) {
+		sink_puts(s, ":INVALID:");
+		return;
+	}
+	sink_puts(s, f->file);
+	sink_putc(s, ':');
+	sink_puts(s, f->name);
+	sink_putc(s, ':');
+	sink_put_int(s, f->line);
+}
+
+void collapsed_sample(struct sink *s, pid_t pid, int64_t iid, int64_t tid,
+                      const struct stack *stack, uint64_t metric)
+{
+	sink_putc(s, 'P');
+	sink_put_int(s, pid);
+	sink_puts(s, ";T");
+	sink_put_int(s, iid);
+	sink_putc(s, ':');
+	sink_put_int(s, tid);
+	for (uint32_t i = stack->depth; i > 0; i--)
+		put_frame(s, &stack->frames[i - 1]);
+	sink_putc(s, ' ');
+	sink_put_uint(s, metric);
+	sink_putc(s, '\n');
+}

@@ -1,0 +1,30 @@
+/* The collapsed (folded) text format: one sample per line.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ *     P<pid>;T<iid>:<tid>[;<file>:<function>:<line>]* <metric>
+ *
+ * frames outermost first. Metadata lines are "# key: value"; a value must not
+ * end in whitespace followed by digits, or flamegraph.pl would take the line
+ * for a stack — numbers carry their unit. */
+#ifndef AUSTINC_EMIT_COLLAPSED_H
+#define AUSTINC_EMIT_COLLAPSED_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "emit/sink.h"
+#include "stack.h"
+
+/* Write "# key: value". A value that would end in whitespace and digits gets
+ * no such ending: callers pass values with units, and the check here keeps
+ * that promise even when a caller forgets (the value is then suffixed). */
+void collapsed_metadata(struct sink *s, const char *key, const char *value);
+
+void collapsed_sample(struct sink *s, pid_t pid, int64_t iid, int64_t tid,
+                      const struct stack *stack, uint64_t metric);
+
+/* Does a line look like a stack with a count to flamegraph.pl? */
+int collapsed_looks_like_sample(const char *line);
+
+#endif

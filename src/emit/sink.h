@@ -1,0 +1,40 @@
+/* Where output goes: stdout or a file, through our own buffer.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * A write error (disk full, closed pipe) is remembered: later writes are
+ * dropped and the session asks sink_failed() after every sample to stop
+ * cleanly. */
+#ifndef AUSTINC_EMIT_SINK_H
+#define AUSTINC_EMIT_SINK_H
+
+#include <stddef.h>
+
+#define SINK_BUFFER_SIZE (64 * 1024)
+
+struct sink {
+	int fd;
+	int owns_fd;
+	int error; /* errno of the first failed write, 0 if none */
+	size_t used;
+	char buffer[SINK_BUFFER_SIZE];
+};
+
+/* Open path for writing (truncating it), or stdout when path is NULL.
+ * Returns 0, or -1 with errno set. */
+int sink_open(struct sink *s, const char *path);
+void sink_write(struct sink *s, const char *data, size_t len);
+void sink_puts(struct sink *s, const char *text);
+void sink_putc(struct sink *s, char c);
+void sink_put_uint(struct sink *s, unsigned long long value);
+void sink_put_int(struct sink *s, long long value);
+void sink_flush(struct sink *s);
+/* Flush and close; returns 0 or the errno of the first failure. */
+int sink_close(struct sink *s);
+
+static inline int sink_failed(const struct sink *s)
+{
+	return s->error != 0;
+}
+
+#endif
