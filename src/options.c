@@ -36,9 +36,8 @@
 /* Values of the long-only options, outside the range of short ones. */
 enum { OPT_USAGE = 256, OPT_HELP_LONG };
 
-static const char USAGE_TEXT[] =
-        "Usage: austinc [OPTION...] command [ARG...]\n"
-        "   or: austinc [OPTION...] -p PID\n";
+static const char USAGE_TEXT[] = "Usage: austinc [OPTION...] command [ARG...]\n"
+                                 "   or: austinc [OPTION...] -p PID\n";
 
 static const char HELP_TEXT[] =
         "Sample the frame stacks of a CPython process and write them in\n"
@@ -241,8 +240,8 @@ static enum duration_status parse_duration(const char *text,
 	bool negative = text[0] == '-';
 	enum duration_status status;
 
-	status = parse_unsigned_duration(text + negative, bare_unit_us,
-	                                 allowed, out_us);
+	status = parse_unsigned_duration(text + negative, bare_unit_us, allowed,
+	                                 out_us);
 	if (negative && status != DURATION_MALFORMED)
 		return DURATION_NOT_POSITIVE;
 	return status;
@@ -262,7 +261,7 @@ int options_parse_duration(const char *text, uint64_t bare_unit_us,
 
 /* How one duration option is read and checked. */
 struct duration_spec {
-	const char *what;  /* "interval" */
+	const char *what; /* "interval" */
 	uint64_t bare_unit_us;
 	unsigned allowed;
 	const char *units; /* "s, ms or us" */
@@ -271,20 +270,23 @@ struct duration_spec {
 };
 
 static const struct duration_spec INTERVAL_SPEC = {
-        "interval",      1,
-        UNIT_ALL,        "s, ms or us",
-        INTERVAL_MIN_US, INTERVAL_MAX_US,
+        "interval",
+        1,
+        UNIT_ALL,
+        "s, ms or us",
+        INTERVAL_MIN_US,
+        INTERVAL_MAX_US,
         "between 1us and 1s",
 };
 
 static const struct duration_spec TIMEOUT_SPEC = {
-        "timeout",      US_PER_MS,      UNIT_S | UNIT_MS, "s or ms", 1,
-        TIMEOUT_MAX_US, "at most 3600s",
+        "timeout", US_PER_MS,      UNIT_S | UNIT_MS, "s or ms",
+        1,         TIMEOUT_MAX_US, "at most 3600s",
 };
 
 static const struct duration_spec EXPOSURE_SPEC = {
-        "exposure",      US_PER_S,           UNIT_S | UNIT_MS, "s or ms", 1,
-        EXPOSURE_MAX_US, "at most 30 days",
+        "exposure", US_PER_S,        UNIT_S | UNIT_MS,  "s or ms",
+        1,          EXPOSURE_MAX_US, "at most 30 days",
 };
 
 static void print_error_reason(const struct duration_spec *spec,
@@ -293,7 +295,8 @@ static void print_error_reason(const struct duration_spec *spec,
 {
 	switch (status) {
 	case DURATION_NOT_POSITIVE:
-		fprintf(err, "austinc: invalid %s '%s': must be greater than zero\n",
+		fprintf(err,
+		        "austinc: invalid %s '%s': must be greater than zero\n",
 		        spec->what, text);
 		break;
 	case DURATION_TOO_PRECISE:
@@ -321,7 +324,8 @@ static int read_duration(const struct duration_spec *spec, const char *text,
 	uint64_t value = 0;
 	enum duration_status status;
 
-	status = parse_duration(text, spec->bare_unit_us, spec->allowed, &value);
+	status =
+	        parse_duration(text, spec->bare_unit_us, spec->allowed, &value);
 	if (status == DURATION_OK &&
 	    (value < spec->min_us || value > spec->max_us))
 		status = DURATION_OVERFLOW;
@@ -397,8 +401,8 @@ static void report_bad_long_option(const char *word, FILE *err)
 {
 	size_t len = strcspn(word, "=");
 
-	if (strncmp(word, "--", 2) == 0 && count_long_matches(word + 2,
-	                                                      len - 2) > 1)
+	if (strncmp(word, "--", 2) == 0 &&
+	    count_long_matches(word + 2, len - 2) > 1)
 		fprintf(err, "austinc: option '%.*s' is ambiguous\n", (int)len,
 		        word);
 	else
@@ -412,17 +416,17 @@ static void report_bad_long_option(const char *word, FILE *err)
 static void report_bad_option(int val, const char *word, FILE *err)
 {
 	const struct option *o = option_with_val(val);
+	unsigned char byte = (unsigned char)val;
 
 	if (val == 0)
 		report_bad_long_option(word, err);
 	else if (o != NULL)
 		fprintf(err, "austinc: option '--%s' takes no argument\n",
 		        o->name);
-	else if (isprint(val))
-		fprintf(err, "austinc: unknown option '-%c'\n", val);
+	else if (isprint(byte))
+		fprintf(err, "austinc: unknown option '-%c'\n", byte);
 	else
-		fprintf(err, "austinc: unknown option '-\\x%02x'\n",
-		        (unsigned)(unsigned char)val);
+		fprintf(err, "austinc: unknown option '-\\x%02x'\n", byte);
 }
 
 static void set_defaults(struct options *opts)
@@ -433,15 +437,15 @@ static void set_defaults(struct options *opts)
 }
 
 /* Apply one option that takes or needs no message; -1 on a bad value. */
-static int apply_option(int c, const char *arg, struct options *opts,
-                        FILE *err)
+static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 {
 	switch (c) {
 	case 'i':
 		return read_duration(&INTERVAL_SPEC, arg, &opts->interval_us,
 		                     err);
 	case 't':
-		return read_duration(&TIMEOUT_SPEC, arg, &opts->timeout_us, err);
+		return read_duration(&TIMEOUT_SPEC, arg, &opts->timeout_us,
+		                     err);
 	case 'x':
 		return read_duration(&EXPOSURE_SPEC, arg, &opts->exposure_us,
 		                     err);
@@ -477,9 +481,8 @@ static enum options_result print_info(int c, FILE *out)
 }
 
 /* One getopt result; OPTIONS_RUN means keep parsing. */
-static enum options_result handle_option(int c, char **argv,
-                                         struct options *opts, FILE *out,
-                                         FILE *err)
+static enum options_result
+handle_option(int c, char **argv, struct options *opts, FILE *out, FILE *err)
 {
 	const char *word = argv[optind - 1];
 

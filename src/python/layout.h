@@ -113,4 +113,21 @@ struct py_layout {
 /* The generated table for major.minor, or NULL when there is none. */
 const struct py_layout *layout_for_version(unsigned major, unsigned minor);
 
+/* Bytes of _Py_DebugOffsets, as laid out by CPython 3.13, that
+ * layout_from_debug_offsets() needs: read at least this many from the start
+ * of the target's _PyRuntime. */
+#define LAYOUT_DEBUG_OFFSETS_SIZE 584
+
+/* Fill *out from a _Py_DebugOffsets block copied out of a target (the first
+ * bytes of its _PyRuntime): a FRAME_DIRECT / LINES_LOCATIONS layout. The blob
+ * is untrusted: it is bounds-checked and every offset is checked for
+ * plausibility. Only 3.13 blocks (default or free-threaded build) are
+ * accepted: 3.14 reshaped the struct, so its blocks are rejected.
+ *
+ * Returns 0 on success and -1, leaving *out untouched, when len is short,
+ * the cookie is not "xdebugpy", the version is not 3.13 or a value is
+ * implausible. */
+int layout_from_debug_offsets(const uint8_t *blob, size_t len,
+                              struct py_layout *out);
+
 #endif

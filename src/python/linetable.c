@@ -72,13 +72,13 @@ int linetable_310(const uint8_t *tab, size_t len, int firstlineno, int addr)
 /* 3.11+ location table. */
 
 enum {
-	LOC_SHORT_LAST = 9,   /* codes 0..9: short form, line delta 0 */
-	LOC_ONE_LINE0 = 10,   /* codes 10..12: line delta code - 10 */
+	LOC_SHORT_LAST = 9, /* codes 0..9: short form, line delta 0 */
+	LOC_ONE_LINE0 = 10, /* codes 10..12: line delta code - 10 */
 	LOC_ONE_LINE2 = 12,
-	LOC_NO_COLUMNS = 13,  /* svarint line delta */
-	LOC_LONG = 14,        /* svarint line, varint end line, col, end col */
-	LOC_NONE = 15,        /* no location */
-	LOC_VARINT_MAX = 10,  /* chunks of 6 bits: 60 bits is plenty */
+	LOC_NO_COLUMNS = 13, /* svarint line delta */
+	LOC_LONG = 14,       /* svarint line, varint end line, col, end col */
+	LOC_NONE = 15,       /* no location */
+	LOC_VARINT_MAX = 10, /* chunks of 6 bits: 60 bits is plenty */
 };
 
 /* Reads a varint of 6-bit chunks, least significant first, bit 6 meaning

@@ -1,0 +1,21 @@
+/* austinc: a frame stack sampler for CPython.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include <stdio.h>
+
+#include "options.h"
+#include "session.h"
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	switch (options_parse(argc, argv, &opts, stdout, stderr)) {
+	case OPTIONS_DONE:
+		return EXIT_OK;
+	case OPTIONS_ERROR:
+		return EXIT_USAGE;
+	case OPTIONS_RUN:
+		break;
+	}
+	return session_run(&opts);
+}

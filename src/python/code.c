@@ -1,0 +1,253 @@
+/* Decoding code objects out of the target.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "python/code.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "python/linetable.h"
+
+/* How much of a str or bytes object to read in the first go: the header
+ * and, for most names, the whole text. */
+#define FIRST_READ 256
+
+static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
+{
+	uint64_t v;
+	memcpy(&v, buf + offset, sizeof v);
+	return v;
+}
+
+static uint32_t load_u32(const uint8_t *buf, uint32_t offset)
+{
+	uint32_t v;
+	memcpy(&v, buf + offset, sizeof v);
+	return v;
+}
+
+static int has_type(const uint8_t *object, uint64_t expected)
+{
+	/* ob_type follows ob_refcnt in every non-free-threaded build. */
+	return expected == 0 || load_u64(object, 8) == expected;
+}
+
+/* Append one code point as UTF-8; lines and separators of the output
+ * format are replaced, so a name can never break a sample line. */
+static size_t put_utf8(char *out, uint32_t cp)
+{
+	if (cp == '\n' || cp == '\r' || cp == ';' || cp < 0x20 ||
+	    (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+		cp = '?';
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static char *to_utf8(const uint8_t *data, size_t length, unsigned kind)
+{
+	char *out = malloc(length * 4 + 1);
+	if (!out)
+		return NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < length; i++) {
+		uint32_t cp = kind == 1   ? data[i]
+		              : kind == 2 ? (uint32_t)(data[2 * i] |
+		                                       data[2 * i + 1] << 8)
+		                          : load_u32(data, (uint32_t)(4 * i));
+		n += put_utf8(out + n, cp);
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Read [addr, addr + want) where the first `have` bytes are already in
+ * first; returns a buffer the caller frees, or NULL. */
+static uint8_t *read_rest(const struct remote *remote, uint64_t addr,
+                          const uint8_t *first, size_t have, size_t want)
+{
+	uint8_t *buf = malloc(want ? want : 1);
+	if (!buf)
+		return NULL;
+	size_t copied = have < want ? have : want;
+	memcpy(buf, first, copied);
+	if (copied < want &&
+	    remote_read(remote, addr + copied, buf + copied, want - copied)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *code_read_string(const struct remote *remote,
+                       const struct py_layout *layout,
+                       const struct py_types *types, uint64_t addr)
+{
+	const struct py_layout *u = layout;
+	uint8_t head[FIRST_READ];
+	if (!remote_plausible(addr))
+		return NULL;
+	ssize_t got = remote_read_some(remote, addr, head, sizeof head);
+	if (got < (ssize_t)u->unicode.compact_size || !has_type(head, types->unicode))
+		return NULL;
+	int64_t length = (int64_t)load_u64(head, u->unicode.length);
+	uint32_t state = load_u32(head, u->unicode.state);
+	unsigned kind = (state >> u->unicode.kind_shift) & 7;
+	int compact = (state >> u->unicode.compact_shift) & 1;
+	int ascii = (state >> u->unicode.ascii_shift) & 1;
+	if (length < 0 || length > MAX_STRING_CHARS || !compact ||
+	    (kind != 1 && kind != 2 && kind != 4))
+		return NULL;
+	size_t start = ascii ? u->unicode.ascii_size : u->unicode.compact_size;
+	size_t want = start + (size_t)length * kind;
+	uint8_t *whole = read_rest(remote, addr, head, (size_t)got, want);
+	if (!whole)
+		return NULL;
+	char *text = to_utf8(whole + start, (size_t)length, kind);
+	free(whole);
+	return text;
+}
+
+static uint8_t *read_bytes(const struct code_reader *cr, uint64_t addr,
+                           size_t *len)
+{
+	uint8_t head[FIRST_READ];
+	const struct py_layout *b = cr->layout;
+	if (!remote_plausible(addr))
+		return NULL;
+	ssize_t got = remote_read_some(cr->remote, addr, head, sizeof head);
+	if (got < (ssize_t)b->bytes.ob_sval || !has_type(head, cr->types.bytes))
+		return NULL;
+	int64_t size = (int64_t)load_u64(head, b->bytes.ob_size);
+	if (size < 0 || size > MAX_LINETABLE_BYTES)
+		return NULL;
+	uint8_t *whole = read_rest(cr->remote, addr, head, (size_t)got,
+	                           b->bytes.ob_sval + (size_t)size);
+	if (!whole)
+		return NULL;
+	memmove(whole, whole + b->bytes.ob_sval, (size_t)size);
+	*len = (size_t)size;
+	return whole;
+}
+
+static void free_code_info(void *p)
+{
+	struct code_info *ci = p;
+	if (!ci)
+		return;
+	free(ci->filename);
+	free(ci->name);
+	free(ci->linetable);
+	free(ci);
+}
+
+static struct code_info *decode(struct code_reader *cr, uint64_t addr)
+{
+	const struct py_layout *co = cr->layout;
+	uint8_t buf[1024];
+	if (!remote_plausible(addr) || co->code.size > sizeof buf ||
+	    remote_read(cr->remote, addr, buf, co->code.size) ||
+	    !has_type(buf, cr->types.code))
+		return NULL;
+	struct code_info *ci = calloc(1, sizeof *ci);
+	if (!ci)
+		return NULL;
+	uint32_t name_at = co->code.qualname != LAYOUT_NONE ? co->code.qualname
+	                                               : co->code.name;
+	ci->firstlineno = (int)load_u32(buf, co->code.firstlineno);
+	ci->filename = code_read_string(cr->remote, cr->layout, &cr->types,
+	                                load_u64(buf, co->code.filename));
+	ci->name = code_read_string(cr->remote, cr->layout, &cr->types,
+	                            load_u64(buf, name_at));
+	ci->linetable = read_bytes(cr, load_u64(buf, co->code.linetable),
+	                           &ci->linetable_len);
+	if (!ci->filename || !ci->name || !ci->linetable) {
+		free_code_info(ci);
+		return NULL;
+	}
+	return ci;
+}
+
+int code_reader_init(struct code_reader *cr, const struct remote *remote,
+                     const struct py_layout *layout,
+                     const struct py_types *types)
+{
+	cr->remote = remote;
+	cr->layout = layout;
+	cr->types = *types;
+	cr->n_evicted = 0;
+	cr->cache = cache_new(CODE_CACHE_CAPACITY);
+	return cr->cache ? 0 : -1;
+}
+
+void code_reader_end_sample(struct code_reader *cr)
+{
+	for (size_t i = 0; i < cr->n_evicted; i++)
+		free_code_info(cr->evicted[i]);
+	cr->n_evicted = 0;
+}
+
+void code_reader_free(struct code_reader *cr)
+{
+	code_reader_end_sample(cr);
+	cache_free(cr->cache, free_code_info);
+	cr->cache = NULL;
+}
+
+const struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
+{
+	struct code_info *ci = cache_get(cr->cache, addr);
+	if (ci)
+		return ci;
+	ci = decode(cr, addr);
+	if (!ci)
+		return NULL;
+	struct code_info *displaced = cache_put(cr->cache, addr, ci);
+	if (displaced) {
+		if (cr->n_evicted == STACK_MAX_DEPTH)
+			code_reader_end_sample(cr); /* cannot happen: one per frame */
+		cr->evicted[cr->n_evicted++] = displaced;
+	}
+	return ci;
+}
+
+int code_line(const struct code_info *ci, enum line_format format, int addr)
+{
+	int line = 0;
+	if (addr >= 0) {
+		switch (format) {
+		case LINES_LNOTAB:
+			line = linetable_lnotab(ci->linetable,
+			                        ci->linetable_len,
+			                        ci->firstlineno, addr);
+			break;
+		case LINES_LINETABLE310:
+			line = linetable_310(ci->linetable, ci->linetable_len,
+			                     ci->firstlineno, addr);
+			break;
+		case LINES_LOCATIONS:
+			line = linetable_locations(ci->linetable,
+			                           ci->linetable_len,
+			                           ci->firstlineno, addr);
+			break;
+		}
+	}
+	return line > 0 ? line : ci->firstlineno;
+}

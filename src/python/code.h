@@ -1,0 +1,66 @@
+/* Code objects: file name, qualified name and line table, decoded once and
+ * kept in a bounded cache keyed by the code object's address.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_PYTHON_CODE_H
+#define AUSTINC_PYTHON_CODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "python/layout.h"
+#include "remote.h"
+#include "stack.h"
+
+#define CODE_CACHE_CAPACITY 8192
+#define MAX_STRING_CHARS    4096
+#define MAX_LINETABLE_BYTES (1 << 20)
+
+struct code_info {
+	char *filename;
+	char *name; /* qualified name on 3.11+ */
+	int firstlineno;
+	uint8_t *linetable;
+	size_t linetable_len;
+};
+
+/* Addresses of the type objects that tell a real code object, string or
+ * bytes object from garbage (0 when unknown: the check is skipped). */
+struct py_types {
+	uint64_t code, unicode, bytes;
+};
+
+struct code_reader {
+	const struct remote *remote;
+	const struct py_layout *layout;
+	struct py_types types;
+	struct cache *cache;
+	/* Entries evicted during a sample stay alive until it is written. */
+	struct code_info *evicted[STACK_MAX_DEPTH];
+	size_t n_evicted;
+};
+
+int code_reader_init(struct code_reader *cr, const struct remote *remote,
+                     const struct py_layout *layout,
+                     const struct py_types *types);
+void code_reader_free(struct code_reader *cr);
+
+/* The decoded code object at addr, or NULL when it cannot be read or is not
+ * a code object. */
+const struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
+
+/* The line at byte offset addr into the bytecode (the first line when the
+ * table has none for it). */
+int code_line(const struct code_info *ci, enum line_format format, int addr);
+
+/* Free what was evicted during the sample just written. */
+void code_reader_end_sample(struct code_reader *cr);
+
+/* Read a str object into a fresh NUL-terminated UTF-8 string (malloc'd), or
+ * NULL when it is not a plausible compact str. Exposed for tests. */
+char *code_read_string(const struct remote *remote,
+                       const struct py_layout *layout,
+                       const struct py_types *types, uint64_t addr);
+
+#endif

@@ -1,0 +1,231 @@
+/* Frame walkers.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * Every pointer comes from a process that keeps running while we read it:
+ * the chain is bounded in depth, checked for cycles, and a frame that cannot
+ * be read becomes an INVALID frame that ends the walk. */
+#include "python/frames.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
+{
+	uint64_t v;
+	memcpy(&v, buf + offset, sizeof v);
+	return v;
+}
+
+static int32_t load_i32(const uint8_t *buf, uint32_t offset)
+{
+	int32_t v;
+	memcpy(&v, buf + offset, sizeof v);
+	return v;
+}
+
+static uint32_t max_end(uint32_t size, uint32_t offset, uint32_t width)
+{
+	if (offset == LAYOUT_NONE)
+		return size;
+	return offset + width > size ? offset + width : size;
+}
+
+void unwinder_init(struct unwinder *u, const struct remote *remote,
+                   const struct py_layout *layout, struct code_reader *code)
+{
+	memset(u, 0, sizeof *u);
+	u->remote = remote;
+	u->layout = layout;
+	u->code = code;
+	uint32_t size = 0;
+	size = max_end(size, layout->frame.previous, 8);
+	size = max_end(size, layout->frame.code, 8);
+	size = max_end(size, layout->frame.lasti, 8);
+	size = max_end(size, layout->frame.owner, 1);
+	u->frame_read_size = size;
+}
+
+void unwinder_free(struct unwinder *u)
+{
+	for (size_t i = 0; i < MAX_WINDOWS; i++)
+		free(u->windows[i].buf);
+	memset(u->windows, 0, sizeof u->windows);
+}
+
+static void push_invalid(struct stack *out)
+{
+	if (out->depth < STACK_MAX_DEPTH)
+		out->frames[out->depth++] = (struct frame){0};
+}
+
+/* Push a frame of code object code_addr; 1 when it could not be read. */
+static int push_code(struct unwinder *u, struct stack *out,
+                     uint64_t code_addr, int64_t addr)
+{
+	const struct code_info *ci = code_lookup(u->code, code_addr);
+	if (!ci) {
+		push_invalid(out);
+		return 1;
+	}
+	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
+	out->frames[out->depth++] = (struct frame){
+		.file = ci->filename,
+		.name = ci->name,
+		.line = code_line(ci, u->layout->line_format, offset),
+	};
+	return 0;
+}
+
+/* <= 3.10: a chain of PyFrameObjects on the heap, one read each. */
+static int walk_frame_objects(struct unwinder *u, uint64_t addr,
+                              struct stack *out)
+{
+	const struct py_layout *L = u->layout;
+	struct cycle_check cycle;
+	int problems = 0;
+	cycle_init(&cycle);
+	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
+		if (!remote_plausible(addr) || cycle_seen(&cycle, addr) ||
+		    remote_read(u->remote, addr, u->single, u->frame_read_size)) {
+			push_invalid(out);
+			return problems + 1;
+		}
+		int64_t lasti = load_i32(u->single, L->frame.lasti);
+		if (L->line_format == LINES_LINETABLE310 && lasti >= 0)
+			lasti *= 2; /* 3.10 counts code units */
+		problems += push_code(u, out, load_u64(u->single, L->frame.code),
+		                      lasti);
+		addr = load_u64(u->single, L->frame.previous);
+	}
+	if (addr) {
+		push_invalid(out); /* cut: deeper than we keep */
+		problems++;
+	}
+	return problems;
+}
+
+static struct window *grow_window(struct window *w, size_t need)
+{
+	if (w->cap >= need)
+		return w;
+	uint8_t *buf = realloc(w->buf, need);
+	if (!buf)
+		return NULL;
+	w->buf = buf;
+	w->cap = need;
+	return w;
+}
+
+/* Copy [base, addr + frame size) of a data-stack chunk in one read, after
+ * checking that addr lies inside the chunk the header describes. */
+static const uint8_t *load_window(struct unwinder *u, uint64_t base,
+                                  uint64_t addr)
+{
+	const struct py_layout *L = u->layout;
+	uint64_t hi = addr + u->frame_read_size;
+	if (!remote_plausible(base) || addr < base + L->chunk.size ||
+	    hi - base > MAX_WINDOW_BYTES)
+		return NULL;
+	struct window *w = grow_window(&u->windows[u->n_windows], hi - base);
+	if (!w || remote_read(u->remote, base, w->buf, hi - base))
+		return NULL;
+	if (hi - base > load_u64(w->buf, L->chunk.chunk_size))
+		return NULL; /* not this chunk's frame after all */
+	w->lo = base;
+	w->hi = hi;
+	u->n_windows++;
+	return w->buf + (addr - base);
+}
+
+/* The chunk to try next: the thread's current one, then each one's
+ * predecessor. */
+static uint64_t next_chunk(const struct unwinder *u)
+{
+	if (u->n_windows == 0)
+		return u->top_chunk;
+	const struct window *last = &u->windows[u->n_windows - 1];
+	return load_u64(last->buf, u->layout->chunk.previous);
+}
+
+/* The header of the interpreter frame at addr, from a chunk copy when it
+ * lies in one, else read on its own. NULL when unreadable. */
+static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
+{
+	for (size_t i = 0; i < u->n_windows; i++) {
+		const struct window *w = &u->windows[i];
+		if (addr >= w->lo && addr + u->frame_read_size <= w->hi)
+			return w->buf + (addr - w->lo);
+	}
+	if (u->n_windows < MAX_WINDOWS) {
+		const uint8_t *hdr = load_window(u, next_chunk(u), addr);
+		if (hdr)
+			return hdr;
+	}
+	if (remote_read(u->remote, addr, u->single, u->frame_read_size))
+		return NULL;
+	return u->single;
+}
+
+/* 3.11+: _PyInterpreterFrames in per-thread data-stack chunks (generator
+ * frames live in their generator objects). */
+static int walk_interpreter_frames(struct unwinder *u, uint64_t addr,
+                                   struct stack *out)
+{
+	const struct py_layout *L = u->layout;
+	struct cycle_check cycle;
+	int problems = 0;
+	cycle_init(&cycle);
+	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
+		const uint8_t *hdr = NULL;
+		if (remote_plausible(addr) && !cycle_seen(&cycle, addr))
+			hdr = interpreter_frame(u, addr);
+		if (!hdr) {
+			push_invalid(out);
+			return problems + 1;
+		}
+		uint64_t previous = load_u64(hdr, L->frame.previous);
+		if (L->frame.owner_cstack >= 0 &&
+		    hdr[L->frame.owner] == L->frame.owner_cstack) {
+			addr = previous; /* a shim frame of the C stack */
+			continue;
+		}
+		uint64_t code = load_u64(hdr, L->frame.code);
+		uint64_t instr = load_u64(hdr, L->frame.lasti);
+		int64_t offset = (int64_t)(instr - (code + L->code.code_adaptive));
+		problems += push_code(u, out, code, offset);
+		addr = previous;
+	}
+	if (addr) {
+		push_invalid(out);
+		problems++;
+	}
+	return problems;
+}
+
+int unwind_thread(struct unwinder *u, const uint8_t *tstate,
+                  struct stack *out)
+{
+	const struct py_layout *L = u->layout;
+	uint64_t top = load_u64(tstate, L->tstate.frame);
+	out->depth = 0;
+	switch (L->frame_model) {
+	case FRAME_OBJECTS:
+		return walk_frame_objects(u, top, out);
+	case FRAME_CFRAME:
+		/* tstate->cframe->current_frame */
+		if (top && (!remote_plausible(top) ||
+		            remote_read(u->remote,
+		                        top + L->cframe.current_frame, &top,
+		                        sizeof top))) {
+			push_invalid(out);
+			return 1;
+		}
+		break;
+	case FRAME_DIRECT:
+		break;
+	}
+	u->n_windows = 0;
+	u->top_chunk = load_u64(tstate, L->tstate.datastack_chunk);
+	return walk_interpreter_frames(u, top, out);
+}

@@ -1,0 +1,72 @@
+/* Unwinding one thread's Python frames, one walker per frame model.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_PYTHON_FRAMES_H
+#define AUSTINC_PYTHON_FRAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "python/code.h"
+#include "python/layout.h"
+#include "remote.h"
+#include "stack.h"
+
+/* Local copies of data-stack chunks (3.11+): one read covers many frames. */
+#define MAX_WINDOWS      4
+#define MAX_WINDOW_BYTES (1u << 20)
+
+struct window {
+	uint64_t lo, hi; /* remote range copied, [lo, hi) */
+	uint8_t *buf;
+	size_t cap;
+};
+
+struct unwinder {
+	const struct remote *remote;
+	const struct py_layout *layout;
+	struct code_reader *code;
+	uint32_t frame_read_size; /* bytes of a frame header we need */
+	uint64_t top_chunk;       /* this thread's current chunk, 0 if none */
+	size_t n_windows;
+	struct window windows[MAX_WINDOWS];
+	uint8_t single[256]; /* one frame read on its own */
+};
+
+void unwinder_init(struct unwinder *u, const struct remote *remote,
+                   const struct py_layout *layout, struct code_reader *code);
+void unwinder_free(struct unwinder *u);
+
+/* Unwind the thread whose PyThreadState was copied into tstate (at least
+ * up to every offset the layout names). Fills out innermost first; returns
+ * how many frames could not be read (0 when the stack is clean). */
+int unwind_thread(struct unwinder *u, const uint8_t *tstate,
+                  struct stack *out);
+
+/* Brent's cycle detection over a chain of remote pointers. */
+struct cycle_check {
+	uint64_t tortoise;
+	uint32_t power, steps;
+};
+
+static inline void cycle_init(struct cycle_check *c)
+{
+	c->tortoise = 0;
+	c->power = c->steps = 1;
+}
+
+/* Feed the next address of the chain; 1 when it closes a loop. */
+static inline int cycle_seen(struct cycle_check *c, uint64_t addr)
+{
+	if (addr == c->tortoise)
+		return 1;
+	if (c->steps == c->power) {
+		c->tortoise = addr;
+		c->power *= 2;
+		c->steps = 0;
+	}
+	c->steps++;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,47 @@
+/* The python layer's face: attach to a process's CPython runtime and sample
+ * the stacks of all its threads. Knows nothing of output formats.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_PYTHON_PYTHON_H
+#define AUSTINC_PYTHON_PYTHON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stack.h"
+
+enum py_status {
+	PY_FOUND,       /* an initialised runtime */
+	PY_NOT_YET,     /* no runtime (yet): not Python, or still starting */
+	PY_UNSUPPORTED, /* a CPython austinc cannot read */
+	PY_GONE,        /* the process no longer exists */
+	PY_DENIED,      /* not allowed to read the process */
+};
+
+struct py_process;
+
+/* Attach to pid's runtime if it has one. On PY_FOUND *out holds the new
+ * process handle; otherwise why holds a one-line reason. */
+enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
+                         size_t why_len);
+void py_detach(struct py_process *p);
+
+/* "3.11.7 (shared)": the version and where the runtime lives. */
+const char *py_description(const struct py_process *p);
+
+/* Called once per thread sampled, innermost frame first in stack. */
+typedef void (*py_thread_fn)(void *ctx, int64_t iid, int64_t tid,
+                             const struct stack *stack);
+
+struct py_sample_result {
+	int gone;    /* the process has exited (or cannot be read any more) */
+	int errors;  /* threads whose stack had an unreadable part */
+	int threads; /* threads sampled */
+};
+
+/* Sample every thread of every interpreter once. */
+struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
+                                  void *ctx);
+
+#endif

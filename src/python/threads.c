@@ -1,0 +1,232 @@
+/* Walking interpreters and their threads; attaching to a runtime.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "python/threads.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* glibc's offsetof(struct pthread, tid) on x86-64, used when the scan below
+ * finds nothing better. */
+#define GLIBC_PTHREAD_TID_OFFSET 0x2d0
+#define PTHREAD_SCAN_BYTES       2048
+#define MAX_TASKS                1024
+
+static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
+{
+	uint64_t v;
+	memcpy(&v, buf + offset, sizeof v);
+	return v;
+}
+
+static uint32_t read_size(uint32_t size, const uint32_t *offsets, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (offsets[i] != LAYOUT_NONE && offsets[i] + 8 > size)
+			size = offsets[i] + 8;
+	return size;
+}
+
+static void compute_read_sizes(struct py_process *p)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	const uint32_t interp[] = {L->interp.next, L->interp.tstate_head,
+	                           L->interp.id};
+	const uint32_t tstate[] = {L->tstate.next,
+	                           L->tstate.frame,
+	                           L->tstate.thread_id,
+	                           L->tstate.native_thread_id,
+	                           L->tstate.datastack_chunk};
+	p->interp_read_size = read_size(0, interp, 3);
+	p->tstate_read_size = read_size(0, tstate, 5);
+}
+
+static int read_tids(pid_t pid, int32_t *tids, size_t max)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/task", (int)pid);
+	DIR *dir = opendir(name);
+	if (!dir)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) && (size_t)n < max)
+		if (e->d_name[0] != '.')
+			tids[n++] = (int32_t)atoi(e->d_name);
+	closedir(dir);
+	return n;
+}
+
+static int is_tid(int32_t v, const int32_t *tids, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (tids[i] == v)
+			return 1;
+	return 0;
+}
+
+/* Find where glibc's struct pthread holds the TID: scan the pthread struct
+ * of the first thread states for a word equal to one of the process's
+ * TIDs. */
+static uint32_t find_pthread_tid_offset(struct py_process *p)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	static int32_t tids[MAX_TASKS];
+	int n = read_tids(p->pid, tids, MAX_TASKS);
+	uint64_t interp = 0, tstate = 0;
+	remote_read(&p->remote, p->runtime.addr + L->runtime.interp_head,
+	            &interp, sizeof interp);
+	if (interp)
+		remote_read(&p->remote, interp + L->interp.tstate_head, &tstate,
+		            sizeof tstate);
+	for (int t = 0; t < 16 && remote_plausible(tstate); t++) {
+		uint8_t pthread[PTHREAD_SCAN_BYTES];
+		uint64_t handle = 0;
+		if (remote_read(&p->remote, tstate + L->tstate.thread_id,
+		                &handle, sizeof handle) ||
+		    !remote_plausible(handle) ||
+		    remote_read(&p->remote, handle, pthread, sizeof pthread))
+			break;
+		for (uint32_t off = 0; off < sizeof pthread; off += 4) {
+			int32_t v;
+			memcpy(&v, pthread + off, sizeof v);
+			if (v > 0 && is_tid(v, tids, n))
+				return off;
+		}
+		if (remote_read(&p->remote, tstate + L->tstate.next, &tstate,
+		                sizeof tstate))
+			break;
+	}
+	return GLIBC_PTHREAD_TID_OFFSET;
+}
+
+static int64_t thread_tid(struct py_process *p, const uint8_t *tstate)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	if (L->tstate.native_thread_id != LAYOUT_NONE)
+		return (int64_t)load_u64(tstate, L->tstate.native_thread_id);
+	int32_t tid = 0;
+	uint64_t handle = load_u64(tstate, L->tstate.thread_id);
+	if (!remote_plausible(handle) ||
+	    remote_read(&p->remote, handle + p->pthread_tid_offset, &tid,
+	                sizeof tid))
+		return 0;
+	return tid;
+}
+
+static void describe(struct py_process *p)
+{
+	const struct py_runtime *rt = &p->runtime;
+	const char *shape = rt->shared ? "shared" : "static";
+	if (rt->micro || rt->minor >= 11)
+		snprintf(p->description, sizeof p->description,
+		         "%u.%u.%u (%s)", rt->major, rt->minor, rt->micro,
+		         shape);
+	else
+		snprintf(p->description, sizeof p->description, "%u.%u (%s)",
+		         rt->major, rt->minor, shape);
+}
+
+enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
+                         size_t why_len)
+{
+	struct py_process *p = calloc(1, sizeof *p);
+	if (!p) {
+		snprintf(why, why_len, "out of memory");
+		return PY_NOT_YET;
+	}
+	p->pid = pid;
+	remote_init(&p->remote, pid);
+	enum py_status st = runtime_find(pid, &p->remote, &p->runtime, why,
+	                                 why_len);
+	if (st != PY_FOUND ||
+	    code_reader_init(&p->code, &p->remote, &p->runtime.layout,
+	                     &p->runtime.types)) {
+		free(p);
+		return st == PY_FOUND ? PY_NOT_YET : st;
+	}
+	unwinder_init(&p->unwinder, &p->remote, &p->runtime.layout, &p->code);
+	compute_read_sizes(p);
+	if (p->runtime.layout.tstate.native_thread_id == LAYOUT_NONE)
+		p->pthread_tid_offset = find_pthread_tid_offset(p);
+	describe(p);
+	*out = p;
+	return PY_FOUND;
+}
+
+void py_detach(struct py_process *p)
+{
+	if (!p)
+		return;
+	unwinder_free(&p->unwinder);
+	code_reader_free(&p->code);
+	free(p);
+}
+
+const char *py_description(const struct py_process *p)
+{
+	return p->description;
+}
+
+/* Sample the threads of one interpreter whose state is in interp_buf. */
+static void sample_threads(struct py_process *p, int64_t iid,
+                           py_thread_fn fn, void *ctx,
+                           struct py_sample_result *res)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	uint64_t tstate = load_u64(p->interp_buf, L->interp.tstate_head);
+	struct cycle_check cycle;
+	cycle_init(&cycle);
+	for (int n = 0; tstate && n < MAX_THREADS; n++) {
+		errno = 0;
+		if (!remote_plausible(tstate) || cycle_seen(&cycle, tstate) ||
+		    remote_read(&p->remote, tstate, p->tstate_buf,
+		                p->tstate_read_size)) {
+			res->gone |= errno == ESRCH;
+			res->errors++;
+			return;
+		}
+		int problems = unwind_thread(&p->unwinder, p->tstate_buf,
+		                             &p->stack);
+		fn(ctx, iid, thread_tid(p, p->tstate_buf), &p->stack);
+		code_reader_end_sample(&p->code);
+		res->threads++;
+		res->errors += problems > 0;
+		tstate = load_u64(p->tstate_buf, L->tstate.next);
+	}
+}
+
+struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
+                                  void *ctx)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	struct py_sample_result res = {0};
+	uint64_t interp = 0;
+	if (remote_read(&p->remote, p->runtime.addr + L->runtime.interp_head,
+	                &interp, sizeof interp)) {
+		res.gone = errno == ESRCH;
+		res.errors = !res.gone;
+		return res;
+	}
+	struct cycle_check cycle;
+	cycle_init(&cycle);
+	for (int n = 0; interp && n < MAX_INTERPRETERS; n++) {
+		errno = 0;
+		if (!remote_plausible(interp) || cycle_seen(&cycle, interp) ||
+		    remote_read(&p->remote, interp, p->interp_buf,
+		                p->interp_read_size)) {
+			res.gone |= errno == ESRCH;
+			res.errors++;
+			break;
+		}
+		int64_t iid = (int64_t)load_u64(p->interp_buf, L->interp.id);
+		sample_threads(p, iid, fn, ctx, &res);
+		if (res.gone)
+			break;
+		interp = load_u64(p->interp_buf, L->interp.next);
+	}
+	return res;
+}

@@ -1,0 +1,32 @@
+/* Interpreters and thread states: the process handle of the python layer.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_PYTHON_THREADS_H
+#define AUSTINC_PYTHON_THREADS_H
+
+#include "python/code.h"
+#include "python/frames.h"
+#include "python/python.h"
+#include "python/runtime.h"
+
+#define MAX_INTERPRETERS 256
+#define MAX_THREADS      4096
+#define STATE_READ_MAX   4096
+
+struct py_process {
+	pid_t pid;
+	struct remote remote;
+	struct py_runtime runtime;
+	struct code_reader code;
+	struct unwinder unwinder;
+	/* Where struct pthread keeps the Linux TID (<= 3.10, which do not
+	 * record native thread ids). */
+	uint32_t pthread_tid_offset;
+	uint32_t interp_read_size, tstate_read_size;
+	char description[64];
+	uint8_t interp_buf[STATE_READ_MAX];
+	uint8_t tstate_buf[STATE_READ_MAX];
+	struct stack stack;
+};
+
+#endif

@@ -1,0 +1,371 @@
+/* The session: start or attach, wait for the runtime, the tick loop, the
+ * footer and summary, and the mapping of every outcome to an exit code.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit/collapsed.h"
+#include "emit/sink.h"
+#include "python/python.h"
+#include "stats.h"
+#include "target.h"
+#include "timeutil.h"
+
+#define THREAD_CLOCKS 4096 /* a power of two */
+/* While waiting for a runtime: poll fast at first, so that a program that
+ * runs only milliseconds is still caught, then relax. */
+#define FAST_POLL_US     100
+#define FAST_POLL_FOR_US 1000000
+#define SLOW_POLL_US     2000
+
+static volatile sig_atomic_t interrupts;  /* SIGINT count */
+static volatile sig_atomic_t terminated;  /* SIGTERM or SIGHUP seen */
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupts++;
+}
+
+static void on_terminate(int sig)
+{
+	(void)sig;
+	terminated = 1;
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_terminate;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error */
+}
+
+/* When each thread was last sampled, to charge it the time since. */
+struct thread_clock {
+	int64_t tid; /* 0: free */
+	uint64_t last_us;
+};
+
+struct session {
+	const struct options *opts;
+	struct target target;
+	struct py_process *py;
+	struct sink *sink;
+	struct stats stats;
+	uint64_t tick_us, previous_tick_us;
+	size_t n_clocks;
+	struct thread_clock clocks[THREAD_CLOCKS];
+};
+
+static void fail(const char *fmt, const char *detail)
+{
+	fprintf(stderr, "austinc: ");
+	fprintf(stderr, fmt, detail);
+	fputc('\n', stderr);
+}
+
+/* Forget threads not seen for a second when the table fills up. */
+static void sweep_clocks(struct session *s)
+{
+	s->n_clocks = 0;
+	for (size_t i = 0; i < THREAD_CLOCKS; i++) {
+		struct thread_clock *c = &s->clocks[i];
+		if (c->tid && s->tick_us - c->last_us > 1000000)
+			c->tid = 0;
+		s->n_clocks += c->tid != 0;
+	}
+	if (s->n_clocks > THREAD_CLOCKS / 2) {
+		memset(s->clocks, 0, sizeof s->clocks);
+		s->n_clocks = 0;
+	}
+}
+
+/* Microseconds to charge thread tid for this tick. */
+static uint64_t thread_elapsed(struct session *s, int64_t tid)
+{
+	size_t i = (size_t)((uint64_t)tid * 0x9e3779b97f4a7c15ull >> 52) &
+	           (THREAD_CLOCKS - 1);
+	while (s->clocks[i].tid && s->clocks[i].tid != tid)
+		i = (i + 1) & (THREAD_CLOCKS - 1);
+	struct thread_clock *c = &s->clocks[i];
+	uint64_t since = c->tid ? c->last_us : s->previous_tick_us;
+	if (!c->tid) {
+		c->tid = tid;
+		if (++s->n_clocks > THREAD_CLOCKS * 3 / 4)
+			sweep_clocks(s);
+	}
+	c->last_us = s->tick_us;
+	return s->tick_us - since;
+}
+
+static void emit_thread(void *ctx, int64_t iid, int64_t tid,
+                        const struct stack *stack)
+{
+	struct session *s = ctx;
+	collapsed_sample(s->sink, s->target.pid, iid, tid, stack,
+	                 thread_elapsed(s, tid));
+	s->stats.thread_samples++;
+}
+
+static int start_target(struct session *s)
+{
+	const struct options *o = s->opts;
+	char why[512];
+	if (o->pid) {
+		target_attach(&s->target, o->pid);
+		if (kill(o->pid, 0) == 0 || errno == EPERM)
+			return EXIT_OK;
+		fprintf(stderr, "austinc: no such process: %d\n", (int)o->pid);
+		return EXIT_NO_PROCESS;
+	}
+	switch (target_launch(&s->target, o->argv, o->output == NULL, why,
+	                      sizeof why)) {
+	case LAUNCH_OK:
+		return EXIT_OK;
+	case LAUNCH_NOT_FOUND:
+		fail("%s", why);
+		return EXIT_NOT_FOUND;
+	case LAUNCH_NOT_EXECUTABLE:
+		fail("%s", why);
+		return EXIT_NOT_EXECUTABLE;
+	case LAUNCH_FAILED:
+		break;
+	}
+	fail("%s", why);
+	return EXIT_INTERNAL;
+}
+
+static int report_denied(const struct session *s)
+{
+	fprintf(stderr,
+	        "austinc: permission denied reading process %d: run as root, "
+	        "or give austinc CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep "
+	        "austinc), or relax kernel.yama.ptrace_scope\n",
+	        (int)s->target.pid);
+	return EXIT_DENIED;
+}
+
+static int report_not_python(const struct session *s, const char *why)
+{
+	if (s->target.launched)
+		fprintf(stderr,
+		        "austinc: %s is not a Python process: %s within the "
+		        "timeout\n",
+		        s->opts->argv[0], why);
+	else
+		fprintf(stderr,
+		        "austinc: process %d is not a Python process: %s "
+		        "within the timeout\n",
+		        (int)s->target.pid, why);
+	return EXIT_NOT_PYTHON;
+}
+
+/* Poll for an initialised runtime until the timeout. */
+static int wait_for_runtime(struct session *s)
+{
+	char why[512] = "no Python runtime found";
+	uint64_t start = now_us();
+	for (;;) {
+		enum py_status st = py_attach(s->target.pid, &s->py, why,
+		                              sizeof why);
+		if (st == PY_FOUND)
+			return EXIT_OK;
+		if (st == PY_DENIED)
+			return report_denied(s);
+		if (st == PY_UNSUPPORTED) {
+			fail("%s", why);
+			return EXIT_UNSUPPORTED;
+		}
+		if (target_exited(&s->target)) {
+			fprintf(stderr,
+			        "austinc: %s exited before a Python runtime "
+			        "was found\n",
+			        s->opts->argv[0]);
+			return EXIT_NOT_PYTHON;
+		}
+		if (st == PY_GONE) {
+			fprintf(stderr, "austinc: process %d has exited\n",
+			        (int)s->target.pid);
+			return EXIT_NO_PROCESS;
+		}
+		uint64_t waited = now_us() - start;
+		if (waited >= s->opts->timeout_us)
+			return report_not_python(s, why);
+		if (interrupts || terminated)
+			return EXIT_INTERNAL;
+		sleep_us(waited < FAST_POLL_FOR_US ? FAST_POLL_US
+		                                   : SLOW_POLL_US);
+	}
+}
+
+static void write_header(struct session *s)
+{
+	char value[128];
+	collapsed_metadata(s->sink, "austinc", PACKAGE_VERSION);
+	snprintf(value, sizeof value, "%lluus",
+	         (unsigned long long)s->opts->interval_us);
+	collapsed_metadata(s->sink, "interval", value);
+	collapsed_metadata(s->sink, "mode", "wall");
+	collapsed_metadata(s->sink, "python", py_description(s->py));
+	sink_flush(s->sink);
+}
+
+static void write_footer(struct session *s)
+{
+	const struct stats *st = &s->stats;
+	char value[160];
+	snprintf(value, sizeof value, "%lluus",
+	         (unsigned long long)(st->end_us - st->start_us));
+	collapsed_metadata(s->sink, "duration", value);
+	snprintf(value, sizeof value,
+	         "%llu (errors: %llu, saturated: %llu, stacks: %llu)",
+	         (unsigned long long)st->samples,
+	         (unsigned long long)st->errors,
+	         (unsigned long long)st->saturated,
+	         (unsigned long long)st->thread_samples);
+	collapsed_metadata(s->sink, "samples", value);
+	snprintf(value, sizeof value, "%lluns min, %lluns avg, %lluns max",
+	         (unsigned long long)(st->samples ? st->cost_min_ns : 0),
+	         (unsigned long long)stats_cost_avg_ns(st),
+	         (unsigned long long)st->cost_max_ns);
+	collapsed_metadata(s->sink, "sampling", value);
+}
+
+static void print_summary(const struct session *s)
+{
+	const struct stats *st = &s->stats;
+	double seconds = (double)(st->end_us - st->start_us) / 1e6;
+	uint64_t err = stats_error_basis_points(st);
+	uint64_t sat = stats_saturation_basis_points(st);
+	fprintf(stderr,
+	        "austinc: %.2f s, %llu samples (%.0f/s); sample cost "
+	        "min/avg/max %.1f/%.1f/%.1f us; saturation %llu.%02llu%%; "
+	        "errors %llu (%llu.%02llu%%)\n",
+	        seconds, (unsigned long long)st->samples,
+	        seconds > 0 ? (double)st->samples / seconds : 0.0,
+	        st->samples ? (double)st->cost_min_ns / 1e3 : 0.0,
+	        (double)stats_cost_avg_ns(st) / 1e3,
+	        (double)st->cost_max_ns / 1e3,
+	        (unsigned long long)(sat / 100), (unsigned long long)(sat % 100),
+	        (unsigned long long)st->errors,
+	        (unsigned long long)(err / 100),
+	        (unsigned long long)(err % 100));
+}
+
+/* Should sampling stop before the next tick? */
+static int should_stop(struct session *s, int gone)
+{
+	const struct options *o = s->opts;
+	if (gone || sink_failed(s->sink) || terminated)
+		return 1;
+	if (o->exposure_us && s->tick_us - s->stats.start_us >= o->exposure_us)
+		return 1;
+	/* Ctrl-C reaches a launched command too: let it handle it and keep
+	 * sampling until it exits; a second Ctrl-C stops at once. */
+	return s->target.launched ? interrupts > 1 : interrupts > 0;
+}
+
+static void sample_loop(struct session *s)
+{
+	uint64_t interval_ns = s->opts->interval_us * 1000;
+	uint64_t next_us = now_us();
+	stats_init(&s->stats, next_us);
+	s->previous_tick_us = next_us;
+	for (;;) {
+		uint64_t t0 = now_ns();
+		s->tick_us = t0 / 1000;
+		struct py_sample_result r = py_sample(s->py, emit_thread, s);
+		uint64_t t1 = now_ns();
+		if (r.gone || (r.threads == 0 && target_exited(&s->target)))
+			break;
+		stats_add_sample(&s->stats, t1 - t0, interval_ns, r.errors > 0);
+		s->previous_tick_us = s->tick_us;
+		if (should_stop(s, 0))
+			break;
+		next_us += s->opts->interval_us;
+		if (next_us < t1 / 1000)
+			next_us = t1 / 1000;
+		else
+			sleep_until_us(next_us);
+	}
+	s->stats.end_us = now_us();
+}
+
+/* After sampling: collect the launched command's status. A second Ctrl-C
+ * (or SIGTERM) while waiting leaves it be. */
+static int finish_target(struct session *s)
+{
+	if (!s->target.launched)
+		return EXIT_OK;
+	if (terminated && !target_exited(&s->target))
+		kill(s->target.pid, SIGTERM);
+	while (!target_exited(&s->target) && interrupts < 2)
+		sleep_us(10000);
+	return s->target.reaped ? target_exit_code(&s->target)
+	                        : 128 + SIGINT;
+}
+
+static int open_output(struct sink *sink, const char *path)
+{
+	if (sink_open(sink, path) == 0)
+		return EXIT_OK;
+	fprintf(stderr, "austinc: cannot open output %s: %s\n", path,
+	        strerror(errno));
+	return EXIT_OUTPUT;
+}
+
+static int run(struct session *s)
+{
+	int code = start_target(s);
+	if (code == EXIT_OK)
+		code = wait_for_runtime(s);
+	if (code != EXIT_OK) {
+		if (s->target.launched && !target_exited(&s->target)) {
+			kill(s->target.pid, SIGTERM);
+			target_wait(&s->target);
+		}
+		return code;
+	}
+	write_header(s);
+	sample_loop(s);
+	write_footer(s);
+	int write_error = sink_close(s->sink);
+	if (!s->opts->pipe)
+		print_summary(s);
+	code = finish_target(s);
+	if (write_error) {
+		fprintf(stderr, "austinc: cannot write output: %s\n",
+		        strerror(write_error));
+		return EXIT_OUTPUT;
+	}
+	return code;
+}
+
+int session_run(const struct options *opts)
+{
+	static struct session session; /* large: keep it off the stack */
+	static struct sink sink;
+	struct session *s = &session;
+	memset(s, 0, sizeof *s);
+	s->opts = opts;
+	s->sink = &sink;
+	install_signal_handlers();
+	int code = open_output(s->sink, opts->output);
+	if (code == EXIT_OK)
+		code = run(s);
+	py_detach(s->py);
+	return code;
+}

@@ -1,0 +1,27 @@
+/* A sampling session: find the runtime, tick until the end, report.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_SESSION_H
+#define AUSTINC_SESSION_H
+
+#include "options.h"
+
+/* Exit codes, as documented in austinc(1). A launched command's own exit
+ * status replaces EXIT_OK once it has been sampled. */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,
+	EXIT_USAGE = 2,
+	EXIT_NO_PROCESS = 3,
+	EXIT_DENIED = 4,
+	EXIT_NOT_PYTHON = 5,
+	EXIT_UNSUPPORTED = 6,
+	EXIT_OUTPUT = 7,
+	EXIT_NOT_EXECUTABLE = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+/* Run a session as the options say; returns the exit code. */
+int session_run(const struct options *opts);
+
+#endif

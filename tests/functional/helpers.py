@@ -1,0 +1,563 @@
+"""Functional tests for austinc: shared machinery (conftest.py holds the hooks).
+
+* Interpreter discovery: every pyenv version under $PYENV_ROOT/versions
+  (default /root/.pyenv), Debian's /usr/bin/python3, and the colon-separated
+  paths in $AUSTINC_TEST_PYTHONS. Each is run once to learn its version and
+  shape (libpython shared library, or the runtime inside the executable).
+  Tests that take the ``python`` fixture are parametrised over all of them;
+  versions austinc does not support yet are expected failures, never skips.
+* ``run_austinc``: run the binary ($AUSTINC, default ../../austinc from this
+  directory) with a timeout, always, and parse what it wrote.
+* ``parse_output``: collapsed-stack text -> samples and metadata; raises on
+  any line that is neither metadata, blank, nor a valid sample.
+* ``expected_lines``: line numbers of the ``# LINE:<tag>`` markers in the
+  target programs, so no test hard-codes a line number.
+"""
+
+import collections
+import glob
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGETS = os.path.join(HERE, "targets")
+
+# The source tree may be read-only (make distcheck): never write bytecode,
+# neither here nor in any interpreter the tests start.
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+sys.dont_write_bytecode = True
+
+AUSTINC = os.path.abspath(
+    os.environ.get("AUSTINC") or os.path.join(HERE, "..", "..", "austinc")
+)
+
+PYENV_ROOT = os.environ.get("PYENV_ROOT") or "/root/.pyenv"
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+SUPPORTED = {(3, 8), (3, 9), (3, 10), (3, 11), (3, 12), (3, 13)}
+UNSUPPORTED_ISSUE = 7  # the issue that brings 2.7, 3.6, 3.7 and 3.14+
+
+# Every child process gets at most this long unless a test says otherwise.
+DEFAULT_TIMEOUT = 60.0
+
+
+# --------------------------------------------------------------------------
+# Interpreters
+# --------------------------------------------------------------------------
+
+_PROBE = r"""
+import platform, sys
+shape = "static"
+try:
+    f = open("/proc/self/maps")
+    for line in f:
+        if "libpython" in line:
+            shape = "shared"
+            break
+    f.close()
+except Exception:
+    shape = "unknown"
+print("%d.%d.%d %s %s" % (sys.version_info[0], sys.version_info[1],
+                          sys.version_info[2], platform.python_implementation(),
+                          shape))
+"""
+
+
+class Interpreter(object):
+    def __init__(self, path, origin, label, pyenv_version=None):
+        self.path = path
+        self.origin = origin  # "pyenv", "debian", "system" or "extra"
+        self.label = label
+        self.pyenv_version = pyenv_version
+        self.version = None  # (major, minor, micro)
+        self.implementation = None
+        self.shape = None  # "shared" (libpython) or "static" (in executable)
+        self.error = None
+        self.id = None
+
+    @property
+    def version_str(self):
+        return ".".join(str(v) for v in self.version) if self.version else "?"
+
+    @property
+    def minor(self):
+        return self.version[:2]
+
+    @property
+    def supported(self):
+        return self.implementation == "CPython" and self.minor in SUPPORTED
+
+    @property
+    def unsupported_reason(self):
+        if self.implementation != "CPython":
+            return "%s is not CPython" % self.implementation
+        return "CPython %d.%d not supported yet (issue %d)" % (
+            self.minor + (UNSUPPORTED_ISSUE,)
+        )
+
+    @property
+    def shape_str(self):
+        return {
+            "shared": "shared libpython",
+            "static": "static (runtime in executable)",
+        }.get(self.shape, self.shape or "?")
+
+    def probe(self):
+        try:
+            out = subprocess.run(
+                [self.path, "-c", _PROBE],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                timeout=20,
+                check=True,
+                universal_newlines=True,
+            ).stdout.split()
+            self.version = tuple(int(v) for v in out[0].split("."))
+            self.implementation = out[1]
+            self.shape = out[2]
+        except Exception as exc:  # broken or missing interpreter
+            self.error = "%s: %s" % (type(exc).__name__, exc)
+        return self
+
+    def __repr__(self):
+        return "Interpreter(%s, %s)" % (self.id, self.path)
+
+
+def _candidates():
+    for d in sorted(glob.glob(os.path.join(PYENV_ROOT, "versions", "*"))):
+        name = os.path.basename(d)
+        for exe in ("python3", "python2.7", "python2", "python"):
+            path = os.path.join(d, "bin", exe)
+            if os.access(path, os.X_OK):
+                yield path, "pyenv", "pyenv", name
+                break
+    if os.access(SYSTEM_PYTHON, os.X_OK):
+        origin = "debian" if os.path.exists("/etc/debian_version") else "system"
+        yield SYSTEM_PYTHON, origin, origin, None
+    for path in os.environ.get("AUSTINC_TEST_PYTHONS", "").split(":"):
+        if path:
+            yield path, "extra", "extra", None
+
+
+def _version_key(interp):
+    return (interp.version or (0,), interp.origin, interp.path)
+
+
+def discover_interpreters():
+    seen = set()
+    found, broken = [], []
+    for path, origin, label, pyenv_version in _candidates():
+        key = os.path.realpath(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        interp = Interpreter(path, origin, label, pyenv_version).probe()
+        (broken if interp.error else found).append(interp)
+    found.sort(key=_version_key)
+    ids = collections.Counter()
+    for interp in found:
+        base = "py%s-%s" % (interp.version_str, interp.label)
+        ids[base] += 1
+        interp.id = base if ids[base] == 1 else "%s%d" % (base, ids[base])
+    return found, broken
+
+
+INTERPRETERS, BROKEN_INTERPRETERS = discover_interpreters()
+SUPPORTED_INTERPRETERS = [i for i in INTERPRETERS if i.supported]
+
+
+def default_interpreter():
+    """A supported interpreter for tests that need one but run once."""
+    for interp in SUPPORTED_INTERPRETERS:
+        if interp.path == SYSTEM_PYTHON:
+            return interp
+    return SUPPORTED_INTERPRETERS[-1] if SUPPORTED_INTERPRETERS else None
+
+
+# --------------------------------------------------------------------------
+# Output parsing
+# --------------------------------------------------------------------------
+
+# flamegraph.pl's rule for a stack line: everything up to the last run of
+# whitespace, then a count.
+FLAMEGRAPH_STACK_RE = re.compile(r"^(.*)\s+?(\d+(?:\.\d*)?)$")
+
+SAMPLE_RE = re.compile(r"^P(\d+);T(\d+):(\d+)((?:;[^;]*)*) (-?\d+(?:,-?\d+)*)$")
+META_RE = re.compile(r"^# ([^:]+): (.*)$")
+
+
+class Frame(collections.namedtuple("Frame", "file func line")):
+    """One frame; line is an int, or None for :INVALID: and :GC:."""
+
+    @property
+    def invalid(self):
+        return self.file == "" and self.func == "INVALID"
+
+    def __str__(self):
+        if self.line is None:
+            return "%s:%s:" % (self.file, self.func)
+        return "%s:%s:%d" % (self.file, self.func, self.line)
+
+
+class Sample(object):
+    __slots__ = ("pid", "iid", "tid", "frames", "metrics", "lineno", "text")
+
+    def __init__(self, pid, iid, tid, frames, metrics, lineno, text):
+        self.pid = pid
+        self.iid = iid
+        self.tid = tid
+        self.frames = frames
+        self.metrics = metrics
+        self.lineno = lineno
+        self.text = text
+
+    @property
+    def metric(self):
+        return self.metrics[0]
+
+    @property
+    def funcs(self):
+        return [f.func for f in self.frames]
+
+    @property
+    def leaf(self):
+        return self.frames[-1] if self.frames else None
+
+    def __repr__(self):
+        return "<line %d: %s>" % (self.lineno, self.text)
+
+
+class OutputError(ValueError):
+    pass
+
+
+def parse_frame(text, lineno, line):
+    if text in (":INVALID:", ":GC:"):
+        return Frame("", text.strip(":"), None)
+    parts = text.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1] or not re.match(r"^\d+$", parts[2]):
+        raise OutputError("line %d: bad frame %r in %r" % (lineno, text, line))
+    return Frame(parts[0], parts[1], int(parts[2]))
+
+
+class Profile(object):
+    """Everything austinc wrote: samples, metadata and the raw lines."""
+
+    def __init__(self, text):
+        self.text = text
+        self.lines = text.splitlines()
+        self.samples = []
+        self.metadata = collections.OrderedDict()
+        self.metadata_lines = []
+        for lineno, line in enumerate(self.lines, 1):
+            if not line.strip():
+                continue
+            if line.startswith("# "):
+                m = META_RE.match(line)
+                if not m:
+                    raise OutputError(
+                        "line %d: metadata is not '# key: value': %r" % (lineno, line)
+                    )
+                self.metadata[m.group(1)] = m.group(2)
+                self.metadata_lines.append(line)
+                continue
+            m = SAMPLE_RE.match(line)
+            if not m:
+                raise OutputError(
+                    "line %d: neither metadata nor a sample: %r" % (lineno, line)
+                )
+            stack = m.group(4)
+            frames = [parse_frame(t, lineno, line) for t in stack[1:].split(";")] if stack else []
+            metrics = tuple(int(v) for v in m.group(5).split(","))
+            self.samples.append(
+                Sample(int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                       frames, metrics, lineno, line)
+            )
+
+    def duration_us(self):
+        value = self.metadata.get("duration")
+        m = re.match(r"^(\d+)us$", value or "")
+        if not m:
+            raise OutputError("no '# duration: <N>us' metadata (got %r)" % value)
+        return int(m.group(1))
+
+    def by_tid(self):
+        result = collections.OrderedDict()
+        for s in self.samples:
+            result.setdefault(s.tid, []).append(s)
+        return result
+
+    def excerpt(self, n=25):
+        return excerpt(self.text, n)
+
+
+def parse_output(text):
+    return Profile(text)
+
+
+def excerpt(text, n=25):
+    lines = text.splitlines()
+    if len(lines) <= 2 * n:
+        return "\n".join(lines)
+    return "\n".join(
+        lines[:n] + ["... (%d lines omitted) ..." % (len(lines) - 2 * n)] + lines[-n:]
+    )
+
+
+# --------------------------------------------------------------------------
+# Running austinc
+# --------------------------------------------------------------------------
+
+
+class Result(object):
+    def __init__(self, args, returncode, stdout, stderr, elapsed, output_file=None):
+        self.args = args
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.elapsed = elapsed
+        self.output_file = output_file
+        self._profile = None
+
+    @property
+    def output(self):
+        """The sample text: the -o file when one was given, else stdout."""
+        if self.output_file is not None:
+            try:
+                with open(self.output_file) as f:
+                    return f.read()
+            except (IOError, OSError):
+                return ""
+        return self.stdout
+
+    @property
+    def profile(self):
+        if self._profile is None:
+            try:
+                self._profile = parse_output(self.output)
+            except OutputError as exc:
+                pytest.fail("unparsable austinc output: %s\n%s" % (exc, self.describe()))
+        return self._profile
+
+    def target_info(self):
+        """'target: key value' lines the target programs wrote to stderr."""
+        info = {}
+        for line in self.stderr.splitlines():
+            if line.startswith("target: "):
+                parts = line[len("target: "):].split(None, 1)
+                if len(parts) == 2:
+                    info[parts[0]] = parts[1].strip()
+        return info
+
+    def target_pid(self):
+        info = self.target_info()
+        if "pid" not in info:
+            pytest.fail("the target did not report its pid\n" + self.describe())
+        return int(info["pid"])
+
+    def error_lines(self):
+        return [l for l in self.stderr.splitlines() if l.startswith("austinc: ")]
+
+    def describe(self, n=20):
+        return (
+            "$ %s\nexit status %s after %.2fs\n--- output ---\n%s\n--- stderr ---\n%s"
+            % (
+                " ".join(self.args),
+                self.returncode,
+                self.elapsed,
+                excerpt(self.output, n),
+                excerpt(self.stderr, n),
+            )
+        )
+
+    def assert_ok(self, status=0):
+        assert self.returncode == status, "expected exit status %d\n%s" % (
+            status, self.describe())
+        return self
+
+
+def _kill_group(pgid):
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_austinc(args, timeout=DEFAULT_TIMEOUT, output_file=None, env=None,
+                prefix=(), stdin=subprocess.DEVNULL):
+    """Run austinc with ARGS (list) and return a Result.
+
+    The process runs in its own session; on return anything it left in that
+    process group (say a launched command austinc gave up on) is killed.
+    prefix is prepended to the command line (e.g. setpriv ...).
+    """
+    if not os.path.exists(AUSTINC):
+        pytest.fail("austinc binary not found at %s (set AUSTINC)" % AUSTINC)
+    args = [str(a) for a in args]
+    if output_file is not None:
+        args = ["-o", str(output_file)] + args
+    cmd = list(prefix) + [AUSTINC] + args
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        cmd,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=full_env,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc.pid)
+        out, err = proc.communicate()
+        result = Result(cmd, None, out.decode("utf-8", "replace"),
+                        err.decode("utf-8", "replace"),
+                        time.monotonic() - start, output_file)
+        pytest.fail("austinc did not finish within %ss\n%s" % (timeout, result.describe()))
+    elapsed = time.monotonic() - start
+    _kill_group(proc.pid)
+    return Result(cmd, proc.returncode, out.decode("utf-8", "replace"),
+                  err.decode("utf-8", "replace"), elapsed, output_file)
+
+
+def target(name):
+    return os.path.join(TARGETS, name)
+
+
+_MARKER_RE = re.compile(r"#\s*LINE:(\S+)")
+
+
+def expected_lines(name):
+    """{tag: line number} for the '# LINE:tag' markers of a target."""
+    lines = {}
+    with open(target(name)) as f:
+        for n, text in enumerate(f, 1):
+            m = _MARKER_RE.search(text)
+            if m:
+                assert m.group(1) not in lines, "duplicate marker %s" % m.group(1)
+                lines[m.group(1)] = n
+    return lines
+
+
+def function_span(name, func):
+    """(first, last) line of the top-level or nested 'def func' in a target."""
+    with open(target(name)) as f:
+        text = f.read().splitlines()
+    for i, line in enumerate(text):
+        m = re.match(r"^(\s*)def %s\(" % re.escape(func), line)
+        if m:
+            indent = len(m.group(1))
+            last = i + 1
+            for j in range(i + 1, len(text)):
+                body = text[j]
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    break
+                if body.strip():
+                    last = j + 1
+            return i + 1, last
+    raise LookupError("no def %s in %s" % (func, name))
+
+
+def qualname(python, qualified, bare=None):
+    """The function name austinc should print: qualified on 3.11+."""
+    if python.version >= (3, 11):
+        return qualified
+    return bare if bare is not None else qualified.rsplit(".", 1)[-1]
+
+
+def pid_is_running(pid):
+    """True if pid exists and is neither a zombie nor stopped."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except (IOError, OSError):
+        return False
+    state = stat[stat.rindex(")") + 2:].split()[0]
+    return state not in ("Z", "X", "T", "t")
+
+
+def dead_pid():
+    """A pid that no process has right now (spawned and reaped)."""
+    for _ in range(10):
+        proc = subprocess.Popen(["true"])
+        proc.wait(timeout=10)
+        try:
+            os.kill(proc.pid, 0)
+        except ProcessLookupError:
+            return proc.pid
+    pytest.fail("could not find a free pid")
+
+
+# --------------------------------------------------------------------------
+# Assertions on samples
+# --------------------------------------------------------------------------
+
+
+def assert_mostly(samples, predicate, fraction, what, result=None):
+    """At least FRACTION of SAMPLES satisfy PREDICATE (and there are some)."""
+    assert samples, "no samples to check (%s)\n%s" % (
+        what, result.describe() if result else "")
+    bad = [s for s in samples if not predicate(s)]
+    allowed = int((1.0 - fraction) * len(samples))
+    assert len(bad) <= allowed, (
+        "%d of %d samples fail: %s (at most %d may)\nfirst offenders:\n%s\n%s"
+        % (len(bad), len(samples), what, allowed,
+           "\n".join(s.text for s in bad[:8]),
+           result.describe(10) if result else "")
+    )
+
+
+def assert_few_invalid(profile, result=None, fraction=0.01):
+    """INVALID frames may happen (torn reads) but must stay rare."""
+    bad = [s for s in profile.samples if any(f.invalid for f in s.frames)]
+    allowed = int(fraction * len(profile.samples))
+    assert len(bad) <= allowed, (
+        "%d of %d samples carry :INVALID: frames, e.g.\n%s\n%s"
+        % (len(bad), len(profile.samples), "\n".join(s.text for s in bad[:8]),
+           result.describe(10) if result else "")
+    )
+
+
+def interval_us(value):
+    """'100us', '2ms', '1s' -> microseconds."""
+    m = re.match(r"^(\d+)(us|ms|s)$", value or "")
+    assert m, "interval metadata %r is not <N>us/ms/s" % value
+    return int(m.group(1)) * {"us": 1, "ms": 1000, "s": 1000000}[m.group(2)]
+
+
+def assert_error(result, status, *needles):
+    """austinc failed with STATUS and one 'austinc: ' line holding NEEDLES.
+
+    Each needle is a string or a tuple of alternatives, matched without
+    regard to case. Besides the error line, stderr may only carry the usage
+    line (or lines the command itself wrote: 'target: ...').
+    """
+    assert result.returncode == status, "expected exit status %d\n%s" % (
+        status, result.describe())
+    errors = result.error_lines()
+    assert len(errors) == 1, "expected exactly one 'austinc: ' line\n%s" % (
+        result.describe())
+    line = errors[0].lower()
+    for needle in needles:
+        options = needle if isinstance(needle, tuple) else (needle,)
+        assert any(o.lower() in line for o in options), (
+            "error line %r mentions none of %r\n%s" % (errors[0], options,
+                                                      result.describe()))
+    for other in result.stderr.splitlines():
+        if not other.strip() or other in errors or other.startswith("target: "):
+            continue
+        assert re.match(r"^(\s|usage|try )", other, re.I), (
+            "unexpected stderr line %r besides the error\n%s" % (
+                other, result.describe()))
+    assert not any(SAMPLE_RE.match(l) for l in result.stdout.splitlines()), (
+        "samples on stdout of a failed run\n%s" % result.describe())

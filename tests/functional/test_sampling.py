@@ -1,0 +1,290 @@
+"""What austinc samples from launched programs, on every interpreter found.
+
+Every test asserts on the stacks themselves: files, (qualified) function
+names, line numbers (taken from the '# LINE:' markers of the targets), thread
+ids and metrics.
+"""
+
+import collections
+import os
+
+from helpers import (
+    FLAMEGRAPH_STACK_RE,
+    Frame,
+    assert_few_invalid,
+    assert_mostly,
+    expected_lines,
+    function_span,
+    interval_us,
+    qualname,
+    run_austinc,
+    target,
+)
+
+
+def py_frames(sample, path):
+    """The frames of SAMPLE that belong to the target file PATH."""
+    return [f for f in sample.frames if f.file == path]
+
+
+# --------------------------------------------------------------------------
+# main -> outer -> inner -> leaf_a / leaf_b, CPU shares 2:1
+# --------------------------------------------------------------------------
+
+
+def test_shares_stacks_lines_and_ratio(python, tmp_path):
+    path = target("shares.py")
+    line = expected_lines("shares.py")
+    out = tmp_path / "profile.txt"
+    result = run_austinc([python.path, path, "1.5"], output_file=out).assert_ok()
+    assert result.stdout == "", "stdout must stay empty with -o\n" + result.describe()
+    profile = result.profile
+    pid = result.target_pid()
+    assert_few_invalid(profile, result)
+
+    assert all(s.pid == pid for s in profile.samples), (
+        "samples of another pid than the target's %d\n%s" % (pid, result.describe()))
+    assert all(s.iid == 0 for s in profile.samples), "main interpreter id is 0"
+    assert {s.tid for s in profile.samples} == {pid}, (
+        "a single-threaded target: its only TID is its pid\n" + result.describe())
+
+    outer_stack = [
+        Frame(path, "<module>", line["module->main"]),
+        Frame(path, "main", line["main->outer"]),
+        Frame(path, "outer", line["outer->inner"]),
+    ]
+    leaves = {}
+    for leaf in ("leaf_a", "leaf_b"):
+        samples = [s for s in profile.samples
+                   if s.leaf is not None and s.leaf.file == path and s.leaf.func == leaf]
+        assert samples, "no sample in %s\n%s" % (leaf, result.describe())
+        leaves[leaf] = samples
+        expected_prefix = outer_stack + [Frame(path, "inner", line["inner->" + leaf])]
+        assert_mostly(samples, lambda s: s.frames[:-1] == expected_prefix, 0.98,
+                      "full stack %s;%s" % (";".join(map(str, expected_prefix)), leaf),
+                      result)
+        first, last = function_span("shares.py", leaf)
+        assert all(first <= s.leaf.line <= last for s in samples), (
+            "%s line outside %d..%d\n%s" % (leaf, first, last, result.describe()))
+        assert_mostly(samples, lambda s: s.leaf.line == line[leaf], 0.90,
+                      "%s sampled at its loop, line %d" % (leaf, line[leaf]), result)
+
+    in_leaves = len(leaves["leaf_a"]) + len(leaves["leaf_b"])
+    assert in_leaves >= 0.8 * len(profile.samples), (
+        "only %d of %d samples in the leaves\n%s"
+        % (in_leaves, len(profile.samples), result.describe()))
+    share_a = float(len(leaves["leaf_a"])) / in_leaves
+    assert abs(share_a - 2.0 / 3.0) <= 0.10, (
+        "leaf_a has %.1f%% of the leaf samples (%d vs %d), expected 66.7%% +- 10"
+        % (100 * share_a, len(leaves["leaf_a"]), len(leaves["leaf_b"])))
+
+
+# --------------------------------------------------------------------------
+# Three threads, each in its own function
+# --------------------------------------------------------------------------
+
+
+def test_three_threads(python):
+    path = target("threads3.py")
+    line = expected_lines("threads3.py")
+    result = run_austinc([python.path, path, "1.5"]).assert_ok()
+    profile = result.profile
+    info = result.target_info()
+    pid = result.target_pid()
+    assert_few_invalid(profile, result)
+    assert all(s.pid == pid and s.iid == 0 for s in profile.samples)
+
+    kinds = ("alpha", "beta", "gamma")
+    spin = {k: qualname(python, "Worker.spin_" + k) for k in kinds}
+    run = qualname(python, "Worker.run")
+    by_tid = profile.by_tid()
+
+    # Which thread ran which spin function, according to austinc.
+    seen = collections.defaultdict(set)
+    for s in profile.samples:
+        for k in kinds:
+            if any(f.file == path and f.func == spin[k] for f in s.frames):
+                seen[k].add(s.tid)
+    for k in kinds:
+        assert len(seen[k]) == 1, "%s ran on TIDs %s, expected exactly one\n%s" % (
+            spin[k], sorted(seen[k]), result.describe())
+    tids = {k: next(iter(seen[k])) for k in kinds}
+    assert len(set(tids.values())) == 3, "three distinct TIDs: %s" % tids
+    assert pid not in tids.values(), "a worker reported under the pid: %s" % tids
+
+    for k in kinds:
+        reported = info.get("tid." + k)
+        if reported is not None and reported != "unknown":
+            assert tids[k] == int(reported), (
+                "%s sampled on TID %d, but the thread's native id is %s"
+                % (spin[k], tids[k], reported))
+
+    assert set(by_tid) == {pid} | set(tids.values()), (
+        "expected TIDs %s, got %s" % (sorted({pid} | set(tids.values())), sorted(by_tid)))
+
+    for k in kinds:
+        samples = by_tid[tids[k]]
+        others = [spin[o] for o in kinds if o != k]
+        mixed = [s for s in samples if any(f.func in others for f in s.frames)]
+        assert not mixed, "thread %s sampled in another worker's function:\n%s" % (
+            k, "\n".join(s.text for s in mixed[:5]))
+        expected_tail = [Frame(path, run, line["Worker.run->spin"]),
+                         Frame(path, spin[k], line["spin_" + k])]
+        assert_mostly(samples, lambda s: s.frames[-2:] == expected_tail, 0.80,
+                      "thread %s busy in %s" % (k, ";".join(map(str, expected_tail))),
+                      result)
+
+    main_join = Frame(path, "main", line["main->join"])
+    assert_mostly(by_tid[pid],
+                  lambda s: s.frames[:2] == [Frame(path, "<module>", line["module->main"]),
+                                             main_join],
+                  0.50, "main thread waits in main -> join", result)
+
+
+# --------------------------------------------------------------------------
+# Qualified names
+# --------------------------------------------------------------------------
+
+
+def test_qualified_names(python):
+    path = target("qualnames.py")
+    line = expected_lines("qualnames.py")
+    result = run_austinc([python.path, path, "0.8"]).assert_ok()
+    profile = result.profile
+    assert_few_invalid(profile, result)
+
+    base = [
+        Frame(path, "<module>", line["module->main"]),
+        Frame(path, "main", line["main->run"]),
+    ]
+    run = qualname(python, "Worker.run")
+    work = qualname(python, "Worker.Inner.work")
+    closure = qualname(python, "make_closure.<locals>.closure")
+    if python.version >= (3, 11):
+        assert (run, work, closure) == (
+            "Worker.run", "Worker.Inner.work", "make_closure.<locals>.closure")
+    else:
+        assert (run, work, closure) == ("run", "work", "closure")
+
+    for leaf, leaf_line, call in ((work, "Inner.work", "Worker.run->work"),
+                                  (closure, "closure", "Worker.run->closure")):
+        expected = base + [Frame(path, run, line[call]), Frame(path, leaf, line[leaf_line])]
+        samples = [s for s in profile.samples if s.leaf is not None
+                   and s.leaf.file == path and s.leaf.func == leaf]
+        assert samples, "no sample in %s\n%s" % (leaf, result.describe())
+        assert_mostly(samples, lambda s: s.frames == expected, 0.90,
+                      "stack %s" % ";".join(map(str, expected)), result)
+
+    funcs = {f.func for s in profile.samples for f in s.frames if f.file == path}
+    if python.version >= (3, 11):
+        assert "run" not in funcs and "work" not in funcs, (
+            "bare names on %s: %s" % (python.version_str, sorted(funcs)))
+
+
+# --------------------------------------------------------------------------
+# Recursion 500 deep
+# --------------------------------------------------------------------------
+
+
+def test_recursion_500(python):
+    path = target("recursion.py")
+    line = expected_lines("recursion.py")
+    depth = 500
+    result = run_austinc([python.path, path, "1.5", str(depth)]).assert_ok()
+    profile = result.profile
+    assert_few_invalid(profile, result)
+
+    def recursion_depth(s):
+        return sum(1 for f in s.frames if f.file == path and f.func == "recurse")
+
+    deepest = max(recursion_depth(s) for s in profile.samples) if profile.samples else 0
+    assert deepest == depth, "deepest sample has %d recurse frames, expected %d\n%s" % (
+        deepest, depth, result.describe(5))
+
+    expected = (
+        [Frame(path, "<module>", line["module->main"]),
+         Frame(path, "main", line["main->recurse"])]
+        + [Frame(path, "recurse", line["recurse->recurse"])] * (depth - 1)
+        + [Frame(path, "recurse", line["recurse->spin"]),
+           Frame(path, "spin", line["spin"])]
+    )
+    at_bottom = [s for s in profile.samples
+                 if s.leaf is not None and s.leaf.file == path and s.leaf.func == "spin"]
+    assert len(at_bottom) >= 0.8 * len(profile.samples), (
+        "only %d of %d samples at the bottom of the recursion"
+        % (len(at_bottom), len(profile.samples)))
+    assert_mostly(at_bottom, lambda s: s.frames == expected, 0.95,
+                  "all %d frames, outermost first, with their lines" % len(expected),
+                  None)
+
+
+# --------------------------------------------------------------------------
+# Time metrics add up to the wall time
+# --------------------------------------------------------------------------
+
+
+def test_time_metrics_sum_to_duration(python):
+    path = target("busy.py")
+    line = expected_lines("busy.py")
+    result = run_austinc([python.path, path, "2.0"]).assert_ok()
+    profile = result.profile
+    pid = result.target_pid()
+    duration = profile.duration_us()
+    elapsed = float(result.target_info()["elapsed"])
+
+    main = [s for s in profile.samples if s.tid == pid]
+    assert main, "no sample of the main thread\n" + result.describe()
+    assert all(s.metric > 0 for s in main), "time metrics must be positive"
+    total = sum(s.metric for s in main)
+    assert abs(total - duration) <= 0.10 * duration, (
+        "main thread's time metrics sum to %dus, # duration is %dus (off by %.1f%%)"
+        % (total, duration, 100.0 * abs(total - duration) / duration))
+    assert 0.9 * elapsed * 1e6 <= duration <= (elapsed + 2.0) * 1e6, (
+        "# duration %dus, but the target itself ran %.3fs" % (duration, elapsed))
+
+    busy = [s for s in main if s.leaf is not None and s.leaf.file == path]
+    assert_mostly(busy,
+                  lambda s: s.frames == [Frame(path, "<module>", line["module->main"]),
+                                         Frame(path, "main", line["main->spin"]),
+                                         Frame(path, "spin", line["spin"])],
+                  0.90, "busy in <module>;main;spin", result)
+    busy_time = sum(s.metric for s in busy if s.leaf.func == "spin")
+    assert busy_time >= 0.8 * total, (
+        "spin() got %dus of %dus sampled" % (busy_time, total))
+
+
+# --------------------------------------------------------------------------
+# The output format itself
+# --------------------------------------------------------------------------
+
+
+def test_output_format_flamegraph_safe(python, tmp_path):
+    path = target("busy.py")
+    out = tmp_path / "profile.txt"
+    result = run_austinc([python.path, path, "0.5"], output_file=out).assert_ok()
+    profile = result.profile  # raises on any line that is not metadata or a sample
+    assert profile.samples, "no samples\n" + result.describe()
+
+    for meta in profile.metadata_lines:
+        assert not FLAMEGRAPH_STACK_RE.match(meta), (
+            "flamegraph.pl would take metadata line %r for a stack" % meta)
+    for s in profile.samples:
+        m = FLAMEGRAPH_STACK_RE.match(s.text)
+        assert m and int(m.group(2)) == s.metric and not m.group(1).endswith(" "), (
+            "flamegraph.pl misreads %r" % s.text)
+
+    for key in ("interval", "mode", "duration"):
+        assert key in profile.metadata, "no '# %s:' metadata\n%s" % (key, result.describe())
+    assert interval_us(profile.metadata["interval"]) == 100, (
+        "default interval is 100us, metadata says %r" % profile.metadata["interval"])
+    assert profile.metadata["mode"] == "wall", profile.metadata["mode"]
+    assert profile.duration_us() > 0
+
+    # Header before the first sample, footer after the last one.
+    lines = profile.lines
+    first = profile.samples[0].lineno
+    last = profile.samples[-1].lineno
+    index = {l.split(":", 1)[0][2:]: n for n, l in enumerate(lines, 1) if l.startswith("# ")}
+    assert index["interval"] < first and index["mode"] < first, "header after samples"
+    assert index["duration"] > last, "'# duration' must follow the samples"
+    assert os.path.getsize(str(out)) == len(result.output.encode())

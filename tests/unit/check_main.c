@@ -1,0 +1,21 @@
+/* Runs every unit-test suite.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	Suite *(*const suites[])(void) = {
+		options_suite, linetable_suite, layout_suite, collapsed_suite,
+		cache_suite,   elf_suite,       frames_suite,
+	};
+	SRunner *runner = srunner_create(NULL);
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		srunner_add_suite(runner, suites[i]());
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

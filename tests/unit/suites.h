@@ -1,0 +1,17 @@
+/* The unit-test suites, one per module.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_TESTS_SUITES_H
+#define AUSTINC_TESTS_SUITES_H
+
+#include <check.h>
+
+Suite *options_suite(void);
+Suite *linetable_suite(void);
+Suite *layout_suite(void);
+Suite *collapsed_suite(void);
+Suite *cache_suite(void);
+Suite *elf_suite(void);
+Suite *frames_suite(void);
+
+#endif

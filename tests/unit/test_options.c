@@ -1,0 +1,521 @@
+/* Unit tests of command-line parsing: defaults, units, validation.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "suites.h"
+#include <check.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+#define USAGE_LINE  "Usage: austinc [OPTION...] command [ARG...]\n"
+#define USAGE_LINES USAGE_LINE "   or: austinc [OPTION...] -p PID\n"
+#define MAX_ARGS    8
+
+/* What one call of options_parse gave. */
+struct parsed {
+	enum options_result result;
+	struct options opts;
+	char *argv[MAX_ARGS + 1];
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+/* Parse a NULL-terminated argument list, capturing out and err. */
+static void parse_args(struct parsed *p, const char *const *args)
+{
+	FILE *out, *err;
+	int argc = 0;
+
+	memset(p, 0, sizeof(*p));
+	while (args[argc] != NULL && argc < MAX_ARGS) {
+		p->argv[argc] = (char *)args[argc];
+		argc++;
+	}
+	out = open_memstream(&p->out, &p->out_len);
+	err = open_memstream(&p->err, &p->err_len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(err);
+	p->result = options_parse(argc, p->argv, &p->opts, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void free_parsed(struct parsed *p)
+{
+	free(p->out);
+	free(p->err);
+}
+
+#define PARSE(p, ...)                                                          \
+	parse_args((p), (const char *const[]){"austinc", __VA_ARGS__, NULL})
+
+static void assert_runs_quietly(const struct parsed *p)
+{
+	ck_assert_int_eq(p->result, OPTIONS_RUN);
+	ck_assert_str_eq(p->out, "");
+	ck_assert_str_eq(p->err, "");
+}
+
+START_TEST(test_defaults)
+{
+	struct parsed p;
+
+	PARSE(&p, "python", "app.py");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.interval_us, 100);
+	ck_assert_uint_eq(p.opts.timeout_us, 3000000);
+	ck_assert_uint_eq(p.opts.exposure_us, 0);
+	ck_assert_ptr_null(p.opts.output);
+	ck_assert_int_eq(p.opts.pid, 0);
+	ck_assert(!p.opts.pipe);
+	ck_assert_int_eq(p.opts.argc, 2);
+	ck_assert_str_eq(p.opts.argv[0], "python");
+	ck_assert_str_eq(p.opts.argv[1], "app.py");
+	ck_assert_ptr_null(p.opts.argv[2]);
+	free_parsed(&p);
+}
+END_TEST
+
+/* A duration option, its text and the microseconds it must give. */
+struct duration_case {
+	const char *option;
+	const char *text;
+	uint64_t us;
+};
+
+static const struct duration_case DURATIONS[] = {
+        {"-i", "500", 500},
+        {"-i", "2ms", 2000},
+        {"-i", "1s", 1000000},
+        {"-i", "250us", 250},
+        {"-i", "1", 1},
+        {"-i", "1000000", 1000000},
+        {"-i", "1.5ms", 1500},
+        {"-i", "0.25s", 250000},
+        {"-i", "1.0ms", 1000},
+        {"--interval", "750", 750},
+        {"-t", "100", 100000},
+        {"-t", "2s", 2000000},
+        {"-t", "250ms", 250000},
+        {"-t", "1.5", 1500},
+        {"-t", "0.5s", 500000},
+        {"-t", "3600s", 3600000000u},
+        {"--timeout", "10", 10000},
+        {"-x", "2", 2000000},
+        {"-x", "500ms", 500000},
+        {"-x", "1.25", 1250000},
+        {"-x", "1.5s", 1500000},
+        {"-x", "2592000", 2592000000000u},
+        {"--exposure", "3", 3000000},
+};
+
+static uint64_t duration_of(const struct options *opts, const char *option)
+{
+	switch (option[option[1] == '-' ? 2 : 1]) {
+	case 'i':
+		return opts->interval_us;
+	case 't':
+		return opts->timeout_us;
+	default:
+		return opts->exposure_us;
+	}
+}
+
+START_TEST(test_duration_units)
+{
+	const struct duration_case *c = &DURATIONS[_i];
+	struct parsed p;
+
+	PARSE(&p, c->option, c->text, "python");
+	assert_runs_quietly(&p);
+	ck_assert_msg(duration_of(&p.opts, c->option) == c->us,
+	              "%s %s gave %llu us, expected %llu", c->option, c->text,
+	              (unsigned long long)duration_of(&p.opts, c->option),
+	              (unsigned long long)c->us);
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_long_forms)
+{
+	struct parsed p;
+
+	PARSE(&p, "--interval=2ms", "--output=out.txt", "--timeout", "5s",
+	      "--exposure=3", "--pipe", "--pid=42");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.interval_us, 2000);
+	ck_assert_str_eq(p.opts.output, "out.txt");
+	ck_assert_uint_eq(p.opts.timeout_us, 5000000);
+	ck_assert_uint_eq(p.opts.exposure_us, 3000000);
+	ck_assert(p.opts.pipe);
+	ck_assert_int_eq(p.opts.pid, 42);
+	ck_assert_int_eq(p.opts.argc, 0);
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_short_forms)
+{
+	struct parsed p;
+
+	PARSE(&p, "-Pi5ms", "-o", "profile.txt", "-p4242", "-x", "10");
+	assert_runs_quietly(&p);
+	ck_assert(p.opts.pipe);
+	ck_assert_uint_eq(p.opts.interval_us, 5000);
+	ck_assert_str_eq(p.opts.output, "profile.txt");
+	ck_assert_int_eq(p.opts.pid, 4242);
+	ck_assert_uint_eq(p.opts.exposure_us, 10000000);
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_command_options_untouched)
+{
+	struct parsed p;
+
+	PARSE(&p, "-i", "1ms", "python", "-i", "script.py", "--help");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.interval_us, 1000);
+	ck_assert_int_eq(p.opts.argc, 4);
+	ck_assert_ptr_eq(p.opts.argv, &p.argv[3]);
+	ck_assert_str_eq(p.opts.argv[0], "python");
+	ck_assert_str_eq(p.opts.argv[1], "-i");
+	ck_assert_str_eq(p.opts.argv[2], "script.py");
+	ck_assert_str_eq(p.opts.argv[3], "--help");
+	ck_assert_ptr_null(p.opts.argv[4]);
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_double_dash_ends_options)
+{
+	struct parsed p;
+
+	PARSE(&p, "-P", "--", "-x", "arg");
+	assert_runs_quietly(&p);
+	ck_assert_int_eq(p.opts.argc, 2);
+	ck_assert_str_eq(p.opts.argv[0], "-x");
+	ck_assert_uint_eq(p.opts.exposure_us, 0);
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_last_value_wins)
+{
+	struct parsed p;
+
+	PARSE(&p, "-i", "5", "-i", "7ms", "python");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.interval_us, 7000);
+	free_parsed(&p);
+}
+END_TEST
+
+/* Parsing many times in one process starts afresh each time. */
+START_TEST(test_parse_again)
+{
+	struct parsed p;
+
+	for (int round = 0; round < 3; round++) {
+		PARSE(&p, "-z", "python");
+		ck_assert_int_eq(p.result, OPTIONS_ERROR);
+		free_parsed(&p);
+		PARSE(&p, "-i", "2ms", "-P", "python", "-i");
+		assert_runs_quietly(&p);
+		ck_assert_uint_eq(p.opts.interval_us, 2000);
+		ck_assert_int_eq(p.opts.argc, 2);
+		free_parsed(&p);
+		PARSE(&p, "-p", "12", "-x", "1");
+		assert_runs_quietly(&p);
+		ck_assert_int_eq(p.opts.pid, 12);
+		ck_assert(!p.opts.pipe);
+		ck_assert_uint_eq(p.opts.interval_us, 100);
+		free_parsed(&p);
+	}
+}
+END_TEST
+
+/* Bad arguments and the message each must give. */
+struct bad_case {
+	const char *args[4];
+	const char *message;
+};
+
+#define INTERVAL_UNITS "expected a number with an optional unit s, ms or us"
+#define OTHER_UNITS    "expected a number with an optional unit s or ms"
+#define POSITIVE       "must be greater than zero"
+#define NOT_WHOLE      "not a whole number of microseconds"
+#define PID_FORMAT     "expected a positive integer"
+
+static const struct bad_case BAD[] = {
+        {{"-z", "python"}, "unknown option '-z'"},
+        {{"--bogus", "python"}, "unknown option '--bogus'"},
+        {{"--bogus=1", "python"}, "unknown option '--bogus'"},
+        {{"--p", "1"}, "option '--p' is ambiguous"},
+        {{"--pipe=yes", "python"}, "option '--pipe' takes no argument"},
+        {{"--help=all"}, "option '--help' takes no argument"},
+        {{"-i"}, "option '-i' requires an argument"},
+        {{"-Pi"}, "option '-i' requires an argument"},
+        {{"--interval"}, "option '--interval' requires an argument"},
+        {{"-o"}, "option '-o' requires an argument"},
+        {{"-P", "--output"}, "option '--output' requires an argument"},
+        {{"-p"}, "option '-p' requires an argument"},
+        {{"-i", "abc", "python"}, "invalid interval 'abc': " INTERVAL_UNITS},
+        {{"-i", "10x", "python"}, "invalid interval '10x': " INTERVAL_UNITS},
+        {{"-i", "", "python"}, "invalid interval '': " INTERVAL_UNITS},
+        {{"-i", "1.", "python"}, "invalid interval '1.': " INTERVAL_UNITS},
+        {{"-i", ".5ms", "python"}, "invalid interval '.5ms': " INTERVAL_UNITS},
+        {{"-i", "1e3", "python"}, "invalid interval '1e3': " INTERVAL_UNITS},
+        {{"-i", " 5", "python"}, "invalid interval ' 5': " INTERVAL_UNITS},
+        {{"-i", "5 ", "python"}, "invalid interval '5 ': " INTERVAL_UNITS},
+        {{"-i", "+5", "python"}, "invalid interval '+5': " INTERVAL_UNITS},
+        {{"-i", "5mss", "python"}, "invalid interval '5mss': " INTERVAL_UNITS},
+        {{"-i", "ms", "python"}, "invalid interval 'ms': " INTERVAL_UNITS},
+        {{"-i", "5MS", "python"}, "invalid interval '5MS': " INTERVAL_UNITS},
+        {{"-i", "-5", "python"}, "invalid interval '-5': " POSITIVE},
+        {{"-i", "0", "python"}, "invalid interval '0': " POSITIVE},
+        {{"-i", "0ms", "python"}, "invalid interval '0ms': " POSITIVE},
+        {{"-i", "0.0s", "python"}, "invalid interval '0.0s': " POSITIVE},
+        {{"-i", "1.5us", "python"}, "invalid interval '1.5us': " NOT_WHOLE},
+        {{"-i", "1.5", "python"}, "invalid interval '1.5': " NOT_WHOLE},
+        {{"-i", "0.0005ms", "python"},
+         "invalid interval '0.0005ms': " NOT_WHOLE},
+        {{"-i", "2s", "python"},
+         "interval '2s' out of range: must be between 1us and 1s"},
+        {{"-i", "1000001", "python"},
+         "interval '1000001' out of range: must be between 1us and 1s"},
+        {{"-i", "99999999999999999999", "python"},
+         "interval '99999999999999999999' out of range"},
+        {{"-t", "500us", "python"}, "invalid timeout '500us': " OTHER_UNITS},
+        {{"-t", "abc", "python"}, "invalid timeout 'abc': " OTHER_UNITS},
+        {{"-t", "0", "python"}, "invalid timeout '0': " POSITIVE},
+        {{"-t", "-1s", "python"}, "invalid timeout '-1s': " POSITIVE},
+        {{"-t", "0.0001", "python"}, "invalid timeout '0.0001': " NOT_WHOLE},
+        {{"-t", "3601s", "python"},
+         "timeout '3601s' out of range: must be at most 3600s"},
+        {{"-x", "10x", "python"}, "invalid exposure '10x': " OTHER_UNITS},
+        {{"-x", "5us", "python"}, "invalid exposure '5us': " OTHER_UNITS},
+        {{"-x", "0", "python"}, "invalid exposure '0': " POSITIVE},
+        {{"-x", "-5", "python"}, "invalid exposure '-5': " POSITIVE},
+        {{"-x", "2592001", "python"},
+         "exposure '2592001' out of range: must be at most 30 days"},
+        {{"-p", "abc"}, "invalid PID 'abc': " PID_FORMAT},
+        {{"-p", "0"}, "invalid PID '0': " PID_FORMAT},
+        {{"-p", "-1"}, "invalid PID '-1': " PID_FORMAT},
+        {{"-p", "12x"}, "invalid PID '12x': " PID_FORMAT},
+        {{"-p", ""}, "invalid PID '': " PID_FORMAT},
+        {{"-p", "+12"}, "invalid PID '+12': " PID_FORMAT},
+        {{"-p", "2147483648"}, "invalid PID '2147483648': " PID_FORMAT},
+        {{"-p", "99999999999999999999"},
+         "invalid PID '99999999999999999999': " PID_FORMAT},
+        {{"-o", "", "python"}, "the output file name is empty"},
+        {{"-p", "42", "python"}, "-p and a command are mutually exclusive"},
+        {{"-p", "42", "--", "python"},
+         "-p and a command are mutually exclusive"},
+        {{NULL}, "no command to launch and no -p PID given"},
+        {{"-i", "5ms"}, "no command to launch and no -p PID given"},
+        {{"-P", "--"}, "no command to launch and no -p PID given"},
+};
+
+START_TEST(test_bad_input)
+{
+	const struct bad_case *c = &BAD[_i];
+	const char *args[6] = {"austinc"};
+	char expected[256];
+	struct parsed p;
+
+	for (int i = 0; i < 4 && c->args[i] != NULL; i++)
+		args[i + 1] = c->args[i];
+	parse_args(&p, args);
+	ck_assert_int_eq(p.result, OPTIONS_ERROR);
+	ck_assert_str_eq(p.out, "");
+	snprintf(expected, sizeof(expected), "austinc: %s", c->message);
+	ck_assert_msg(strncmp(p.err, expected, strlen(expected)) == 0,
+	              "expected '%s', got '%s'", expected, p.err);
+	ck_assert_ptr_nonnull(strstr(p.err, "\n" USAGE_LINES));
+	free_parsed(&p);
+}
+END_TEST
+
+/* Whole first lines of the messages the brief gives as examples. */
+START_TEST(test_example_messages)
+{
+	struct parsed p;
+
+	PARSE(&p, "-i", "10x", "python");
+	ck_assert_str_eq(
+	        p.err,
+	        "austinc: invalid interval '10x': expected a "
+	        "number with an optional unit s, ms or us\n" USAGE_LINES);
+	free_parsed(&p);
+	PARSE(&p, "-p", "42", "python");
+	ck_assert_str_eq(p.err, "austinc: -p and a command are mutually "
+	                        "exclusive\n" USAGE_LINES);
+	free_parsed(&p);
+	parse_args(&p, (const char *const[]){"austinc", NULL});
+	ck_assert_str_eq(p.err, "austinc: no command to launch and no -p PID "
+	                        "given\n" USAGE_LINES);
+	free_parsed(&p);
+}
+END_TEST
+
+static void assert_full_help(const struct parsed *p)
+{
+	static const char *const needles[] = {
+	        USAGE_LINES,
+	        "-i, --interval=TIME",
+	        "-o, --output=FILE",
+	        "-p, --pid=PID",
+	        "-t, --timeout=TIME",
+	        "-x, --exposure=TIME",
+	        "-P, --pipe",
+	        "-V, --version",
+	        "-?, --help",
+	        "--usage",
+	        "1us to 1s",
+	        "Examples:\n",
+	        "austinc -i 500 -o profile.txt python app.py\n",
+	        "austinc -p 4242 -x 10\n",
+	        "austinc python app.py | flamegraph.pl > app.svg\n",
+	        "Exit status:\n",
+	        "  126 ",
+	        "  127 ",
+	        "128+N",
+	};
+
+	ck_assert_int_eq(p->result, OPTIONS_DONE);
+	ck_assert_str_eq(p->err, "");
+	ck_assert_int_eq(strncmp(p->out, USAGE_LINES, strlen(USAGE_LINES)), 0);
+	for (size_t i = 0; i < sizeof(needles) / sizeof(*needles); i++)
+		ck_assert_msg(strstr(p->out, needles[i]) != NULL,
+		              "help lacks '%s'", needles[i]);
+	for (int status = 0; status <= 7; status++) {
+		char line[16];
+
+		snprintf(line, sizeof(line), "\n  %d ", status);
+		if (status != 1)
+			ck_assert_msg(strstr(p->out, line) != NULL,
+			              "help lacks exit status %d", status);
+	}
+}
+
+static void assert_lines_fit(const char *text, size_t columns)
+{
+	for (const char *line = text; *line != '\0';) {
+		const char *end = strchr(line, '\n');
+
+		ck_assert_ptr_nonnull(end);
+		ck_assert_msg((size_t)(end - line) <= columns,
+		              "line too long: %.*s", (int)(end - line), line);
+		line = end + 1;
+	}
+}
+
+START_TEST(test_help)
+{
+	static const char *const forms[] = {"-?", "--help", "--he"};
+	struct parsed p;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		PARSE(&p, forms[i]);
+		assert_full_help(&p);
+		assert_lines_fit(p.out, 79);
+		free_parsed(&p);
+	}
+	PARSE(&p, "-i", "5", "--help", "-z");
+	assert_full_help(&p);
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_usage)
+{
+	struct parsed p;
+
+	PARSE(&p, "--usage");
+	ck_assert_int_eq(p.result, OPTIONS_DONE);
+	ck_assert_str_eq(p.out, USAGE_LINES);
+	ck_assert_str_eq(p.err, "");
+	free_parsed(&p);
+}
+END_TEST
+
+START_TEST(test_version)
+{
+	static const char *const forms[] = {"-V", "--version"};
+	struct parsed p;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		PARSE(&p, forms[i], "python");
+		ck_assert_int_eq(p.result, OPTIONS_DONE);
+#ifdef PACKAGE_VERSION
+		ck_assert_str_eq(p.out, "austinc " PACKAGE_VERSION "\n");
+#else
+		ck_assert_str_eq(p.out, "austinc 0.1.0\n");
+#endif
+		ck_assert_str_eq(p.err, "");
+		free_parsed(&p);
+	}
+}
+END_TEST
+
+START_TEST(test_parse_duration)
+{
+	uint64_t us = 12345;
+
+	ck_assert_int_eq(options_parse_duration("1.5", 1000, &us), 0);
+	ck_assert_uint_eq(us, 1500);
+	ck_assert_int_eq(options_parse_duration("2", 1000000, &us), 0);
+	ck_assert_uint_eq(us, 2000000);
+	ck_assert_int_eq(options_parse_duration("7us", 1000000, &us), 0);
+	ck_assert_uint_eq(us, 7);
+	ck_assert_int_eq(options_parse_duration("0.000001s", 1, &us), 0);
+	ck_assert_uint_eq(us, 1);
+	ck_assert_int_eq(options_parse_duration("0.0000010s", 1, &us), 0);
+	ck_assert_uint_eq(us, 1);
+	ck_assert_int_eq(options_parse_duration("18446744073709551615", 1, &us),
+	                 0);
+	ck_assert_uint_eq(us, UINT64_MAX);
+	us = 12345;
+	ck_assert_int_eq(options_parse_duration("18446744073709551616", 1, &us),
+	                 -1);
+	ck_assert_int_eq(options_parse_duration("18446744073710s", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration("0.0000001s", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration("1.0us", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration("1.5", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration("-1", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration("0", 1000, &us), -1);
+	ck_assert_int_eq(options_parse_duration("", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration("--1", 1, &us), -1);
+	ck_assert_int_eq(options_parse_duration(NULL, 1, &us), -1);
+	ck_assert_uint_eq(us, 12345); /* untouched on failure */
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_loop_test(tc, test_duration_units, 0,
+	                    sizeof(DURATIONS) / sizeof(*DURATIONS));
+	tcase_add_test(tc, test_long_forms);
+	tcase_add_test(tc, test_short_forms);
+	tcase_add_test(tc, test_command_options_untouched);
+	tcase_add_test(tc, test_double_dash_ends_options);
+	tcase_add_test(tc, test_last_value_wins);
+	tcase_add_test(tc, test_parse_again);
+	tcase_add_loop_test(tc, test_bad_input, 0, sizeof(BAD) / sizeof(*BAD));
+	tcase_add_test(tc, test_example_messages);
+	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_usage);
+	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_parse_duration);
+	suite_add_tcase(s, tc);
+	return s;
+}
