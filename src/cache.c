@@ -47,6 +47,8 @@ static void candidates(const struct cache *c, uint64_t key, size_t *a,
 	h ^= h >> 29;
 	*a = (size_t)h & c->mask;
 	*b = (size_t)(h >> 32) & c->mask;
+	if (*b == *a)
+		*b ^= 1; /* two distinct slots, always */
 }
 
 void *cache_get(struct cache *c, uint64_t key)

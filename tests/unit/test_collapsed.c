@@ -1,0 +1,148 @@
+/* The collapsed writer and the sink under it.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit/collapsed.h"
+#include "emit/sink.h"
+#include "suites.h"
+
+static struct sink sink;
+static char path[] = "/tmp/austinc-collapsed-XXXXXX";
+
+static void open_temp(void)
+{
+	strcpy(path, "/tmp/austinc-collapsed-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(sink_open(&sink, path), 0);
+}
+
+/* Close the sink and return what it wrote (static buffer). */
+static const char *written(void)
+{
+	static char text[8192];
+	ck_assert_int_eq(sink_close(&sink), 0);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	return text;
+}
+
+START_TEST(sample_line_is_outermost_first)
+{
+	static struct stack st;
+	st.depth = 3;
+	st.frames[0] = (struct frame){"lib.py", "leaf", 7};
+	st.frames[1] = (struct frame){0}; /* invalid */
+	st.frames[2] = (struct frame){"app.py", "<module>", 1};
+	open_temp();
+	collapsed_sample(&sink, 42, 0, 4243, &st, 105);
+	ck_assert_str_eq(written(), "P42;T0:4243;app.py:<module>:1;:INVALID:;"
+	                            "lib.py:leaf:7 105\n");
+}
+END_TEST
+
+START_TEST(empty_stack_has_only_process_and_thread)
+{
+	static struct stack st;
+	st.depth = 0;
+	open_temp();
+	collapsed_sample(&sink, 1, 2, 3, &st, 0);
+	ck_assert_str_eq(written(), "P1;T2:3 0\n");
+}
+END_TEST
+
+START_TEST(metadata_never_looks_like_a_sample)
+{
+	open_temp();
+	collapsed_metadata(&sink, "interval", "100us");
+	collapsed_metadata(&sink, "python", "3.11.7 (shared)");
+	collapsed_metadata(&sink, "careless", "took 12");
+	const char *text = written();
+	ck_assert_str_eq(text, "# interval: 100us\n"
+	                       "# python: 3.11.7 (shared)\n"
+	                       "# careless: took 12 (value)\n");
+}
+END_TEST
+
+START_TEST(flamegraph_rule)
+{
+	ck_assert(collapsed_looks_like_sample("a;b;c 12\n"));
+	ck_assert(collapsed_looks_like_sample("a 1.5"));
+	ck_assert(!collapsed_looks_like_sample("# duration: 1234us"));
+	ck_assert(!collapsed_looks_like_sample("# austinc: 0.1.0"));
+	ck_assert(!collapsed_looks_like_sample("12"));
+	ck_assert(!collapsed_looks_like_sample("a;b 12x"));
+}
+END_TEST
+
+START_TEST(large_output_survives_buffer_flushes)
+{
+	static struct stack st;
+	st.depth = 1;
+	st.frames[0] = (struct frame){"f.py", "g", 1};
+	open_temp();
+	for (int i = 0; i < 10000; i++)
+		collapsed_sample(&sink, 1, 0, 1, &st, (uint64_t)i);
+	ck_assert_int_eq(sink_close(&sink), 0);
+	FILE *f = fopen(path, "r");
+	char line[64];
+	int n = 0, ok = 1;
+	while (fgets(line, sizeof line, f)) {
+		char want[64];
+		snprintf(want, sizeof want, "P1;T0:1;f.py:g:1 %d\n", n++);
+		ok &= strcmp(line, want) == 0;
+	}
+	fclose(f);
+	unlink(path);
+	ck_assert(ok);
+	ck_assert_int_eq(n, 10000);
+}
+END_TEST
+
+START_TEST(write_error_is_sticky)
+{
+	ck_assert_int_eq(sink_open(&sink, "/dev/full"), 0);
+	for (int i = 0; i < 20000; i++)
+		sink_puts(&sink, "0123456789");
+	sink_flush(&sink);
+	ck_assert(sink_failed(&sink));
+	ck_assert_int_ne(sink_close(&sink), 0);
+}
+END_TEST
+
+START_TEST(integers_print_in_full)
+{
+	open_temp();
+	sink_put_int(&sink, INT64_MIN);
+	sink_putc(&sink, ' ');
+	sink_put_uint(&sink, UINT64_MAX);
+	sink_putc(&sink, ' ');
+	sink_put_int(&sink, 0);
+	ck_assert_str_eq(written(),
+	                 "-9223372036854775808 18446744073709551615 0");
+}
+END_TEST
+
+Suite *collapsed_suite(void)
+{
+	Suite *s = suite_create("collapsed");
+	TCase *tc = tcase_create("writer");
+	tcase_add_test(tc, sample_line_is_outermost_first);
+	tcase_add_test(tc, empty_stack_has_only_process_and_thread);
+	tcase_add_test(tc, metadata_never_looks_like_a_sample);
+	tcase_add_test(tc, flamegraph_rule);
+	tcase_add_test(tc, large_output_survives_buffer_flushes);
+	tcase_add_test(tc, write_error_is_sticky);
+	tcase_add_test(tc, integers_print_in_full);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,325 @@
+/* The frame walkers against a fake address space: good stacks, cycles,
+ * truncated strings and wild pointers.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include <string.h>
+
+#include "python/code.h"
+#include "python/frames.h"
+#include "python/layout.h"
+#include "remote.h"
+#include "suites.h"
+
+#define BASE       0x10000000ull
+#define ARENA_SIZE (64 * 1024)
+#define CODE_TYPE  0x5000ull
+#define STR_TYPE   0x6000ull
+#define BYTES_TYPE 0x7000ull
+
+/* A fake process image: one arena of memory at BASE. */
+static uint8_t arena[ARENA_SIZE];
+static size_t arena_used;
+static const struct py_layout *L;
+static struct remote remote;
+static struct fake_region region = {.addr = BASE, .data = arena};
+static struct code_reader code;
+static struct unwinder unwinder;
+static struct stack stack;
+static uint8_t tstate[4096];
+
+static uint64_t alloc(size_t size)
+{
+	uint64_t addr = BASE + arena_used;
+	arena_used += (size + 15) & ~(size_t)15;
+	ck_assert_uint_le(arena_used, ARENA_SIZE);
+	return addr;
+}
+
+static void put64(uint64_t addr, uint32_t offset, uint64_t v)
+{
+	memcpy(arena + (addr - BASE) + offset, &v, sizeof v);
+}
+
+static void put32(uint64_t addr, uint32_t offset, uint32_t v)
+{
+	memcpy(arena + (addr - BASE) + offset, &v, sizeof v);
+}
+
+/* A compact ASCII str whose length field says length characters. */
+static uint64_t make_str_len(const char *text, int64_t length)
+{
+	size_t n = strlen(text);
+	uint64_t s = alloc(L->unicode.ascii_size + n + 1);
+	put64(s, 8, STR_TYPE);
+	put64(s, L->unicode.length, (uint64_t)length);
+	put32(s, L->unicode.state,
+	      (1u << L->unicode.kind_shift) | (1u << L->unicode.compact_shift) |
+	              (1u << L->unicode.ascii_shift));
+	memcpy(arena + (s - BASE) + L->unicode.ascii_size, text, n + 1);
+	return s;
+}
+
+static uint64_t make_str(const char *text)
+{
+	return make_str_len(text, (int64_t)strlen(text));
+}
+
+static uint64_t make_bytes(const uint8_t *data, size_t n)
+{
+	uint64_t b = alloc(L->bytes.ob_sval + n + 1);
+	put64(b, 8, BYTES_TYPE);
+	put64(b, L->bytes.ob_size, n);
+	memcpy(arena + (b - BASE) + L->bytes.ob_sval, data, n);
+	return b;
+}
+
+static uint64_t make_code(const char *file, const char *name, int first,
+                          const uint8_t *table, size_t table_len)
+{
+	uint64_t c = alloc(L->code.size + 64);
+	put64(c, 8, CODE_TYPE);
+	put64(c, L->code.filename, make_str(file));
+	put64(c, L->code.name, make_str(name));
+	if (L->code.qualname != LAYOUT_NONE)
+		put64(c, L->code.qualname, make_str(name));
+	put32(c, L->code.firstlineno, (uint32_t)first);
+	put64(c, L->code.linetable, make_bytes(table, table_len));
+	return c;
+}
+
+static void setup_version(unsigned minor)
+{
+	L = layout_for_version(3, minor);
+	ck_assert_ptr_nonnull(L);
+	memset(arena, 0, sizeof arena);
+	memset(tstate, 0, sizeof tstate);
+	arena_used = 16;
+	region.len = ARENA_SIZE;
+	remote_init_fake(&remote, &region, 1);
+	struct py_types types = {CODE_TYPE, STR_TYPE, BYTES_TYPE};
+	ck_assert_int_eq(code_reader_init(&code, &remote, L, &types), 0);
+	unwinder_init(&unwinder, &remote, L, &code);
+}
+
+static void teardown(void)
+{
+	unwinder_free(&unwinder);
+	code_reader_free(&code);
+}
+
+static int unwind(void)
+{
+	int problems = unwind_thread(&unwinder, tstate, &stack);
+	code_reader_end_sample(&code);
+	return problems;
+}
+
+/* 3.9: lines 10 (first), 11 for bytes 0-5, 12 from byte 6. */
+static const uint8_t lnotab[] = {0, 1, 6, 1};
+
+static uint64_t make_frame_object(uint64_t code_addr, int lasti,
+                                  uint64_t back)
+{
+	uint64_t f = alloc(L->frame.size);
+	put64(f, L->frame.code, code_addr);
+	put32(f, L->frame.lasti, (uint32_t)lasti);
+	put64(f, L->frame.previous, back);
+	return f;
+}
+
+static void set_top_frame(uint64_t frame)
+{
+	memcpy(tstate + L->tstate.frame, &frame, sizeof frame);
+}
+
+START_TEST(frame_objects_give_names_and_lines)
+{
+	setup_version(9);
+	uint64_t outer = make_frame_object(
+	        make_code("app.py", "main", 10, lnotab, sizeof lnotab), 2, 0);
+	uint64_t inner = make_frame_object(
+	        make_code("lib.py", "work", 10, lnotab, sizeof lnotab), 8,
+	        outer);
+	set_top_frame(inner);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_str_eq(stack.frames[0].file, "lib.py");
+	ck_assert_str_eq(stack.frames[0].name, "work");
+	ck_assert_int_eq(stack.frames[0].line, 12);
+	ck_assert_str_eq(stack.frames[1].name, "main");
+	ck_assert_int_eq(stack.frames[1].line, 11);
+	teardown();
+}
+END_TEST
+
+START_TEST(frame_cycle_ends_in_invalid)
+{
+	setup_version(9);
+	uint64_t c = make_code("a.py", "f", 1, lnotab, sizeof lnotab);
+	uint64_t a = make_frame_object(c, 0, 0);
+	uint64_t b = make_frame_object(c, 0, a);
+	put64(a, L->frame.previous, b); /* a -> b -> a */
+	set_top_frame(a);
+	ck_assert_int_gt(unwind(), 0);
+	ck_assert_uint_lt(stack.depth, 16);
+	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
+	teardown();
+}
+END_TEST
+
+START_TEST(wild_pointer_ends_in_invalid)
+{
+	setup_version(9);
+	uint64_t c = make_code("a.py", "f", 1, lnotab, sizeof lnotab);
+	uint64_t top = make_frame_object(c, 0, 0xdead0000ull);
+	set_top_frame(top);
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_str_eq(stack.frames[0].name, "f");
+	ck_assert_ptr_null(stack.frames[1].file);
+	teardown();
+}
+END_TEST
+
+START_TEST(truncated_string_gives_invalid_frame)
+{
+	setup_version(9);
+	uint64_t c = make_code("a.py", "f", 1, lnotab, sizeof lnotab);
+	/* A name that claims to run past the end of the address space. */
+	region.len = ARENA_SIZE;
+	uint64_t name = BASE + ARENA_SIZE - L->unicode.ascii_size - 4;
+	put64(name, 8, STR_TYPE);
+	put64(name, L->unicode.length, 1000);
+	put32(name, L->unicode.state,
+	      (1u << L->unicode.kind_shift) | (1u << L->unicode.compact_shift) |
+	              (1u << L->unicode.ascii_shift));
+	put64(c, L->code.name, name);
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_uint_eq(stack.depth, 1);
+	ck_assert_ptr_null(stack.frames[0].file);
+	teardown();
+}
+END_TEST
+
+START_TEST(garbage_code_object_gives_invalid_frame)
+{
+	setup_version(9);
+	uint64_t c = make_code("a.py", "f", 1, lnotab, sizeof lnotab);
+	put64(c, 8, 0x1234); /* not a code object's type */
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_ptr_null(stack.frames[0].file);
+	teardown();
+}
+END_TEST
+
+/* 3.11 location table: one entry, "no column" form, 4 code units, line
+ * delta +1; a second one, 4 units, delta +2. */
+static const uint8_t locations[] = {0x80 | (13 << 3) | 3, 0x02,
+                                    0x80 | (13 << 3) | 3, 0x04};
+
+/* Interpreter frames of 3.11 in one data-stack chunk. */
+static uint64_t make_chunk(size_t size)
+{
+	uint64_t chunk = alloc(size);
+	put64(chunk, L->chunk.previous, 0);
+	put64(chunk, L->chunk.chunk_size, size);
+	return chunk;
+}
+
+static uint64_t make_iframe(uint64_t at, uint64_t code_addr, int unit,
+                            uint64_t previous)
+{
+	put64(at, L->frame.code, code_addr);
+	put64(at, L->frame.lasti,
+	      code_addr + L->code.code_adaptive + 2 * (uint64_t)unit);
+	put64(at, L->frame.previous, previous);
+	return at;
+}
+
+static void set_cframe(uint64_t current, uint64_t chunk)
+{
+	uint64_t cframe = alloc(64);
+	put64(cframe, L->cframe.current_frame, current);
+	memcpy(tstate + L->tstate.frame, &cframe, sizeof cframe);
+	memcpy(tstate + L->tstate.datastack_chunk, &chunk, sizeof chunk);
+}
+
+START_TEST(interpreter_frames_give_qualnames_and_lines)
+{
+	setup_version(11);
+	uint64_t c1 = make_code("app.py", "<module>", 1, locations,
+	                        sizeof locations);
+	uint64_t c2 = make_code("app.py", "Worker.run", 20, locations,
+	                        sizeof locations);
+	uint64_t chunk = make_chunk(4096);
+	uint64_t f1 = make_iframe(chunk + L->chunk.size, c1, 1, 0);
+	uint64_t f2 = make_iframe(f1 + 128, c2, 5, f1);
+	set_cframe(f2, chunk);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_str_eq(stack.frames[0].name, "Worker.run");
+	ck_assert_int_eq(stack.frames[0].line, 23);
+	ck_assert_str_eq(stack.frames[1].name, "<module>");
+	ck_assert_int_eq(stack.frames[1].line, 2);
+	ck_assert_uint_eq(unwinder.n_windows, 1); /* one read for both */
+	teardown();
+}
+END_TEST
+
+START_TEST(interpreter_frame_outside_chunk_is_read_alone)
+{
+	setup_version(11);
+	uint64_t c = make_code("gen.py", "gen", 5, locations,
+	                       sizeof locations);
+	uint64_t chunk = make_chunk(1024);
+	uint64_t f1 = make_iframe(chunk + L->chunk.size, c, 0, 0);
+	uint64_t heap = alloc(256); /* a generator's frame */
+	uint64_t f2 = make_iframe(heap, c, 4, f1);
+	set_cframe(f2, chunk);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_int_eq(stack.frames[0].line, 8);
+	ck_assert_int_eq(stack.frames[1].line, 6);
+	teardown();
+}
+END_TEST
+
+START_TEST(interpreter_frame_cycle_and_wild_pointer)
+{
+	setup_version(11);
+	uint64_t c = make_code("a.py", "f", 1, locations, sizeof locations);
+	uint64_t chunk = make_chunk(4096);
+	uint64_t f1 = chunk + L->chunk.size;
+	uint64_t f2 = f1 + 128;
+	make_iframe(f1, c, 0, f2);
+	make_iframe(f2, c, 0, f1);
+	set_cframe(f2, chunk);
+	ck_assert_int_gt(unwind(), 0);
+	ck_assert_uint_lt(stack.depth, 16);
+	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
+
+	make_iframe(f1, c, 0, 0x7fff00000000ull);
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_uint_eq(stack.depth, 3);
+	ck_assert_ptr_null(stack.frames[2].file);
+	teardown();
+}
+END_TEST
+
+Suite *frames_suite(void)
+{
+	Suite *s = suite_create("frames");
+	TCase *tc = tcase_create("walkers");
+	tcase_add_test(tc, frame_objects_give_names_and_lines);
+	tcase_add_test(tc, frame_cycle_ends_in_invalid);
+	tcase_add_test(tc, wild_pointer_ends_in_invalid);
+	tcase_add_test(tc, truncated_string_gives_invalid_frame);
+	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
+	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
+	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
+	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
+	suite_add_tcase(s, tc);
+	return s;
+}
