@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 struct slot {
-	uint64_t key; /* 0: empty */
+	uint64_t key;  /* 0: empty */
 	uint64_t used; /* clock of the last access */
 	void *value;
 };
@@ -75,7 +75,7 @@ void *cache_put(struct cache *c, uint64_t key, void *value)
 		s = &c->slots[b];
 	else
 		s = c->slots[a].used <= c->slots[b].used ? &c->slots[a]
-		                                          : &c->slots[b];
+		                                         : &c->slots[b];
 	void *displaced = s->key ? s->value : NULL;
 	if (!s->key)
 		c->count++;

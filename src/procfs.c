@@ -29,8 +29,8 @@ static int extend_known(struct mapped_file *out, int n, const char *path,
 	return 0;
 }
 
-int procfs_mapped_files(pid_t pid, const char *prefix,
-                        struct mapped_file *out, size_t max)
+int procfs_mapped_files(pid_t pid, const char *prefix, struct mapped_file *out,
+                        size_t max)
 {
 	char name[64];
 	snprintf(name, sizeof name, "/proc/%d/maps", (int)pid);
@@ -43,15 +43,15 @@ int procfs_mapped_files(pid_t pid, const char *prefix,
 	while (fgets(line, sizeof line, maps)) {
 		uint64_t start, end, offset;
 		int path_at = 0;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64
-		                 " %*s %*s %n",
+		if (sscanf(line,
+		           "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64 " %*s %*s %n",
 		           &start, &end, &offset, &path_at) < 3 ||
 		    path_at == 0 || line[path_at] != '/')
 			continue;
 		char *path = line + path_at;
 		path[strcspn(path, "\n")] = '\0';
-		if (prefix && strncmp(base_name(path), prefix,
-		                      strlen(prefix)) != 0)
+		if (prefix &&
+		    strncmp(base_name(path), prefix, strlen(prefix)) != 0)
 			continue;
 		if (extend_known(out, n, path, end) || offset != 0 ||
 		    (size_t)n >= max)

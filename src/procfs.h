@@ -19,8 +19,8 @@ struct mapped_file {
 /* List the distinct files mapped at offset 0 whose base name starts with
  * prefix (NULL: every file), in address order. Returns how many were stored
  * (at most max), or -1 with errno set when the maps cannot be read. */
-int procfs_mapped_files(pid_t pid, const char *prefix,
-                        struct mapped_file *out, size_t max);
+int procfs_mapped_files(pid_t pid, const char *prefix, struct mapped_file *out,
+                        size_t max);
 
 /* The path of the process's executable, as the process sees it. Returns 0 or
  * -1 with errno set. */

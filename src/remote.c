@@ -62,3 +62,22 @@ int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len)
 	}
 	return 0;
 }
+
+ssize_t remote_readv(const struct remote *r, const struct iovec *local,
+                     const struct iovec *remote, size_t n)
+{
+	if (!r->fake)
+		return process_vm_readv(r->pid, local, 1, remote, n, 0);
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (done + remote[i].iov_len > local->iov_len ||
+		    remote_read(r, (uint64_t)(uintptr_t)remote[i].iov_base,
+		                (char *)local->iov_base + done,
+		                remote[i].iov_len))
+			break;
+		done += remote[i].iov_len;
+	}
+	if (done == 0 && n > 0 && remote[0].iov_len > 0)
+		return -1;
+	return (ssize_t)done;
+}

@@ -37,6 +37,14 @@ int remote_read(const struct remote *r, uint64_t addr, void *buf, size_t len);
 ssize_t remote_read_some(const struct remote *r, uint64_t addr, void *buf,
                          size_t len);
 
+/* Read several remote regions into one local buffer in a single system call
+ * (fake backend: region by region). Returns the bytes read or -1 with errno
+ * set; like process_vm_readv, it stops at the first region it cannot read
+ * in full and never reads part of one. */
+struct iovec;
+ssize_t remote_readv(const struct remote *r, const struct iovec *local,
+                     const struct iovec *remote, size_t n);
+
 /* A cheap plausibility test for a pointer read from the target: non-null,
  * pointer-aligned and in the user half of the address space. */
 static inline int remote_plausible(uint64_t addr)

@@ -25,8 +25,8 @@
 #define FAST_POLL_FOR_US 1000000
 #define SLOW_POLL_US     2000
 
-static volatile sig_atomic_t interrupts;  /* SIGINT count */
-static volatile sig_atomic_t terminated;  /* SIGTERM or SIGHUP seen */
+static volatile sig_atomic_t interrupts; /* SIGINT count */
+static volatile sig_atomic_t terminated; /* SIGTERM or SIGHUP seen */
 
 static void on_interrupt(int sig)
 {
@@ -179,8 +179,8 @@ static int wait_for_runtime(struct session *s)
 	char why[512] = "no Python runtime found";
 	uint64_t start = now_us();
 	for (;;) {
-		enum py_status st = py_attach(s->target.pid, &s->py, why,
-		                              sizeof why);
+		enum py_status st =
+		        py_attach(s->target.pid, &s->py, why, sizeof why);
 		if (st == PY_FOUND)
 			return EXIT_OK;
 		if (st == PY_DENIED)
@@ -258,9 +258,8 @@ static void print_summary(const struct session *s)
 	        seconds > 0 ? (double)st->samples / seconds : 0.0,
 	        st->samples ? (double)st->cost_min_ns / 1e3 : 0.0,
 	        (double)stats_cost_avg_ns(st) / 1e3,
-	        (double)st->cost_max_ns / 1e3,
-	        (unsigned long long)(sat / 100), (unsigned long long)(sat % 100),
-	        (unsigned long long)st->errors,
+	        (double)st->cost_max_ns / 1e3, (unsigned long long)(sat / 100),
+	        (unsigned long long)(sat % 100), (unsigned long long)st->errors,
 	        (unsigned long long)(err / 100),
 	        (unsigned long long)(err % 100));
 }
@@ -314,8 +313,7 @@ static int finish_target(struct session *s)
 		kill(s->target.pid, SIGTERM);
 	while (!target_exited(&s->target) && interrupts < 2)
 		sleep_us(10000);
-	return s->target.reaped ? target_exit_code(&s->target)
-	                        : 128 + SIGINT;
+	return s->target.reaped ? target_exit_code(&s->target) : 128 + SIGINT;
 }
 
 static int open_output(struct sink *sink, const char *path)

@@ -10,8 +10,8 @@ struct stats {
 	uint64_t start_us, end_us;
 	uint64_t samples;        /* ticks that sampled the process */
 	uint64_t thread_samples; /* stacks written */
-	uint64_t errors;         /* samples with an unreadable frame or thread */
-	uint64_t saturated;      /* samples that took longer than the interval */
+	uint64_t errors;    /* samples with an unreadable frame or thread */
+	uint64_t saturated; /* samples that took longer than the interval */
 	uint64_t cost_min_ns, cost_max_ns, cost_sum_ns;
 };
 

@@ -66,8 +66,7 @@ enum launch_result target_launch(struct target *t, char **argv,
 		snprintf(why, why_len, "%s: command not found", argv[0]);
 		return LAUNCH_NOT_FOUND;
 	}
-	snprintf(why, why_len, "cannot execute %s: %s", argv[0],
-	         strerror(err));
+	snprintf(why, why_len, "cannot execute %s: %s", argv[0], strerror(err));
 	return LAUNCH_NOT_EXECUTABLE;
 }
 

@@ -13,8 +13,8 @@ int collapsed_looks_like_sample(const char *line)
 		end--;
 	/* flamegraph.pl: /^(.*)\s+?(\d+(?:\.\d*)?)$/ */
 	size_t i = end;
-	while (i > 0 && (isdigit((unsigned char)line[i - 1]) ||
-	                 line[i - 1] == '.'))
+	while (i > 0 &&
+	       (isdigit((unsigned char)line[i - 1]) || line[i - 1] == '.'))
 		i--;
 	if (i == end || i == 0 || !isspace((unsigned char)line[i - 1]))
 		return 0;
@@ -23,7 +23,8 @@ int collapsed_looks_like_sample(const char *line)
 	size_t len = end - i;
 	const char *dot = memchr(number, '.', len);
 	return isdigit((unsigned char)number[0]) &&
-	       (!dot || !memchr(dot + 1, '.', len - (size_t)(dot + 1 - number)));
+	       (!dot ||
+	        !memchr(dot + 1, '.', len - (size_t)(dot + 1 - number)));
 }
 
 void collapsed_metadata(struct sink *s, const char *key, const char *value)

@@ -68,10 +68,11 @@ static char *to_utf8(const uint8_t *data, size_t length, unsigned kind)
 		return NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < length; i++) {
-		uint32_t cp = kind == 1   ? data[i]
-		              : kind == 2 ? (uint32_t)(data[2 * i] |
-		                                       data[2 * i + 1] << 8)
-		                          : load_u32(data, (uint32_t)(4 * i));
+		uint32_t cp =
+		        kind == 1 ? data[i]
+		        : kind == 2
+		                ? (uint32_t)(data[2 * i] | data[2 * i + 1] << 8)
+		                : load_u32(data, (uint32_t)(4 * i));
 		n += put_utf8(out + n, cp);
 	}
 	out[n] = '\0';
@@ -105,7 +106,8 @@ char *code_read_string(const struct remote *remote,
 	if (!remote_plausible(addr))
 		return NULL;
 	ssize_t got = remote_read_some(remote, addr, head, sizeof head);
-	if (got < (ssize_t)u->unicode.compact_size || !has_type(head, types->unicode))
+	if (got < (ssize_t)u->unicode.compact_size ||
+	    !has_type(head, types->unicode))
 		return NULL;
 	int64_t length = (int64_t)load_u64(head, u->unicode.length);
 	uint32_t state = load_u32(head, u->unicode.state);
@@ -169,8 +171,10 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 	struct code_info *ci = calloc(1, sizeof *ci);
 	if (!ci)
 		return NULL;
+	for (int i = 0; i < LINE_MEMO; i++)
+		ci->memo_addr[i] = -1;
 	uint32_t name_at = co->code.qualname != LAYOUT_NONE ? co->code.qualname
-	                                               : co->code.name;
+	                                                    : co->code.name;
 	ci->firstlineno = (int)load_u32(buf, co->code.firstlineno);
 	ci->filename = code_read_string(cr->remote, cr->layout, &cr->types,
 	                                load_u64(buf, co->code.filename));
@@ -211,7 +215,7 @@ void code_reader_free(struct code_reader *cr)
 	cr->cache = NULL;
 }
 
-const struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
+struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 {
 	struct code_info *ci = cache_get(cr->cache, addr);
 	if (ci)
@@ -222,13 +226,15 @@ const struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 	struct code_info *displaced = cache_put(cr->cache, addr, ci);
 	if (displaced) {
 		if (cr->n_evicted == STACK_MAX_DEPTH)
-			code_reader_end_sample(cr); /* cannot happen: one per frame */
+			code_reader_end_sample(
+			        cr); /* cannot happen: one per frame */
 		cr->evicted[cr->n_evicted++] = displaced;
 	}
 	return ci;
 }
 
-int code_line(const struct code_info *ci, enum line_format format, int addr)
+static int decode_line(const struct code_info *ci, enum line_format format,
+                       int addr)
 {
 	int line = 0;
 	if (addr >= 0) {
@@ -250,4 +256,14 @@ int code_line(const struct code_info *ci, enum line_format format, int addr)
 		}
 	}
 	return line > 0 ? line : ci->firstlineno;
+}
+
+int code_line(struct code_info *ci, enum line_format format, int addr)
+{
+	unsigned slot = ((unsigned)addr >> 1) & (LINE_MEMO - 1);
+	if (ci->memo_addr[slot] != addr) {
+		ci->memo_line[slot] = decode_line(ci, format, addr);
+		ci->memo_addr[slot] = addr;
+	}
+	return ci->memo_line[slot];
 }

@@ -17,12 +17,18 @@
 #define MAX_STRING_CHARS    4096
 #define MAX_LINETABLE_BYTES (1 << 20)
 
+#define LINE_MEMO 8 /* a power of two */
+
 struct code_info {
 	char *filename;
 	char *name; /* qualified name on 3.11+ */
 	int firstlineno;
 	uint8_t *linetable;
 	size_t linetable_len;
+	/* Recently decoded offsets: a deep recursion asks for the same
+	 * line of the same code hundreds of times a sample. */
+	int memo_addr[LINE_MEMO];
+	int memo_line[LINE_MEMO];
 };
 
 /* Addresses of the type objects that tell a real code object, string or
@@ -48,11 +54,11 @@ void code_reader_free(struct code_reader *cr);
 
 /* The decoded code object at addr, or NULL when it cannot be read or is not
  * a code object. */
-const struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
+struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
 
 /* The line at byte offset addr into the bytecode (the first line when the
  * table has none for it). */
-int code_line(const struct code_info *ci, enum line_format format, int addr);
+int code_line(struct code_info *ci, enum line_format format, int addr);
 
 /* Free what was evicted during the sample just written. */
 void code_reader_end_sample(struct code_reader *cr);

@@ -7,7 +7,6 @@
  * be read becomes an INVALID frame that ends the walk. */
 #include "python/frames.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
@@ -31,11 +30,11 @@ static uint32_t max_end(uint32_t size, uint32_t offset, uint32_t width)
 	return offset + width > size ? offset + width : size;
 }
 
-void unwinder_init(struct unwinder *u, const struct remote *remote,
+void unwinder_init(struct unwinder *u, struct prefetch *pf,
                    const struct py_layout *layout, struct code_reader *code)
 {
 	memset(u, 0, sizeof *u);
-	u->remote = remote;
+	u->pf = pf;
 	u->layout = layout;
 	u->code = code;
 	uint32_t size = 0;
@@ -46,13 +45,6 @@ void unwinder_init(struct unwinder *u, const struct remote *remote,
 	u->frame_read_size = size;
 }
 
-void unwinder_free(struct unwinder *u)
-{
-	for (size_t i = 0; i < MAX_WINDOWS; i++)
-		free(u->windows[i].buf);
-	memset(u->windows, 0, sizeof u->windows);
-}
-
 static void push_invalid(struct stack *out)
 {
 	if (out->depth < STACK_MAX_DEPTH)
@@ -60,19 +52,19 @@ static void push_invalid(struct stack *out)
 }
 
 /* Push a frame of code object code_addr; 1 when it could not be read. */
-static int push_code(struct unwinder *u, struct stack *out,
-                     uint64_t code_addr, int64_t addr)
+static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
+                     int64_t addr)
 {
-	const struct code_info *ci = code_lookup(u->code, code_addr);
+	struct code_info *ci = code_lookup(u->code, code_addr);
 	if (!ci) {
 		push_invalid(out);
 		return 1;
 	}
 	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
 	out->frames[out->depth++] = (struct frame){
-		.file = ci->filename,
-		.name = ci->name,
-		.line = code_line(ci, u->layout->line_format, offset),
+	        .file = ci->filename,
+	        .name = ci->name,
+	        .line = code_line(ci, u->layout->line_format, offset),
 	};
 	return 0;
 }
@@ -86,35 +78,25 @@ static int walk_frame_objects(struct unwinder *u, uint64_t addr,
 	int problems = 0;
 	cycle_init(&cycle);
 	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
-		if (!remote_plausible(addr) || cycle_seen(&cycle, addr) ||
-		    remote_read(u->remote, addr, u->single, u->frame_read_size)) {
+		const uint8_t *f = NULL;
+		if (remote_plausible(addr) && !cycle_seen(&cycle, addr))
+			f = prefetch_read(u->pf, addr, u->frame_read_size);
+		if (!f) {
 			push_invalid(out);
 			return problems + 1;
 		}
-		int64_t lasti = load_i32(u->single, L->frame.lasti);
+		int64_t lasti = load_i32(f, L->frame.lasti);
 		if (L->line_format == LINES_LINETABLE310 && lasti >= 0)
 			lasti *= 2; /* 3.10 counts code units */
-		problems += push_code(u, out, load_u64(u->single, L->frame.code),
-		                      lasti);
-		addr = load_u64(u->single, L->frame.previous);
+		problems +=
+		        push_code(u, out, load_u64(f, L->frame.code), lasti);
+		addr = load_u64(f, L->frame.previous);
 	}
 	if (addr) {
 		push_invalid(out); /* cut: deeper than we keep */
 		problems++;
 	}
 	return problems;
-}
-
-static struct window *grow_window(struct window *w, size_t need)
-{
-	if (w->cap >= need)
-		return w;
-	uint8_t *buf = realloc(w->buf, need);
-	if (!buf)
-		return NULL;
-	w->buf = buf;
-	w->cap = need;
-	return w;
 }
 
 /* Copy [base, addr + frame size) of a data-stack chunk in one read, after
@@ -127,15 +109,11 @@ static const uint8_t *load_window(struct unwinder *u, uint64_t base,
 	if (!remote_plausible(base) || addr < base + L->chunk.size ||
 	    hi - base > MAX_WINDOW_BYTES)
 		return NULL;
-	struct window *w = grow_window(&u->windows[u->n_windows], hi - base);
-	if (!w || remote_read(u->remote, base, w->buf, hi - base))
-		return NULL;
-	if (hi - base > load_u64(w->buf, L->chunk.chunk_size))
-		return NULL; /* not this chunk's frame after all */
-	w->lo = base;
-	w->hi = hi;
-	u->n_windows++;
-	return w->buf + (addr - base);
+	const uint8_t *data = prefetch_read(u->pf, base, hi - base);
+	if (!data || hi - base > load_u64(data, L->chunk.chunk_size))
+		return NULL; /* unreadable, or not this chunk's frame */
+	u->windows[u->n_windows++] = (struct window){base, hi, data};
+	return data + (addr - base);
 }
 
 /* The chunk to try next: the thread's current one, then each one's
@@ -145,7 +123,7 @@ static uint64_t next_chunk(const struct unwinder *u)
 	if (u->n_windows == 0)
 		return u->top_chunk;
 	const struct window *last = &u->windows[u->n_windows - 1];
-	return load_u64(last->buf, u->layout->chunk.previous);
+	return load_u64(last->data, u->layout->chunk.previous);
 }
 
 /* The header of the interpreter frame at addr, from a chunk copy when it
@@ -155,16 +133,14 @@ static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
 	for (size_t i = 0; i < u->n_windows; i++) {
 		const struct window *w = &u->windows[i];
 		if (addr >= w->lo && addr + u->frame_read_size <= w->hi)
-			return w->buf + (addr - w->lo);
+			return w->data + (addr - w->lo);
 	}
 	if (u->n_windows < MAX_WINDOWS) {
 		const uint8_t *hdr = load_window(u, next_chunk(u), addr);
 		if (hdr)
 			return hdr;
 	}
-	if (remote_read(u->remote, addr, u->single, u->frame_read_size))
-		return NULL;
-	return u->single;
+	return prefetch_read(u->pf, addr, u->frame_read_size);
 }
 
 /* 3.11+: _PyInterpreterFrames in per-thread data-stack chunks (generator
@@ -192,7 +168,8 @@ static int walk_interpreter_frames(struct unwinder *u, uint64_t addr,
 		}
 		uint64_t code = load_u64(hdr, L->frame.code);
 		uint64_t instr = load_u64(hdr, L->frame.lasti);
-		int64_t offset = (int64_t)(instr - (code + L->code.code_adaptive));
+		int64_t offset =
+		        (int64_t)(instr - (code + L->code.code_adaptive));
 		problems += push_code(u, out, code, offset);
 		addr = previous;
 	}
@@ -203,8 +180,7 @@ static int walk_interpreter_frames(struct unwinder *u, uint64_t addr,
 	return problems;
 }
 
-int unwind_thread(struct unwinder *u, const uint8_t *tstate,
-                  struct stack *out)
+int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
 {
 	const struct py_layout *L = u->layout;
 	uint64_t top = load_u64(tstate, L->tstate.frame);
@@ -214,12 +190,17 @@ int unwind_thread(struct unwinder *u, const uint8_t *tstate,
 		return walk_frame_objects(u, top, out);
 	case FRAME_CFRAME:
 		/* tstate->cframe->current_frame */
-		if (top && (!remote_plausible(top) ||
-		            remote_read(u->remote,
-		                        top + L->cframe.current_frame, &top,
-		                        sizeof top))) {
-			push_invalid(out);
-			return 1;
+		if (top) {
+			const uint8_t *cframe = NULL;
+			if (remote_plausible(top))
+				cframe = prefetch_read(
+				        u->pf, top + L->cframe.current_frame,
+				        8);
+			if (!cframe) {
+				push_invalid(out);
+				return 1;
+			}
+			top = load_u64(cframe, 0);
 		}
 		break;
 	case FRAME_DIRECT:

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prefetch.h"
 #include "python/code.h"
 #include "python/layout.h"
-#include "remote.h"
 #include "stack.h"
 
 /* Local copies of data-stack chunks (3.11+): one read covers many frames. */
@@ -18,30 +18,28 @@
 
 struct window {
 	uint64_t lo, hi; /* remote range copied, [lo, hi) */
-	uint8_t *buf;
-	size_t cap;
+	const uint8_t *data;
 };
 
 struct unwinder {
-	const struct remote *remote;
+	struct prefetch *pf;
 	const struct py_layout *layout;
 	struct code_reader *code;
 	uint32_t frame_read_size; /* bytes of a frame header we need */
 	uint64_t top_chunk;       /* this thread's current chunk, 0 if none */
 	size_t n_windows;
 	struct window windows[MAX_WINDOWS];
-	uint8_t single[256]; /* one frame read on its own */
 };
 
-void unwinder_init(struct unwinder *u, const struct remote *remote,
+/* Frames are read through pf: the caller starts each tick with
+ * prefetch_begin(). */
+void unwinder_init(struct unwinder *u, struct prefetch *pf,
                    const struct py_layout *layout, struct code_reader *code);
-void unwinder_free(struct unwinder *u);
 
 /* Unwind the thread whose PyThreadState was copied into tstate (at least
  * up to every offset the layout names). Fills out innermost first; returns
  * how many frames could not be read (0 when the stack is clean). */
-int unwind_thread(struct unwinder *u, const uint8_t *tstate,
-                  struct stack *out);
+int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out);
 
 /* Brent's cycle detection over a chain of remote pointers. */
 struct cycle_check {

@@ -17,9 +17,9 @@
 /* How a thread's Python frames are chained; the unwinder branches on this,
  * never on the version number. */
 enum frame_model {
-	FRAME_OBJECTS,      /* <= 3.10: tstate->frame, PyFrameObject.f_back */
-	FRAME_CFRAME,       /* 3.11, 3.12: tstate->cframe->current_frame */
-	FRAME_DIRECT,       /* 3.13+: tstate->current_frame */
+	FRAME_OBJECTS, /* <= 3.10: tstate->frame, PyFrameObject.f_back */
+	FRAME_CFRAME,  /* 3.11, 3.12: tstate->cframe->current_frame */
+	FRAME_DIRECT,  /* 3.13+: tstate->current_frame */
 };
 
 /* How the current line is encoded in a code object. */
@@ -35,31 +35,31 @@ struct py_layout {
 	enum line_format line_format;
 
 	struct {
-		uint32_t size;         /* sizeof(_PyRuntimeState), bytes to read */
-		uint32_t interp_head;  /* interpreters.head */
-		uint32_t gil_holder;   /* ceval.gil.last_holder (<= 3.11) */
+		uint32_t size; /* sizeof(_PyRuntimeState), bytes to read */
+		uint32_t interp_head;   /* interpreters.head */
+		uint32_t gil_holder;    /* ceval.gil.last_holder (<= 3.11) */
 		uint32_t gc_collecting; /* gc.collecting (3.8 only) */
 	} runtime;
 
 	struct {
 		uint32_t size;
 		uint32_t next;
-		uint32_t tstate_head;  /* tstate_head / threads.head */
+		uint32_t tstate_head; /* tstate_head / threads.head */
 		uint32_t id;
-		uint32_t gil;          /* ceval.gil: pointer to the GIL (3.12+) */
+		uint32_t gil; /* ceval.gil: pointer to the GIL (3.12+) */
 		uint32_t gc_collecting; /* gc.collecting (3.9+) */
 	} interp;
 
 	struct {
-		uint32_t last_holder;  /* in struct _gil_runtime_state (3.12+) */
+		uint32_t last_holder; /* in struct _gil_runtime_state (3.12+) */
 	} gil;
 
 	struct {
 		uint32_t size;
 		uint32_t next;
 		uint32_t interp;
-		uint32_t frame;         /* frame / cframe / current_frame */
-		uint32_t thread_id;     /* pthread_t */
+		uint32_t frame;            /* frame / cframe / current_frame */
+		uint32_t thread_id;        /* pthread_t */
 		uint32_t native_thread_id; /* Linux TID (3.11+) */
 		uint32_t datastack_chunk;  /* 3.11+ */
 		uint32_t datastack_top;    /* 3.11+ */
@@ -70,27 +70,29 @@ struct py_layout {
 	} cframe;
 
 	struct {
-		uint32_t size;      /* _PyStackChunk header: bytes before data */
+		uint32_t size; /* _PyStackChunk header: bytes before data */
 		uint32_t previous;
 		uint32_t chunk_size;
 	} chunk;
 
 	struct {
-		uint32_t size;      /* bytes to read for one frame */
-		uint32_t previous;  /* f_back / previous */
-		uint32_t code;      /* f_code / f_executable */
-		uint32_t lasti;     /* f_lasti (int) / prev_instr / instr_ptr */
-		uint32_t owner;     /* char; LAYOUT_NONE before 3.11 */
-		int32_t owner_cstack; /* owner value of C-stack shim frames, -1 if none */
+		uint32_t size;     /* bytes to read for one frame */
+		uint32_t previous; /* f_back / previous */
+		uint32_t code;     /* f_code / f_executable */
+		uint32_t lasti;    /* f_lasti (int) / prev_instr / instr_ptr */
+		uint32_t owner;    /* char; LAYOUT_NONE before 3.11 */
+		int32_t owner_cstack; /* owner value of C-stack shim frames, -1
+		                         if none */
 	} frame;
 
 	struct {
 		uint32_t size;
 		uint32_t filename;
 		uint32_t name;
-		uint32_t qualname;      /* 3.11+ */
-		uint32_t firstlineno;   /* int */
-		uint32_t linetable;     /* co_lnotab / co_linetable (bytes object) */
+		uint32_t qualname;    /* 3.11+ */
+		uint32_t firstlineno; /* int */
+		uint32_t
+		        linetable; /* co_lnotab / co_linetable (bytes object) */
 		uint32_t code_adaptive; /* first instruction (3.11+) */
 	} code;
 
@@ -101,10 +103,11 @@ struct py_layout {
 
 	struct {
 		uint32_t length;
-		uint32_t state;          /* the bit-field word */
-		uint32_t ascii_size;     /* sizeof(PyASCIIObject): ASCII data start */
-		uint32_t compact_size;   /* sizeof(PyCompactUnicodeObject) */
-		uint8_t kind_shift;      /* state bits: kind (3 bits) */
+		uint32_t state;      /* the bit-field word */
+		uint32_t ascii_size; /* sizeof(PyASCIIObject): ASCII data start
+		                      */
+		uint32_t compact_size; /* sizeof(PyCompactUnicodeObject) */
+		uint8_t kind_shift;    /* state bits: kind (3 bits) */
 		uint8_t compact_shift;
 		uint8_t ascii_shift;
 	} unicode;

@@ -14,8 +14,7 @@
 #include <stdint.h>
 
 /* co_lnotab, CPython <= 3.9 (and 2.7). */
-int linetable_lnotab(const uint8_t *tab, size_t len, int firstlineno,
-                     int addr);
+int linetable_lnotab(const uint8_t *tab, size_t len, int firstlineno, int addr);
 
 /* co_linetable, CPython 3.10. */
 int linetable_310(const uint8_t *tab, size_t len, int firstlineno, int addr);

@@ -27,8 +27,8 @@ enum symbol_index {
 };
 
 static const char *const symbol_names[SYM_COUNT] = {
-	"_PyRuntime",   "Py_Version",     "interp_head",
-	"PyCode_Type", "PyUnicode_Type", "PyBytes_Type",
+        "_PyRuntime",  "Py_Version",     "interp_head",
+        "PyCode_Type", "PyUnicode_Type", "PyBytes_Type",
 };
 
 struct candidate {
@@ -53,7 +53,8 @@ static int lookup_symbols(pid_t pid, struct candidate *c)
 		struct elf_symbol_query q[SYM_COUNT];
 		struct elf_info info = {0};
 		for (int i = 0; i < SYM_COUNT; i++)
-			q[i] = (struct elf_symbol_query){.name = symbol_names[i]};
+			q[i] = (struct elf_symbol_query){
+			        .name = symbol_names[i]};
 		procfs_root_path(pid, c->file.path, on_disk, sizeof on_disk);
 		last_lookup.found = elf_lookup(on_disk, q, SYM_COUNT, &info);
 		last_lookup.first_load_vaddr = info.first_load_vaddr;
@@ -107,8 +108,7 @@ static int find_candidate(pid_t pid, struct candidate *c, int *shared)
 }
 
 /* "libpython3.9.so.1.0", "python3.9": the X.Y in a file name. */
-static int version_from_name(const char *path, unsigned *major,
-                             unsigned *minor)
+static int version_from_name(const char *path, unsigned *major, unsigned *minor)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
@@ -163,21 +163,21 @@ static enum py_status choose_layout(const struct remote *remote,
 			return PY_NOT_YET;
 		ssize_t n = remote_read_some(remote, rt->addr, block,
 		                             DEBUG_OFFSETS_READ);
-		int bad = n <= 0 ||
-		          layout_from_debug_offsets(block, (size_t)n,
-		                                    &rt->layout) != 0;
+		int bad = n <= 0 || layout_from_debug_offsets(block, (size_t)n,
+		                                              &rt->layout) != 0;
 		free(block);
 		if (n < 0)
 			return read_failure(why, len, "_Py_DebugOffsets");
 		if (!bad)
 			return PY_FOUND;
-		snprintf(why, len,
-		         "Python %u.%u: no valid _Py_DebugOffsets in _PyRuntime",
-		         rt->major, rt->minor);
+		snprintf(
+		        why, len,
+		        "Python %u.%u: no valid _Py_DebugOffsets in _PyRuntime",
+		        rt->major, rt->minor);
 		return PY_UNSUPPORTED;
 	}
-	const struct py_layout *table = layout_for_version(rt->major,
-	                                                   rt->minor);
+	const struct py_layout *table =
+	        layout_for_version(rt->major, rt->minor);
 	if (!table) {
 		snprintf(why, len,
 		         "unsupported Python version %u.%u (austinc reads "
@@ -191,16 +191,16 @@ static enum py_status choose_layout(const struct remote *remote,
 
 /* Is the main interpreter up, with at least one thread? */
 static enum py_status check_initialised(const struct remote *remote,
-                                        const struct py_runtime *rt,
-                                        char *why, size_t len)
+                                        const struct py_runtime *rt, char *why,
+                                        size_t len)
 {
 	uint64_t interp = 0, tstate = 0;
 	if (remote_read(remote, rt->addr + rt->layout.runtime.interp_head,
 	                &interp, sizeof interp))
 		return read_failure(why, len, "the Python runtime");
 	if (interp == 0 ||
-	    remote_read(remote, interp + rt->layout.interp.tstate_head,
-	                &tstate, sizeof tstate) ||
+	    remote_read(remote, interp + rt->layout.interp.tstate_head, &tstate,
+	                sizeof tstate) ||
 	    tstate == 0) {
 		snprintf(why, len, "the Python runtime is not initialised");
 		return PY_NOT_YET;

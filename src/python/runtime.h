@@ -14,9 +14,9 @@
 #include "remote.h"
 
 struct py_runtime {
-	uint64_t addr; /* _PyRuntime in the target */
+	uint64_t addr;                /* _PyRuntime in the target */
 	unsigned major, minor, micro; /* micro is 0 when unknown */
-	int shared;    /* the runtime lives in libpython, not the executable */
+	int shared; /* the runtime lives in libpython, not the executable */
 	char path[PATH_MAX]; /* the file that holds it, as the target sees it */
 	struct py_layout layout;
 	struct py_types types;

@@ -35,11 +35,9 @@ static void compute_read_sizes(struct py_process *p)
 	const struct py_layout *L = &p->runtime.layout;
 	const uint32_t interp[] = {L->interp.next, L->interp.tstate_head,
 	                           L->interp.id};
-	const uint32_t tstate[] = {L->tstate.next,
-	                           L->tstate.frame,
-	                           L->tstate.thread_id,
-	                           L->tstate.native_thread_id,
-	                           L->tstate.datastack_chunk};
+	const uint32_t tstate[] = {
+	        L->tstate.next, L->tstate.frame, L->tstate.thread_id,
+	        L->tstate.native_thread_id, L->tstate.datastack_chunk};
 	p->interp_read_size = read_size(0, interp, 3);
 	p->tstate_read_size = read_size(0, tstate, 5);
 }
@@ -110,10 +108,12 @@ static int64_t thread_tid(struct py_process *p, const uint8_t *tstate)
 		return (int64_t)load_u64(tstate, L->tstate.native_thread_id);
 	int32_t tid = 0;
 	uint64_t handle = load_u64(tstate, L->tstate.thread_id);
-	if (!remote_plausible(handle) ||
-	    remote_read(&p->remote, handle + p->pthread_tid_offset, &tid,
-	                sizeof tid))
-		return 0;
+	const uint8_t *at = NULL;
+	if (remote_plausible(handle))
+		at = prefetch_read(&p->prefetch, handle + p->pthread_tid_offset,
+		                   sizeof tid);
+	if (at)
+		memcpy(&tid, at, sizeof tid);
 	return tid;
 }
 
@@ -122,9 +122,8 @@ static void describe(struct py_process *p)
 	const struct py_runtime *rt = &p->runtime;
 	const char *shape = rt->shared ? "shared" : "static";
 	if (rt->micro || rt->minor >= 11)
-		snprintf(p->description, sizeof p->description,
-		         "%u.%u.%u (%s)", rt->major, rt->minor, rt->micro,
-		         shape);
+		snprintf(p->description, sizeof p->description, "%u.%u.%u (%s)",
+		         rt->major, rt->minor, rt->micro, shape);
 	else
 		snprintf(p->description, sizeof p->description, "%u.%u (%s)",
 		         rt->major, rt->minor, shape);
@@ -140,15 +139,20 @@ enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
 	}
 	p->pid = pid;
 	remote_init(&p->remote, pid);
-	enum py_status st = runtime_find(pid, &p->remote, &p->runtime, why,
-	                                 why_len);
+	enum py_status st =
+	        runtime_find(pid, &p->remote, &p->runtime, why, why_len);
 	if (st != PY_FOUND ||
 	    code_reader_init(&p->code, &p->remote, &p->runtime.layout,
 	                     &p->runtime.types)) {
 		free(p);
 		return st == PY_FOUND ? PY_NOT_YET : st;
 	}
-	unwinder_init(&p->unwinder, &p->remote, &p->runtime.layout, &p->code);
+	if (prefetch_init(&p->prefetch, &p->remote)) {
+		py_detach(p);
+		snprintf(why, why_len, "out of memory");
+		return PY_NOT_YET;
+	}
+	unwinder_init(&p->unwinder, &p->prefetch, &p->runtime.layout, &p->code);
 	compute_read_sizes(p);
 	if (p->runtime.layout.tstate.native_thread_id == LAYOUT_NONE)
 		p->pthread_tid_offset = find_pthread_tid_offset(p);
@@ -161,7 +165,7 @@ void py_detach(struct py_process *p)
 {
 	if (!p)
 		return;
-	unwinder_free(&p->unwinder);
+	prefetch_free(&p->prefetch);
 	code_reader_free(&p->code);
 	free(p);
 }
@@ -171,31 +175,33 @@ const char *py_description(const struct py_process *p)
 	return p->description;
 }
 
-/* Sample the threads of one interpreter whose state is in interp_buf. */
-static void sample_threads(struct py_process *p, int64_t iid,
+/* Sample the threads of one interpreter. */
+static void sample_threads(struct py_process *p, const uint8_t *interp,
                            py_thread_fn fn, void *ctx,
                            struct py_sample_result *res)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	uint64_t tstate = load_u64(p->interp_buf, L->interp.tstate_head);
+	int64_t iid = (int64_t)load_u64(interp, L->interp.id);
+	uint64_t tstate = load_u64(interp, L->interp.tstate_head);
 	struct cycle_check cycle;
 	cycle_init(&cycle);
 	for (int n = 0; tstate && n < MAX_THREADS; n++) {
+		const uint8_t *ts = NULL;
 		errno = 0;
-		if (!remote_plausible(tstate) || cycle_seen(&cycle, tstate) ||
-		    remote_read(&p->remote, tstate, p->tstate_buf,
-		                p->tstate_read_size)) {
+		if (remote_plausible(tstate) && !cycle_seen(&cycle, tstate))
+			ts = prefetch_read(&p->prefetch, tstate,
+			                   p->tstate_read_size);
+		if (!ts) {
 			res->gone |= errno == ESRCH;
 			res->errors++;
 			return;
 		}
-		int problems = unwind_thread(&p->unwinder, p->tstate_buf,
-		                             &p->stack);
-		fn(ctx, iid, thread_tid(p, p->tstate_buf), &p->stack);
+		int problems = unwind_thread(&p->unwinder, ts, &p->stack);
+		fn(ctx, iid, thread_tid(p, ts), &p->stack);
 		code_reader_end_sample(&p->code);
 		res->threads++;
 		res->errors += problems > 0;
-		tstate = load_u64(p->tstate_buf, L->tstate.next);
+		tstate = load_u64(ts, L->tstate.next);
 	}
 }
 
@@ -204,29 +210,32 @@ struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
 {
 	const struct py_layout *L = &p->runtime.layout;
 	struct py_sample_result res = {0};
-	uint64_t interp = 0;
-	if (remote_read(&p->remote, p->runtime.addr + L->runtime.interp_head,
-	                &interp, sizeof interp)) {
+	prefetch_begin(&p->prefetch);
+	const uint8_t *head = prefetch_read(
+	        &p->prefetch, p->runtime.addr + L->runtime.interp_head, 8);
+	if (!head) {
 		res.gone = errno == ESRCH;
 		res.errors = !res.gone;
 		return res;
 	}
+	uint64_t interp = load_u64(head, 0);
 	struct cycle_check cycle;
 	cycle_init(&cycle);
 	for (int n = 0; interp && n < MAX_INTERPRETERS; n++) {
+		const uint8_t *is = NULL;
 		errno = 0;
-		if (!remote_plausible(interp) || cycle_seen(&cycle, interp) ||
-		    remote_read(&p->remote, interp, p->interp_buf,
-		                p->interp_read_size)) {
+		if (remote_plausible(interp) && !cycle_seen(&cycle, interp))
+			is = prefetch_read(&p->prefetch, interp,
+			                   p->interp_read_size);
+		if (!is) {
 			res.gone |= errno == ESRCH;
 			res.errors++;
 			break;
 		}
-		int64_t iid = (int64_t)load_u64(p->interp_buf, L->interp.id);
-		sample_threads(p, iid, fn, ctx, &res);
+		sample_threads(p, is, fn, ctx, &res);
 		if (res.gone)
 			break;
-		interp = load_u64(p->interp_buf, L->interp.next);
+		interp = load_u64(is, L->interp.next);
 	}
 	return res;
 }

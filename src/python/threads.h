@@ -4,6 +4,7 @@
 #ifndef AUSTINC_PYTHON_THREADS_H
 #define AUSTINC_PYTHON_THREADS_H
 
+#include "prefetch.h"
 #include "python/code.h"
 #include "python/frames.h"
 #include "python/python.h"
@@ -11,11 +12,11 @@
 
 #define MAX_INTERPRETERS 256
 #define MAX_THREADS      4096
-#define STATE_READ_MAX   4096
 
 struct py_process {
 	pid_t pid;
 	struct remote remote;
+	struct prefetch prefetch;
 	struct py_runtime runtime;
 	struct code_reader code;
 	struct unwinder unwinder;
@@ -24,8 +25,6 @@ struct py_process {
 	uint32_t pthread_tid_offset;
 	uint32_t interp_read_size, tstate_read_size;
 	char description[64];
-	uint8_t interp_buf[STATE_READ_MAX];
-	uint8_t tstate_buf[STATE_READ_MAX];
 	struct stack stack;
 };
 

@@ -374,31 +374,6 @@ START_TEST(test_corruption)
 }
 END_TEST
 
-/* The string tables end before their last name's NUL: names that would run
- * past the end are not read, the ones before still are. */
-START_TEST(test_unterminated_strings)
-{
-	struct elf_symbol_query q[N_QUERIES];
-	unsigned char *copy = malloc(fixture_size);
-	unsigned char *symtab, *strtab;
-	uint64_t size;
-
-	ck_assert_ptr_nonnull(copy);
-	memcpy(copy, fixture, fixture_size);
-	symtab = section_of_type(copy, SHT_SYMTAB);
-	strtab = copy + get_le(copy + E_SHOFF, 8) +
-	         get_le(symtab + SH_LINK, 4) * SHDR_SIZE;
-	size = get_le(strtab + SH_SIZE, 8);
-	put_le(strtab + SH_SIZE, 8, size - 1);
-	write_temp(copy, fixture_size);
-	ck_assert_int_ge(look_up(temp_path, q), 2);
-	put_le(strtab + SH_SIZE, 8, 1);
-	write_temp(copy, fixture_size);
-	ck_assert_int_eq(look_up(temp_path, q), 2);
-	free(copy);
-}
-END_TEST
-
 /* The symbol called name in the fixture's table of the given type, in buf. */
 static unsigned char *symbol_entry(unsigned char *buf, uint32_t type,
                                    const char *name)
@@ -470,6 +445,33 @@ START_TEST(test_global_wins_over_local)
 	ck_assert_uint_eq(q[0].value, good[0].value);
 	ck_assert_uint_eq(q[0].size, good[0].size);
 	ck_assert_uint_eq(q[2].value, 0);
+	free(copy);
+}
+END_TEST
+
+/* .strtab cut just before the NUL ending the LOCAL symbol's name: that name
+ * runs past the table and is not read; the names in .dynsym still are. */
+START_TEST(test_unterminated_strings)
+{
+	struct elf_symbol_query q[N_QUERIES];
+	unsigned char *copy = malloc(fixture_size);
+	unsigned char *symtab, *strtab, *local;
+	uint64_t end;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, fixture, fixture_size);
+	symtab = section_of_type(copy, SHT_SYMTAB);
+	strtab = copy + get_le(copy + E_SHOFF, 8) +
+	         get_le(symtab + SH_LINK, 4) * SHDR_SIZE;
+	local = symbol_entry(copy, SHT_SYMTAB, LOCAL_SYMBOL);
+	end = get_le(local + ST_NAME, 4) + strlen(LOCAL_SYMBOL);
+	put_le(strtab + SH_SIZE, 8, end);
+	write_temp(copy, fixture_size);
+	ck_assert_int_eq(look_up(temp_path, q), 2);
+	ck_assert_uint_eq(q[2].value, 0);
+	put_le(strtab + SH_SIZE, 8, end + 1);
+	write_temp(copy, fixture_size);
+	ck_assert_int_eq(look_up(temp_path, q), 3);
 	free(copy);
 }
 END_TEST

@@ -24,6 +24,7 @@ static struct remote remote;
 static struct fake_region region = {.addr = BASE, .data = arena};
 static struct code_reader code;
 static struct unwinder unwinder;
+static struct prefetch pf;
 static struct stack stack;
 static uint8_t tstate[4096];
 
@@ -98,17 +99,19 @@ static void setup_version(unsigned minor)
 	remote_init_fake(&remote, &region, 1);
 	struct py_types types = {CODE_TYPE, STR_TYPE, BYTES_TYPE};
 	ck_assert_int_eq(code_reader_init(&code, &remote, L, &types), 0);
-	unwinder_init(&unwinder, &remote, L, &code);
+	ck_assert_int_eq(prefetch_init(&pf, &remote), 0);
+	unwinder_init(&unwinder, &pf, L, &code);
 }
 
 static void teardown(void)
 {
-	unwinder_free(&unwinder);
+	prefetch_free(&pf);
 	code_reader_free(&code);
 }
 
 static int unwind(void)
 {
+	prefetch_begin(&pf);
 	int problems = unwind_thread(&unwinder, tstate, &stack);
 	code_reader_end_sample(&code);
 	return problems;
@@ -117,8 +120,7 @@ static int unwind(void)
 /* 3.9: lines 10 (first), 11 for bytes 0-5, 12 from byte 6. */
 static const uint8_t lnotab[] = {0, 1, 6, 1};
 
-static uint64_t make_frame_object(uint64_t code_addr, int lasti,
-                                  uint64_t back)
+static uint64_t make_frame_object(uint64_t code_addr, int lasti, uint64_t back)
 {
 	uint64_t f = alloc(L->frame.size);
 	put64(f, L->frame.code, code_addr);
@@ -249,8 +251,8 @@ static void set_cframe(uint64_t current, uint64_t chunk)
 START_TEST(interpreter_frames_give_qualnames_and_lines)
 {
 	setup_version(11);
-	uint64_t c1 = make_code("app.py", "<module>", 1, locations,
-	                        sizeof locations);
+	uint64_t c1 =
+	        make_code("app.py", "<module>", 1, locations, sizeof locations);
 	uint64_t c2 = make_code("app.py", "Worker.run", 20, locations,
 	                        sizeof locations);
 	uint64_t chunk = make_chunk(4096);
@@ -271,8 +273,7 @@ END_TEST
 START_TEST(interpreter_frame_outside_chunk_is_read_alone)
 {
 	setup_version(11);
-	uint64_t c = make_code("gen.py", "gen", 5, locations,
-	                       sizeof locations);
+	uint64_t c = make_code("gen.py", "gen", 5, locations, sizeof locations);
 	uint64_t chunk = make_chunk(1024);
 	uint64_t f1 = make_iframe(chunk + L->chunk.size, c, 0, 0);
 	uint64_t heap = alloc(256); /* a generator's frame */
