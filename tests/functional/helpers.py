@@ -561,3 +561,101 @@ def assert_error(result, status, *needles):
                 other, result.describe()))
     assert not any(SAMPLE_RE.match(l) for l in result.stdout.splitlines()), (
         "samples on stdout of a failed run\n%s" % result.describe())
+
+
+# --------------------------------------------------------------------------
+# Processes to attach to
+# --------------------------------------------------------------------------
+
+
+class Running(object):
+    """A process the test started and must stop: use as a context manager."""
+
+    def __init__(self, args, ready_timeout=20.0, wait_ready=True):
+        self.args = [str(a) for a in args]
+        self.proc = subprocess.Popen(
+            self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        self.pid = self.proc.pid
+        if wait_ready:
+            self._wait_ready(ready_timeout)
+
+    def _wait_ready(self, timeout):
+        import select
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline().decode() if ready else ""
+        if not line.startswith("ready "):
+            self.stop()
+            pytest.fail("%s did not get ready (got %r)" % (" ".join(self.args), line))
+        assert int(line.split()[1]) == self.pid
+
+    def alive(self):
+        return self.proc.poll() is None and pid_is_running(self.pid)
+
+    def finish(self, timeout=10):
+        """Close its stdin (sleeper.py exits) and return its exit status."""
+        try:
+            self.proc.stdin.close()
+        except (IOError, OSError):
+            pass
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                f.close()
+            except (IOError, OSError):
+                pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def sleeper(python, seconds=10):
+    return Running([python.path, target("sleeper.py"), seconds])
+
+
+# --------------------------------------------------------------------------
+# Matching frames against expectations
+# --------------------------------------------------------------------------
+
+
+def loop_lines(lines, tag):
+    """The lines of a busy loop: its 'while' (tag) and its body (tag.body)."""
+    return frozenset((lines[tag], lines[tag + ".body"]))
+
+
+def frame_matches(frame, expected):
+    """EXPECTED is a Frame whose line may be a set of allowed lines."""
+    if frame.file != expected.file or frame.func != expected.func:
+        return False
+    if isinstance(expected.line, (set, frozenset)):
+        return frame.line in expected.line
+    return frame.line == expected.line
+
+
+def stack_matches(frames, expected):
+    return len(frames) == len(expected) and all(
+        frame_matches(f, e) for f, e in zip(frames, expected))
+
+
+def format_expected(expected):
+    def one(e):
+        if isinstance(e.line, (set, frozenset)):
+            return "%s:%s:{%s}" % (e.file, e.func, ",".join(map(str, sorted(e.line))))
+        return str(e)
+    return ";".join(one(e) for e in expected)

@@ -14,10 +14,14 @@ from helpers import (
     assert_few_invalid,
     assert_mostly,
     expected_lines,
+    format_expected,
+    frame_matches,
     function_span,
     interval_us,
+    loop_lines,
     qualname,
     run_austinc,
+    stack_matches,
     target,
 )
 
@@ -61,16 +65,17 @@ def test_shares_stacks_lines_and_ratio(python, tmp_path):
         leaves[leaf] = samples
         expected_prefix = outer_stack + [Frame(path, "inner", line["inner->" + leaf])]
         assert_mostly(samples, lambda s: s.frames[:-1] == expected_prefix, 0.98,
-                      "full stack %s;%s" % (";".join(map(str, expected_prefix)), leaf),
+                      "full stack %s;%s" % (format_expected(expected_prefix), leaf),
                       result)
         first, last = function_span("shares.py", leaf)
         assert all(first <= s.leaf.line <= last for s in samples), (
             "%s line outside %d..%d\n%s" % (leaf, first, last, result.describe()))
-        assert_mostly(samples, lambda s: s.leaf.line == line[leaf], 0.90,
-                      "%s sampled at its loop, line %d" % (leaf, line[leaf]), result)
+        loop = loop_lines(line, leaf)
+        assert_mostly(samples, lambda s: s.leaf.line in loop, 0.95,
+                      "%s sampled in its loop, lines %s" % (leaf, sorted(loop)), result)
 
     in_leaves = len(leaves["leaf_a"]) + len(leaves["leaf_b"])
-    assert in_leaves >= 0.8 * len(profile.samples), (
+    assert in_leaves >= 0.6 * len(profile.samples), (
         "only %d of %d samples in the leaves\n%s"
         % (in_leaves, len(profile.samples), result.describe()))
     share_a = float(len(leaves["leaf_a"])) / in_leaves
@@ -129,9 +134,9 @@ def test_three_threads(python):
         assert not mixed, "thread %s sampled in another worker's function:\n%s" % (
             k, "\n".join(s.text for s in mixed[:5]))
         expected_tail = [Frame(path, run, line["Worker.run->spin"]),
-                         Frame(path, spin[k], line["spin_" + k])]
-        assert_mostly(samples, lambda s: s.frames[-2:] == expected_tail, 0.80,
-                      "thread %s busy in %s" % (k, ";".join(map(str, expected_tail))),
+                         Frame(path, spin[k], loop_lines(line, "spin_" + k))]
+        assert_mostly(samples, lambda s: stack_matches(s.frames[-2:], expected_tail), 0.80,
+                      "thread %s busy in %s" % (k, format_expected(expected_tail)),
                       result)
 
     main_join = Frame(path, "main", line["main->join"])
@@ -168,12 +173,13 @@ def test_qualified_names(python):
 
     for leaf, leaf_line, call in ((work, "Inner.work", "Worker.run->work"),
                                   (closure, "closure", "Worker.run->closure")):
-        expected = base + [Frame(path, run, line[call]), Frame(path, leaf, line[leaf_line])]
+        expected = base + [Frame(path, run, line[call]),
+                           Frame(path, leaf, loop_lines(line, leaf_line))]
         samples = [s for s in profile.samples if s.leaf is not None
                    and s.leaf.file == path and s.leaf.func == leaf]
         assert samples, "no sample in %s\n%s" % (leaf, result.describe())
-        assert_mostly(samples, lambda s: s.frames == expected, 0.90,
-                      "stack %s" % ";".join(map(str, expected)), result)
+        assert_mostly(samples, lambda s: stack_matches(s.frames, expected), 0.95,
+                      "stack %s" % format_expected(expected), result)
 
     funcs = {f.func for s in profile.samples for f in s.frames if f.file == path}
     if python.version >= (3, 11):
@@ -206,14 +212,14 @@ def test_recursion_500(python):
          Frame(path, "main", line["main->recurse"])]
         + [Frame(path, "recurse", line["recurse->recurse"])] * (depth - 1)
         + [Frame(path, "recurse", line["recurse->spin"]),
-           Frame(path, "spin", line["spin"])]
+           Frame(path, "spin", loop_lines(line, "spin"))]
     )
     at_bottom = [s for s in profile.samples
                  if s.leaf is not None and s.leaf.file == path and s.leaf.func == "spin"]
-    assert len(at_bottom) >= 0.8 * len(profile.samples), (
+    assert len(at_bottom) >= 0.6 * len(profile.samples), (
         "only %d of %d samples at the bottom of the recursion"
         % (len(at_bottom), len(profile.samples)))
-    assert_mostly(at_bottom, lambda s: s.frames == expected, 0.95,
+    assert_mostly(at_bottom, lambda s: stack_matches(s.frames, expected), 0.95,
                   "all %d frames, outermost first, with their lines" % len(expected),
                   None)
 
@@ -234,7 +240,7 @@ def test_time_metrics_sum_to_duration(python):
 
     main = [s for s in profile.samples if s.tid == pid]
     assert main, "no sample of the main thread\n" + result.describe()
-    assert all(s.metric > 0 for s in main), "time metrics must be positive"
+    assert all(s.metric >= 0 for s in main), "time metrics cannot be negative"
     total = sum(s.metric for s in main)
     assert abs(total - duration) <= 0.10 * duration, (
         "main thread's time metrics sum to %dus, # duration is %dus (off by %.1f%%)"
@@ -244,9 +250,10 @@ def test_time_metrics_sum_to_duration(python):
 
     busy = [s for s in main if s.leaf is not None and s.leaf.file == path]
     assert_mostly(busy,
-                  lambda s: s.frames == [Frame(path, "<module>", line["module->main"]),
-                                         Frame(path, "main", line["main->spin"]),
-                                         Frame(path, "spin", line["spin"])],
+                  lambda s: stack_matches(s.frames, [
+                      Frame(path, "<module>", line["module->main"]),
+                      Frame(path, "main", line["main->spin"]),
+                      Frame(path, "spin", loop_lines(line, "spin"))]),
                   0.90, "busy in <module>;main;spin", result)
     busy_time = sum(s.metric for s in busy if s.leaf.func == "spin")
     assert busy_time >= 0.8 * total, (

@@ -14,8 +14,9 @@ import time
 
 def spin(seconds):
     end = time.time() + seconds
+    n = 0
     while time.time() < end:  # LINE:spin
-        pass
+        n += 1  # LINE:spin.body
 
 
 def main(how, number, seconds):

@@ -15,8 +15,9 @@ import time
 def make_closure(seconds):
     def closure():
         end = time.time() + seconds
+        n = 0
         while time.time() < end:  # LINE:closure
-            pass
+            n += 1  # LINE:closure.body
     return closure
 
 
@@ -24,8 +25,9 @@ class Worker(object):
     class Inner(object):
         def work(self, seconds):
             end = time.time() + seconds
+            n = 0
             while time.time() < end:  # LINE:Inner.work
-                pass
+                n += 1  # LINE:Inner.work.body
 
     def __init__(self, seconds):
         self.seconds = seconds

@@ -17,7 +17,7 @@ def spin(seconds):
     end = time.time() + seconds
     n = 0
     while time.time() < end:  # LINE:spin
-        n += 1
+        n += 1  # LINE:spin.body
     return n
 
 

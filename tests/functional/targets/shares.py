@@ -17,7 +17,7 @@ def leaf_a(seconds):
     end = time.time() + seconds
     n = 0
     while time.time() < end:  # LINE:leaf_a
-        n += 1
+        n += 1  # LINE:leaf_a.body
     return n
 
 
@@ -25,7 +25,7 @@ def leaf_b(seconds):
     end = time.time() + seconds
     n = 0
     while time.time() < end:  # LINE:leaf_b
-        n += 1
+        n += 1  # LINE:leaf_b.body
     return n
 
 

@@ -12,7 +12,7 @@ def work(seconds):
     end = time.time() + seconds
     n = 0
     while time.time() < end:  # LINE:work
-        n += 1
+        n += 1  # LINE:work.body
     return n
 
 

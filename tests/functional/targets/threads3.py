@@ -56,19 +56,19 @@ class Worker(threading.Thread):
     def spin_alpha(self):
         n = 0
         while time.time() < self.deadline:  # LINE:spin_alpha
-            n += 1
+            n += 1  # LINE:spin_alpha.body
         return n
 
     def spin_beta(self):
         n = 0
         while time.time() < self.deadline:  # LINE:spin_beta
-            n += 1
+            n += 1  # LINE:spin_beta.body
         return n
 
     def spin_gamma(self):
         n = 0
         while time.time() < self.deadline:  # LINE:spin_gamma
-            n += 1
+            n += 1  # LINE:spin_gamma.body
         return n
 
 
