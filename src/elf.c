@@ -8,6 +8,8 @@
  * what was read. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
+#else
+#define _POSIX_C_SOURCE 200809L /* pread, O_CLOEXEC */
 #endif
 
 #include "elf.h"
