@@ -41,7 +41,7 @@ static const char USAGE_TEXT[] = "Usage: austinc [OPTION...] command [ARG...]\n"
 
 static const char HELP_TEXT[] =
         "Sample the frame stacks of a CPython process and write them in\n"
-        "collapsed stack format, one line per distinct stack.\n"
+        "collapsed stack format, one line per thread sample.\n"
         "\n"
         "  -i, --interval=TIME   sampling interval (default 100us)\n"
         "  -o, --output=FILE     write samples to FILE instead of stdout\n"

@@ -55,16 +55,25 @@ def pytest_report_header(config):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     outcomes = collections.defaultdict(collections.Counter)
-    id_re = re.compile(r"\[([^\]]+)\]$")
+    ids = sorted((i.id for i in INTERPRETERS), key=len, reverse=True)
+    param_re = re.compile(r"\[([^\]]+)\]$")
+
+    def interpreter_of(nodeid):
+        m = param_re.search(nodeid or "")
+        if m:
+            for interp_id in ids:  # longest first: py3.1.0 vs py3.1.0-x
+                if m.group(1) == interp_id or m.group(1).startswith(interp_id + "-"):
+                    return interp_id
+        return None
+
     for status in ("passed", "failed", "error", "skipped", "xfailed", "xpassed"):
         for report in terminalreporter.stats.get(status, []):
-            if getattr(report, "when", "call") not in ("call", "setup"):
+            when = getattr(report, "when", None)
+            if when == "teardown" or (status == "passed" and when != "call"):
                 continue
-            if status == "passed" and report.when != "call":
-                continue
-            m = id_re.search(getattr(report, "nodeid", "") or "")
-            if m:
-                outcomes[m.group(1)][status] += 1
+            interp_id = interpreter_of(getattr(report, "nodeid", ""))
+            if interp_id:
+                outcomes[interp_id][status] += 1
     tr = terminalreporter
     tr.section("interpreters covered")
     for interp in INTERPRETERS:
