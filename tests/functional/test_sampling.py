@@ -15,7 +15,6 @@ from helpers import (
     assert_mostly,
     expected_lines,
     format_expected,
-    frame_matches,
     function_span,
     interval_us,
     loop_lines,

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Install the Debian packages austinc needs to build and test, when missing.
+#
+# Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+#
+#   scripts/deps.sh [EXTRA-PACKAGE...]      run it
+#   . scripts/deps.sh [EXTRA-PACKAGE...]    or source it (scripts/demo.sh and
+#                                           scripts/test.sh do)
+#
+# Each package is checked with dpkg-query; apt-get update and apt-get install
+# run only when something is missing, through sudo unless already root.
+# Extra packages named on the command line are installed too.
+
+austinc_deps_packages="autoconf automake libtool pkg-config make gcc
+libproc2-dev zlib1g-dev check python3 python3-pytest python3-pytest-xdist"
+
+# austinc_deps [EXTRA-PACKAGE...]: returns non-zero when installing failed.
+austinc_deps() {
+	local pkg status missing=() sudo=()
+
+	if ! command -v dpkg-query >/dev/null 2>&1; then
+		# shellcheck disable=SC2086 # the list splits into words
+		echo "deps.sh: dpkg-query not found: this script installs" \
+			"Debian packages; install the equivalents of:" \
+			$austinc_deps_packages "$@" >&2
+		return 1
+	fi
+	# shellcheck disable=SC2086 # the list is meant to split into words
+	for pkg in $austinc_deps_packages "$@"; do
+		status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) || true
+		case $status in
+		*" installed") ;;
+		*) missing+=("$pkg") ;;
+		esac
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+
+	if [ "$(id -u)" -ne 0 ]; then
+		if ! command -v sudo >/dev/null 2>&1; then
+			echo "deps.sh: missing packages: ${missing[*]}; run as" \
+				"root or install sudo" >&2
+			return 1
+		fi
+		sudo=(sudo)
+	fi
+	echo "deps.sh: installing ${missing[*]}" >&2
+	if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get update -q; then
+		echo "deps.sh: apt-get update failed" >&2
+		return 1
+	fi
+	if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q "${missing[@]}"; then
+		echo "deps.sh: apt-get install ${missing[*]} failed" >&2
+		return 1
+	fi
+}
+
+# Run directly: install and exit with the outcome. Sourced: do the same but
+# return, so the caller decides what a failure means.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	austinc_deps "$@"
+	exit
+fi
+austinc_deps "$@"

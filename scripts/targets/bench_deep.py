@@ -1,0 +1,48 @@
+"""scripts/bench workload: a fixed amount of CPU work under 200 frames.
+
+<module> -> main -> descend (197 times) -> crunch: the busy part of the run
+samples stacks exactly 200 Python frames deep. The work is a fixed number of
+loop iterations, not a fixed time; the time it took is printed on stdout as
+"work: SECONDS s".
+
+usage: bench_deep.py [SCALE]   (default 1.0: about 2 s on CPython 3.11)
+
+Python 3.8+ syntax, no f-strings.
+"""
+import sys
+import time
+
+DEPTH = 200  # frames at the bottom, <module> and crunch included
+ROUNDS = 560
+ITERATIONS = 25000
+
+
+def crunch(n):
+    acc = 0
+    for i in range(n):
+        acc = (acc * 31 + i) & 0xFFFFFFFF
+        if acc & 1:
+            acc ^= i << 3
+    return acc
+
+
+def descend(levels, rounds, n):
+    if levels > 1:
+        return descend(levels - 1, rounds, n)
+    total = 0
+    for _ in range(rounds):
+        total = (total + crunch(n)) & 0xFFFFFFFF
+    return total
+
+
+def main(scale):
+    start = time.perf_counter()
+    # <module> and main above, crunch below: DEPTH - 3 descend frames.
+    result = descend(DEPTH - 3, max(1, int(ROUNDS * scale)), ITERATIONS)
+    elapsed = time.perf_counter() - start
+    print("result: %d" % result)
+    print("work: %.6f s" % elapsed)
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0)

@@ -1,0 +1,93 @@
+#!/bin/bash
+# Build austinc and run its whole test suite: what CI runs (.ci/run).
+#
+# Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+#
+#   scripts/test.sh
+#
+# Works from any directory, on a fresh Debian machine: installs the packages
+# it needs when they are missing (scripts/deps.sh), then
+#
+#   1. build/       ../configure --enable-werror; make; make check
+#                   (Check unit tests and the functional suite,
+#                   tests/functional/run.sh, against every interpreter found)
+#   2. build-asan/  the same with --enable-sanitizers: unit and functional
+#                   tests under AddressSanitizer and UBSan
+#   3. build/       make distcheck (the tarball builds, tests, installs and
+#                   uninstalls out of tree); the functional suite is skipped
+#                   there (AUSTINC_SKIP_FUNCTIONAL=1) as steps 1 and 2 ran it
+#
+# Both build directories are kept, so a second run is incremental. The build
+# is out of tree: a source tree configured in place (./configure run in it)
+# is cleaned first with "make distclean", as automake requires.
+set -euo pipefail
+
+die() {
+	echo "test.sh: $*" >&2
+	exit 1
+}
+
+step() {
+	printf '\n=== test.sh: %s (%dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60))
+}
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || die "cannot find the script directory"
+root=$(cd "$here/.." && pwd)
+jobs=${AUSTINC_JOBS:-2}
+SECONDS=0
+
+# shellcheck source=scripts/deps.sh
+. "$here/deps.sh" || die "could not install the build and test dependencies"
+
+# The tails of the test logs of the build directory $1, after a failure.
+show_logs() {
+	local log
+	for log in "$1"/tests/unit/*.log "$1"/tests/functional/*.log; do
+		[ -f "$log" ] || continue
+		printf '\n--- %s (last 80 lines)\n' "$log" >&2
+		tail -n 80 "$log" >&2
+	done
+}
+
+# check DIR CONFIGURE-FLAG...: configure and build in DIR, run make check.
+check() {
+	local dir=$root/$1
+	shift
+	mkdir -p "$dir"
+	cd "$dir"
+	../configure -q "$@" || die "$dir: configure $* failed (see $dir/config.log)"
+	make -j"$jobs" || die "$dir: the build failed"
+	if ! make -j"$jobs" check; then
+		show_logs "$dir"
+		die "$dir: make check failed"
+	fi
+}
+
+cd "$root"
+step "autoreconf"
+autoreconf -fi || die "autoreconf failed"
+if [ -f config.status ]; then
+	step "the source tree is configured in place: make distclean there first"
+	make distclean >/dev/null || die "make distclean in $root failed"
+fi
+
+step "build/: configure --enable-werror, make, make check"
+check build --enable-werror
+
+step "build-asan/: configure --enable-sanitizers --enable-werror, make check"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+check build-asan --enable-sanitizers --enable-werror
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+step "build/: make distcheck (functional suite skipped)"
+cd "$root/build"
+if ! AUSTINC_SKIP_FUNCTIONAL=1 DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+	make -j"$jobs" distcheck; then
+	for d in "$root"/build/austinc-*/_build/sub; do
+		[ -d "$d" ] && show_logs "$d"
+	done
+	die "make distcheck failed"
+fi
+
+printf '\ntest.sh: all tests passed in %dm%02ds\n' $((SECONDS / 60)) $((SECONDS % 60))
