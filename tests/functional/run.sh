@@ -23,5 +23,5 @@ if "$python" -c 'import xdist' 2>/dev/null; then
     parallel="-n 2"
 fi
 # shellcheck disable=SC2086 # $parallel is two words or none
-exec "$python" -m pytest $parallel -p no:cacheprovider -q -rxXs \
+exec "$python" -m pytest $parallel -p no:cacheprovider -q -rfExXs \
     "$AUSTINC_SRCDIR/tests/functional" "$@"
