@@ -190,6 +190,8 @@ static int wait_for_runtime(struct session *s)
 			fail("%s", why);
 			return EXIT_UNSUPPORTED;
 		}
+		if (st == PY_GONE && s->target.launched)
+			target_wait(&s->target); /* it died: reap it */
 		if (target_exited(&s->target)) {
 			fprintf(stderr,
 			        "austinc: %s exited before a Python runtime "

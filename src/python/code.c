@@ -160,6 +160,32 @@ static void free_code_info(void *p)
 	free(ci);
 }
 
+/* The fields that tell one code object from another, out of its header. */
+static void read_identity(const struct py_layout *L, const uint8_t *header,
+                          uint64_t identity[CODE_IDENTITY_FIELDS])
+{
+	const uint32_t at[CODE_IDENTITY_FIELDS] = {
+	        L->code.filename, L->code.name, L->code.qualname,
+	        L->code.linetable, L->code.firstlineno};
+	for (int i = 0; i < CODE_IDENTITY_FIELDS; i++)
+		identity[i] =
+		        at[i] == LAYOUT_NONE ? 0 : load_u64(header, at[i]);
+	identity[CODE_IDENTITY_FIELDS - 1] &= 0xffffffffu; /* an int */
+}
+
+/* Is the object at addr still the one ci was decoded from? */
+static int still_same(const struct code_reader *cr, const struct code_info *ci,
+                      uint64_t addr)
+{
+	uint8_t header[1024];
+	uint64_t identity[CODE_IDENTITY_FIELDS];
+	if (remote_read(cr->remote, addr, header, cr->layout->code.size))
+		return 0;
+	read_identity(cr->layout, header, identity);
+	return memcmp(identity, ci->identity, sizeof identity) == 0 &&
+	       has_type(header, cr->types.code);
+}
+
 static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 {
 	const struct py_layout *co = cr->layout;
@@ -173,6 +199,7 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 		return NULL;
 	for (int i = 0; i < LINE_MEMO; i++)
 		ci->memo_addr[i] = -1;
+	read_identity(cr->layout, buf, ci->identity);
 	uint32_t name_at = co->code.qualname != LAYOUT_NONE ? co->code.qualname
 	                                                    : co->code.name;
 	ci->firstlineno = (int)load_u32(buf, co->code.firstlineno);
@@ -218,11 +245,16 @@ void code_reader_free(struct code_reader *cr)
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 {
 	struct code_info *ci = cache_get(cr->cache, addr);
-	if (ci)
+	if (ci && (cr->now_us - ci->verified_us < CODE_TRUST_US ||
+	           still_same(cr, ci, addr))) {
+		if (cr->now_us - ci->verified_us >= CODE_TRUST_US)
+			ci->verified_us = cr->now_us;
 		return ci;
+	}
 	ci = decode(cr, addr);
 	if (!ci)
 		return NULL;
+	ci->verified_us = cr->now_us;
 	struct code_info *displaced = cache_put(cr->cache, addr, ci);
 	if (displaced) {
 		if (cr->n_evicted == STACK_MAX_DEPTH)
@@ -260,6 +292,8 @@ static int decode_line(const struct code_info *ci, enum line_format format,
 
 int code_line(struct code_info *ci, enum line_format format, int addr)
 {
+	if (addr < 0)
+		return ci->firstlineno; /* the frame has not started yet */
 	unsigned slot = ((unsigned)addr >> 1) & (LINE_MEMO - 1);
 	if (ci->memo_addr[slot] != addr) {
 		ci->memo_line[slot] = decode_line(ci, format, addr);

@@ -17,7 +17,8 @@
 #define MAX_STRING_CHARS    4096
 #define MAX_LINETABLE_BYTES (1 << 20)
 
-#define LINE_MEMO 8 /* a power of two */
+#define LINE_MEMO            8 /* a power of two */
+#define CODE_IDENTITY_FIELDS 5
 
 struct code_info {
 	char *filename;
@@ -29,6 +30,10 @@ struct code_info {
 	 * line of the same code hundreds of times a sample. */
 	int memo_addr[LINE_MEMO];
 	int memo_line[LINE_MEMO];
+	/* What identifies the object decoded: a code object freed and another
+	 * allocated at the same address differ in these. */
+	uint64_t identity[CODE_IDENTITY_FIELDS];
+	uint64_t verified_us; /* when the object at its address last matched */
 };
 
 /* Addresses of the type objects that tell a real code object, string or
@@ -42,6 +47,7 @@ struct code_reader {
 	const struct py_layout *layout;
 	struct py_types types;
 	struct cache *cache;
+	uint64_t now_us; /* the time of the current sample */
 	/* Entries evicted during a sample stay alive until it is written. */
 	struct code_info *evicted[STACK_MAX_DEPTH];
 	size_t n_evicted;
@@ -52,6 +58,13 @@ int code_reader_init(struct code_reader *cr, const struct remote *remote,
                      const struct py_types *types);
 void code_reader_free(struct code_reader *cr);
 
+/* How long a decoded entry is trusted before the object at its address is
+ * compared with it again. Code objects are freed (a module's code once it
+ * has run, exec'd strings) and their memory reused by new ones, so an entry
+ * keyed by address can go stale; checking on every use would cost a read
+ * per frame. A stale entry can live at most this long. */
+#define CODE_TRUST_US 1000
+
 /* The decoded code object at addr, or NULL when it cannot be read or is not
  * a code object. */
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
@@ -59,6 +72,12 @@ struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
 /* The line at byte offset addr into the bytecode (the first line when the
  * table has none for it). */
 int code_line(struct code_info *ci, enum line_format format, int addr);
+
+/* A new sample begins at now_us. */
+static inline void code_reader_new_tick(struct code_reader *cr, uint64_t now_us)
+{
+	cr->now_us = now_us;
+}
 
 /* Free what was evicted during the sample just written. */
 void code_reader_end_sample(struct code_reader *cr);

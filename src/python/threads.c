@@ -3,6 +3,8 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "python/threads.h"
 
+#include "timeutil.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -196,12 +198,15 @@ static void sample_threads(struct py_process *p, const uint8_t *interp,
 			res->errors++;
 			return;
 		}
+		tstate = load_u64(ts, L->tstate.next);
+		int64_t tid = thread_tid(p, ts);
+		if (tid == 0)
+			continue; /* a thread state not running yet */
 		int problems = unwind_thread(&p->unwinder, ts, &p->stack);
-		fn(ctx, iid, thread_tid(p, ts), &p->stack);
+		fn(ctx, iid, tid, &p->stack);
 		code_reader_end_sample(&p->code);
 		res->threads++;
 		res->errors += problems > 0;
-		tstate = load_u64(ts, L->tstate.next);
 	}
 }
 
@@ -210,6 +215,7 @@ struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
 {
 	const struct py_layout *L = &p->runtime.layout;
 	struct py_sample_result res = {0};
+	code_reader_new_tick(&p->code, now_us());
 	prefetch_begin(&p->prefetch);
 	const uint8_t *head = prefetch_read(
 	        &p->prefetch, p->runtime.addr + L->runtime.interp_head, 8);
