@@ -174,11 +174,27 @@ static int report_not_python(const struct session *s, const char *why)
 	return EXIT_NOT_PYTHON;
 }
 
+/* The launched command ended before sampling began. A Python program that
+ * ran only milliseconds is no failure: its (empty) profile is written and
+ * its status passed on. */
+static int exited_while_starting(struct session *s, int seen_python)
+{
+	if (!seen_python) {
+		fprintf(stderr,
+		        "austinc: %s exited before a Python runtime was "
+		        "found\n",
+		        s->opts->argv[0]);
+		return EXIT_NOT_PYTHON;
+	}
+	return EXIT_EXITED_EARLY;
+}
+
 /* Poll for an initialised runtime until the timeout. */
 static int wait_for_runtime(struct session *s)
 {
 	char why[512] = "no Python runtime found";
 	uint64_t start = now_us();
+	int seen_python = 0;
 	for (;;) {
 		enum py_status st =
 		        py_attach(s->target.pid, &s->py, why, sizeof why);
@@ -190,15 +206,11 @@ static int wait_for_runtime(struct session *s)
 			fail("%s", why);
 			return EXIT_UNSUPPORTED;
 		}
+		seen_python |= st == PY_STARTING;
 		if (st == PY_GONE && s->target.launched)
 			target_wait(&s->target); /* it died: reap it */
-		if (target_exited(&s->target)) {
-			fprintf(stderr,
-			        "austinc: %s exited before a Python runtime "
-			        "was found\n",
-			        s->opts->argv[0]);
-			return EXIT_NOT_PYTHON;
-		}
+		if (target_exited(&s->target))
+			return exited_while_starting(s, seen_python);
 		if (st == PY_GONE) {
 			fprintf(stderr, "austinc: process %d has exited\n",
 			        (int)s->target.pid);
@@ -222,7 +234,9 @@ static void write_header(struct session *s)
 	         (unsigned long long)s->opts->interval_us);
 	collapsed_metadata(s->sink, "interval", value);
 	collapsed_metadata(s->sink, "mode", "wall");
-	collapsed_metadata(s->sink, "python", py_description(s->py));
+	collapsed_metadata(s->sink, "python",
+	                   s->py ? py_description(s->py)
+	                         : "unknown (exited while starting)");
 	sink_flush(s->sink);
 }
 
@@ -335,6 +349,14 @@ static int run(struct session *s)
 	int code = start_target(s);
 	if (code == EXIT_OK)
 		code = wait_for_runtime(s);
+	if (code == EXIT_EXITED_EARLY) {
+		/* Nothing to sample: an empty but complete profile. */
+		write_header(s);
+		stats_init(&s->stats, now_us());
+		write_footer(s);
+		return sink_close(s->sink) ? EXIT_OUTPUT
+		                           : target_exit_code(&s->target);
+	}
 	if (code != EXIT_OK) {
 		if (s->target.launched && !target_exited(&s->target)) {
 			kill(s->target.pid, SIGTERM);

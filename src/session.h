@@ -19,6 +19,8 @@ enum exit_code {
 	EXIT_OUTPUT = 7,
 	EXIT_NOT_EXECUTABLE = 126,
 	EXIT_NOT_FOUND = 127,
+	/* Internal: a launched Python command ended before sampling began. */
+	EXIT_EXITED_EARLY = -1,
 };
 
 /* Run a session as the options say; returns the exit code. */

@@ -13,7 +13,8 @@
 
 enum py_status {
 	PY_FOUND,       /* an initialised runtime */
-	PY_NOT_YET,     /* no runtime (yet): not Python, or still starting */
+	PY_NOT_YET,     /* no runtime (yet): not Python, or not exec'd yet */
+	PY_STARTING,    /* a CPython runtime, not initialised yet */
 	PY_UNSUPPORTED, /* a CPython austinc cannot read */
 	PY_GONE,        /* the process no longer exists */
 	PY_DENIED,      /* not allowed to read the process */

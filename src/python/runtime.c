@@ -174,7 +174,7 @@ static enum py_status choose_layout(const struct remote *remote,
 		        why, len,
 		        "Python %u.%u: no valid _Py_DebugOffsets in _PyRuntime",
 		        rt->major, rt->minor);
-		return PY_UNSUPPORTED;
+		return PY_STARTING; /* the loader may still be mapping it */
 	}
 	const struct py_layout *table =
 	        layout_for_version(rt->major, rt->minor);
@@ -203,7 +203,7 @@ static enum py_status check_initialised(const struct remote *remote,
 	                sizeof tstate) ||
 	    tstate == 0) {
 		snprintf(why, len, "the Python runtime is not initialised");
-		return PY_NOT_YET;
+		return PY_STARTING;
 	}
 	return PY_FOUND;
 }
