@@ -6,25 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
+
 #include "python/linetable.h"
 
 /* How much of a str or bytes object to read in the first go: the header
  * and, for most names, the whole text. */
 #define FIRST_READ 256
-
-static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
-{
-	uint64_t v;
-	memcpy(&v, buf + offset, sizeof v);
-	return v;
-}
-
-static uint32_t load_u32(const uint8_t *buf, uint32_t offset)
-{
-	uint32_t v;
-	memcpy(&v, buf + offset, sizeof v);
-	return v;
-}
 
 static int has_type(const uint8_t *object, uint64_t expected)
 {

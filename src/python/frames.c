@@ -9,19 +9,7 @@
 
 #include <string.h>
 
-static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
-{
-	uint64_t v;
-	memcpy(&v, buf + offset, sizeof v);
-	return v;
-}
-
-static int32_t load_i32(const uint8_t *buf, uint32_t offset)
-{
-	int32_t v;
-	memcpy(&v, buf + offset, sizeof v);
-	return v;
-}
+#include "bytes.h"
 
 static uint32_t max_end(uint32_t size, uint32_t offset, uint32_t width)
 {
@@ -69,34 +57,62 @@ static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
 	return 0;
 }
 
-/* <= 3.10: a chain of PyFrameObjects on the heap, one read each. */
-static int walk_frame_objects(struct unwinder *u, uint64_t addr,
-                              struct stack *out)
+/* What one frame's header says. */
+struct frame_view {
+	uint64_t previous, code;
+	int64_t offset; /* byte offset of the current instruction */
+	int skip;       /* not a Python frame of its own */
+};
+
+typedef const uint8_t *(*frame_reader)(struct unwinder *u, uint64_t addr);
+typedef void (*frame_decoder)(const struct py_layout *L, const uint8_t *hdr,
+                              struct frame_view *v);
+
+/* Follow a chain of frames from addr, reading each with read and making
+ * sense of it with decode. */
+static int walk(struct unwinder *u, uint64_t addr, struct stack *out,
+                frame_reader read, frame_decoder decode)
 {
-	const struct py_layout *L = u->layout;
 	struct cycle_check cycle;
 	int problems = 0;
 	cycle_init(&cycle);
 	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
-		const uint8_t *f = NULL;
+		const uint8_t *hdr = NULL;
 		if (remote_plausible(addr) && !cycle_seen(&cycle, addr))
-			f = prefetch_read(u->pf, addr, u->frame_read_size);
-		if (!f) {
+			hdr = read(u, addr);
+		if (!hdr) {
 			push_invalid(out);
 			return problems + 1;
 		}
-		int64_t lasti = load_i32(f, L->frame.lasti);
-		if (L->line_format == LINES_LINETABLE310 && lasti >= 0)
-			lasti *= 2; /* 3.10 counts code units */
-		problems +=
-		        push_code(u, out, load_u64(f, L->frame.code), lasti);
-		addr = load_u64(f, L->frame.previous);
+		struct frame_view v;
+		decode(u->layout, hdr, &v);
+		if (!v.skip)
+			problems += push_code(u, out, v.code, v.offset);
+		addr = v.previous;
 	}
 	if (addr) {
 		push_invalid(out); /* cut: deeper than we keep */
 		problems++;
 	}
 	return problems;
+}
+
+/* <= 3.10: PyFrameObjects on the heap. */
+static const uint8_t *read_frame_object(struct unwinder *u, uint64_t addr)
+{
+	return prefetch_read(u->pf, addr, u->frame_read_size);
+}
+
+static void decode_frame_object(const struct py_layout *L, const uint8_t *f,
+                                struct frame_view *v)
+{
+	int64_t lasti = load_i32(f, L->frame.lasti);
+	if (L->line_format == LINES_LINETABLE310 && lasti >= 0)
+		lasti *= 2; /* 3.10 counts code units */
+	v->previous = load_u64(f, L->frame.previous);
+	v->code = load_u64(f, L->frame.code);
+	v->offset = lasti;
+	v->skip = 0;
 }
 
 /* Copy [base, addr + frame size) of a data-stack chunk in one read, after
@@ -144,40 +160,17 @@ static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
 }
 
 /* 3.11+: _PyInterpreterFrames in per-thread data-stack chunks (generator
- * frames live in their generator objects). */
-static int walk_interpreter_frames(struct unwinder *u, uint64_t addr,
-                                   struct stack *out)
+ * frames live in their generator objects); shim frames of the C stack are
+ * not Python frames. */
+static void decode_interpreter_frame(const struct py_layout *L,
+                                     const uint8_t *hdr, struct frame_view *v)
 {
-	const struct py_layout *L = u->layout;
-	struct cycle_check cycle;
-	int problems = 0;
-	cycle_init(&cycle);
-	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
-		const uint8_t *hdr = NULL;
-		if (remote_plausible(addr) && !cycle_seen(&cycle, addr))
-			hdr = interpreter_frame(u, addr);
-		if (!hdr) {
-			push_invalid(out);
-			return problems + 1;
-		}
-		uint64_t previous = load_u64(hdr, L->frame.previous);
-		if (L->frame.owner_cstack >= 0 &&
-		    hdr[L->frame.owner] == L->frame.owner_cstack) {
-			addr = previous; /* a shim frame of the C stack */
-			continue;
-		}
-		uint64_t code = load_u64(hdr, L->frame.code);
-		uint64_t instr = load_u64(hdr, L->frame.lasti);
-		int64_t offset =
-		        (int64_t)(instr - (code + L->code.code_adaptive));
-		problems += push_code(u, out, code, offset);
-		addr = previous;
-	}
-	if (addr) {
-		push_invalid(out);
-		problems++;
-	}
-	return problems;
+	v->previous = load_u64(hdr, L->frame.previous);
+	v->code = load_u64(hdr, L->frame.code);
+	uint64_t instr = load_u64(hdr, L->frame.lasti);
+	v->offset = (int64_t)(instr - (v->code + L->code.code_adaptive));
+	v->skip = L->frame.owner_cstack >= 0 &&
+	          hdr[L->frame.owner] == L->frame.owner_cstack;
 }
 
 int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
@@ -187,7 +180,8 @@ int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
 	out->depth = 0;
 	switch (L->frame_model) {
 	case FRAME_OBJECTS:
-		return walk_frame_objects(u, top, out);
+		return walk(u, top, out, read_frame_object,
+		            decode_frame_object);
 	case FRAME_CFRAME:
 		/* tstate->cframe->current_frame */
 		if (top) {
@@ -208,5 +202,5 @@ int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
 	}
 	u->n_windows = 0;
 	u->top_chunk = load_u64(tstate, L->tstate.datastack_chunk);
-	return walk_interpreter_frames(u, top, out);
+	return walk(u, top, out, interpreter_frame, decode_interpreter_frame);
 }

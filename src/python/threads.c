@@ -11,18 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
+
 /* glibc's offsetof(struct pthread, tid) on x86-64, used when the scan below
  * finds nothing better. */
 #define GLIBC_PTHREAD_TID_OFFSET 0x2d0
 #define PTHREAD_SCAN_BYTES       2048
 #define MAX_TASKS                1024
-
-static uint64_t load_u64(const uint8_t *buf, uint32_t offset)
-{
-	uint64_t v;
-	memcpy(&v, buf + offset, sizeof v);
-	return v;
-}
 
 static uint32_t read_size(uint32_t size, const uint32_t *offsets, size_t n)
 {
