@@ -49,7 +49,10 @@ def test_attach_for_one_second(python, tmp_path):
     work = Frame(path, "work", loop_lines(line, "work"))
     working = [s for s in main if s.leaf and frame_matches(s.leaf, work)]
     assert working, "main thread never sampled in work()\n" + result.describe()
-    assert all(s.frames[1] == Frame(path, "main", line["main->work"]) for s in working)
+    # The target runs on while it is read: a sample taken as work() returns
+    # may see main() already on the next line. Rare, never the rule.
+    assert_mostly(working, lambda s: s.frames[1] == Frame(path, "main", line["main->work"]),
+                  0.95, "work() called from main()'s work line", result)
     sleeping = [s for s in main if s.leaf == Frame(path, "main", line["main->sleep"])]
     assert sleeping, "main thread never sampled in time.sleep()\n" + result.describe()
 
