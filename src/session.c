@@ -219,8 +219,12 @@ static int wait_for_runtime(struct session *s)
 		uint64_t waited = now_us() - start;
 		if (waited >= s->opts->timeout_us)
 			return report_not_python(s, why);
-		if (interrupts || terminated)
-			return EXIT_INTERNAL;
+		if (interrupts || terminated) {
+			fprintf(stderr,
+			        "austinc: interrupted while waiting for "
+			        "a Python runtime\n");
+			return 128 + (interrupts ? SIGINT : SIGTERM);
+		}
 		sleep_us(waited < FAST_POLL_FOR_US ? FAST_POLL_US
 		                                   : SLOW_POLL_US);
 	}
