@@ -61,6 +61,15 @@ check() {
 		show_logs "$dir"
 		die "$dir: make check failed"
 	fi
+	show_coverage "$dir"
+}
+
+# Which interpreters the functional suite covered in build directory $1.
+show_coverage() {
+	local log=$1/tests/functional/run.sh.log
+	[ -f "$log" ] || return 0
+	sed -n '/interpreters covered/,/short test summary/p' "$log" | sed '$d'
+	tail -n 1 "$log"
 }
 
 cd "$root"

@@ -211,6 +211,7 @@ int code_reader_init(struct code_reader *cr, const struct remote *remote,
 	cr->remote = remote;
 	cr->layout = layout;
 	cr->types = *types;
+	cr->now_us = 0;
 	cr->n_evicted = 0;
 	cr->cache = cache_new(CODE_CACHE_CAPACITY);
 	return cr->cache ? 0 : -1;
@@ -233,21 +234,24 @@ void code_reader_free(struct code_reader *cr)
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 {
 	struct code_info *ci = cache_get(cr->cache, addr);
-	if (ci && (cr->now_us - ci->verified_us < CODE_TRUST_US ||
-	           still_same(cr, ci, addr))) {
-		if (cr->now_us - ci->verified_us >= CODE_TRUST_US)
-			ci->verified_us = cr->now_us;
+	if (ci && cr->now_us - ci->verified_us < ci->trust_us)
+		return ci;
+	if (ci && still_same(cr, ci, addr)) {
+		ci->verified_us = cr->now_us;
+		if (ci->trust_us < CODE_TRUST_MAX_US)
+			ci->trust_us *= 2;
 		return ci;
 	}
 	ci = decode(cr, addr);
 	if (!ci)
 		return NULL;
 	ci->verified_us = cr->now_us;
+	ci->trust_us = CODE_TRUST_MIN_US;
 	struct code_info *displaced = cache_put(cr->cache, addr, ci);
 	if (displaced) {
+		/* At most one eviction per frame: the list cannot fill. */
 		if (cr->n_evicted == STACK_MAX_DEPTH)
-			code_reader_end_sample(
-			        cr); /* cannot happen: one per frame */
+			code_reader_end_sample(cr);
 		cr->evicted[cr->n_evicted++] = displaced;
 	}
 	return ci;

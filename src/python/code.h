@@ -34,6 +34,7 @@ struct code_info {
 	 * allocated at the same address differ in these. */
 	uint64_t identity[CODE_IDENTITY_FIELDS];
 	uint64_t verified_us; /* when the object at its address last matched */
+	uint64_t trust_us;    /* how long that match is trusted */
 };
 
 /* Addresses of the type objects that tell a real code object, string or
@@ -62,8 +63,11 @@ void code_reader_free(struct code_reader *cr);
  * compared with it again. Code objects are freed (a module's code once it
  * has run, exec'd strings) and their memory reused by new ones, so an entry
  * keyed by address can go stale; checking on every use would cost a read
- * per frame. A stale entry can live at most this long. */
-#define CODE_TRUST_US 1000
+ * per frame. A new entry is trusted for the minimum, and each match doubles
+ * that up to the maximum: the code that runs for long (functions) is checked
+ * rarely, the short-lived (module code, exec'd strings) often. */
+#define CODE_TRUST_MIN_US 1000
+#define CODE_TRUST_MAX_US 64000
 
 /* The decoded code object at addr, or NULL when it cannot be read or is not
  * a code object. */

@@ -216,6 +216,28 @@ START_TEST(garbage_code_object_gives_invalid_frame)
 }
 END_TEST
 
+START_TEST(reused_code_address_is_decoded_again)
+{
+	setup_version(9);
+	uint64_t c = make_code("old.py", "gone", 1, lnotab, sizeof lnotab);
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "gone");
+
+	/* The code object dies; a new one takes its address. */
+	put64(c, L->code.filename, make_str("new.py"));
+	put64(c, L->code.name, make_str("born"));
+	code_reader_new_tick(&code, CODE_TRUST_MIN_US / 2);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "gone"); /* still trusted */
+	code_reader_new_tick(&code, CODE_TRUST_MIN_US + 1);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].file, "new.py");
+	ck_assert_str_eq(stack.frames[0].name, "born");
+	teardown();
+}
+END_TEST
+
 /* 3.11 location table: one entry, "no column" form, 4 code units, line
  * delta +1; a second one, 4 units, delta +2. */
 static const uint8_t locations[] = {0x80 | (13 << 3) | 3, 0x02,
@@ -318,6 +340,7 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, wild_pointer_ends_in_invalid);
 	tcase_add_test(tc, truncated_string_gives_invalid_frame);
 	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
+	tcase_add_test(tc, reused_code_address_is_decoded_again);
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
 	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
