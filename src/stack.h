@@ -12,6 +12,7 @@
 struct frame {
 	const char *file; /* NULL: the frame could not be read (INVALID) */
 	const char *name;
+	uint32_t file_len, name_len; /* strlen of each, known in advance */
 	int line;
 };
 

@@ -44,18 +44,40 @@ void collapsed_metadata(struct sink *s, const char *key, const char *value)
 	sink_putc(s, '\n');
 }
 
+/* Longest frame written in full; longer ones (only with absurd names) go
+ * through the slower path. */
+#define FAST_FRAME_BYTES 4096
+
 static void put_frame(struct sink *s, const struct frame *f)
 {
-	sink_putc(s, ';');
 	if (!f->file) {
-		sink_puts(s, ":INVALID:");
+		sink_puts(s, ";:INVALID:");
 		return;
 	}
-	sink_puts(s, f->file);
-	sink_putc(s, ':');
-	sink_puts(s, f->name);
-	sink_putc(s, ':');
-	sink_put_int(s, f->line);
+	size_t need = 1 + f->file_len + 1 + f->name_len + 1 + 11;
+	char *out = need <= FAST_FRAME_BYTES ? sink_reserve(s, need) : NULL;
+	if (!out) {
+		sink_putc(s, ';');
+		sink_puts(s, f->file);
+		sink_putc(s, ':');
+		sink_puts(s, f->name);
+		sink_putc(s, ':');
+		sink_put_int(s, f->line);
+		return;
+	}
+	size_t n = 0;
+	out[n++] = ';';
+	memcpy(out + n, f->file, f->file_len);
+	n += f->file_len;
+	out[n++] = ':';
+	memcpy(out + n, f->name, f->name_len);
+	n += f->name_len;
+	out[n++] = ':';
+	if (f->line < 0)
+		out[n++] = '-';
+	n += format_uint(out + n, f->line < 0 ? 0u - (unsigned)f->line
+	                                      : (unsigned)f->line);
+	sink_commit(s, n);
 }
 
 void collapsed_sample(struct sink *s, pid_t pid, int64_t iid, int64_t tid,

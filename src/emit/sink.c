@@ -64,7 +64,7 @@ void sink_putc(struct sink *s, char c)
 		s->buffer[s->used++] = c;
 }
 
-void sink_put_uint(struct sink *s, unsigned long long value)
+size_t format_uint(char *out, unsigned long long value)
 {
 	char digits[24];
 	size_t n = sizeof digits;
@@ -72,7 +72,21 @@ void sink_put_uint(struct sink *s, unsigned long long value)
 		digits[--n] = (char)('0' + value % 10);
 		value /= 10;
 	} while (value);
-	sink_write(s, digits + n, sizeof digits - n);
+	memcpy(out, digits + n, sizeof digits - n);
+	return sizeof digits - n;
+}
+
+void sink_put_uint(struct sink *s, unsigned long long value)
+{
+	char digits[24];
+	sink_write(s, digits, format_uint(digits, value));
+}
+
+char *sink_reserve(struct sink *s, size_t n)
+{
+	if (SINK_BUFFER_SIZE - s->used < n)
+		sink_flush(s);
+	return s->error ? NULL : s->buffer + s->used;
 }
 
 void sink_put_int(struct sink *s, long long value)

@@ -29,6 +29,19 @@ void sink_putc(struct sink *s, char c);
 void sink_put_uint(struct sink *s, unsigned long long value);
 void sink_put_int(struct sink *s, long long value);
 void sink_flush(struct sink *s);
+
+/* Room for n bytes (n <= SINK_BUFFER_SIZE) straight in the buffer, flushing
+ * first if needed; NULL after a write error. Write at most n bytes there,
+ * then sink_commit() how many. */
+char *sink_reserve(struct sink *s, size_t n);
+
+static inline void sink_commit(struct sink *s, size_t n)
+{
+	s->used += n;
+}
+
+/* Decimal digits of value into out (room for 20); returns how many. */
+size_t format_uint(char *out, unsigned long long value);
 /* Flush and close; returns 0 or the errno of the first failure. */
 int sink_close(struct sink *s);
 

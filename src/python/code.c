@@ -201,6 +201,8 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 		free_code_info(ci);
 		return NULL;
 	}
+	ci->filename_len = (uint32_t)strlen(ci->filename);
+	ci->name_len = (uint32_t)strlen(ci->name);
 	return ci;
 }
 

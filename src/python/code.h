@@ -23,6 +23,7 @@
 struct code_info {
 	char *filename;
 	char *name; /* qualified name on 3.11+ */
+	uint32_t filename_len, name_len;
 	int firstlineno;
 	uint8_t *linetable;
 	size_t linetable_len;

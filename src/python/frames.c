@@ -52,6 +52,8 @@ static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
 	out->frames[out->depth++] = (struct frame){
 	        .file = ci->filename,
 	        .name = ci->name,
+	        .file_len = ci->filename_len,
+	        .name_len = ci->name_len,
 	        .line = code_line(ci, u->layout->line_format, offset),
 	};
 	return 0;

@@ -40,9 +40,9 @@ START_TEST(sample_line_is_outermost_first)
 {
 	static struct stack st;
 	st.depth = 3;
-	st.frames[0] = (struct frame){"lib.py", "leaf", 7};
+	st.frames[0] = (struct frame){"lib.py", "leaf", 6, 4, 7};
 	st.frames[1] = (struct frame){0}; /* invalid */
-	st.frames[2] = (struct frame){"app.py", "<module>", 1};
+	st.frames[2] = (struct frame){"app.py", "<module>", 6, 8, 1};
 	open_temp();
 	collapsed_sample(&sink, 42, 0, 4243, &st, 105);
 	ck_assert_str_eq(written(), "P42;T0:4243;app.py:<module>:1;:INVALID:;"
@@ -88,7 +88,7 @@ START_TEST(large_output_survives_buffer_flushes)
 {
 	static struct stack st;
 	st.depth = 1;
-	st.frames[0] = (struct frame){"f.py", "g", 1};
+	st.frames[0] = (struct frame){"f.py", "g", 4, 1, 1};
 	open_temp();
 	for (int i = 0; i < 10000; i++)
 		collapsed_sample(&sink, 1, 0, 1, &st, (uint64_t)i);
