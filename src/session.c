@@ -54,9 +54,10 @@ static void install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error */
 }
 
-/* When each thread was last sampled, to charge it the time since. */
+/* When each thread state was last sampled, to charge it the time since.
+ * One OS thread can hold a thread state in several interpreters. */
 struct thread_clock {
-	int64_t tid; /* 0: free */
+	uint64_t key; /* interpreter id and TID; 0: free */
 	uint64_t last_us;
 };
 
@@ -84,9 +85,9 @@ static void sweep_clocks(struct session *s)
 	s->n_clocks = 0;
 	for (size_t i = 0; i < THREAD_CLOCKS; i++) {
 		struct thread_clock *c = &s->clocks[i];
-		if (c->tid && s->tick_us - c->last_us > 1000000)
-			c->tid = 0;
-		s->n_clocks += c->tid != 0;
+		if (c->key && s->tick_us - c->last_us > 1000000)
+			c->key = 0;
+		s->n_clocks += c->key != 0;
 	}
 	if (s->n_clocks > THREAD_CLOCKS / 2) {
 		memset(s->clocks, 0, sizeof s->clocks);
@@ -94,21 +95,22 @@ static void sweep_clocks(struct session *s)
 	}
 }
 
-/* Microseconds to charge thread tid for this tick. */
-static uint64_t thread_elapsed(struct session *s, int64_t tid)
+/* Microseconds to charge thread state (iid, tid) for this tick. */
+static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 {
-	size_t i = (size_t)((uint64_t)tid * 0x9e3779b97f4a7c15ull >> 52) &
+	/* Linux TIDs fit in 22 bits: the interpreter id goes above them. */
+	uint64_t key = ((uint64_t)iid << 32) ^ (uint64_t)tid;
+	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 52) &
 	           (THREAD_CLOCKS - 1);
-	while (s->clocks[i].tid && s->clocks[i].tid != tid)
+	while (s->clocks[i].key && s->clocks[i].key != key)
 		i = (i + 1) & (THREAD_CLOCKS - 1);
 	struct thread_clock *c = &s->clocks[i];
-	uint64_t since = c->tid ? c->last_us : s->previous_tick_us;
-	if (!c->tid) {
-		c->tid = tid;
-		if (++s->n_clocks > THREAD_CLOCKS * 3 / 4)
-			sweep_clocks(s);
-	}
+	uint64_t since = c->key ? c->last_us : s->previous_tick_us;
+	int is_new = !c->key;
+	c->key = key;
 	c->last_us = s->tick_us;
+	if (is_new && ++s->n_clocks > THREAD_CLOCKS * 3 / 4)
+		sweep_clocks(s);
 	return s->tick_us - since;
 }
 
@@ -117,7 +119,7 @@ static void emit_thread(void *ctx, int64_t iid, int64_t tid,
 {
 	struct session *s = ctx;
 	collapsed_sample(s->sink, s->target.pid, iid, tid, stack,
-	                 thread_elapsed(s, tid));
+	                 thread_elapsed(s, iid, tid));
 	s->stats.thread_samples++;
 }
 

@@ -294,3 +294,44 @@ def test_output_format_flamegraph_safe(python, tmp_path):
     assert index["interval"] < first and index["mode"] < first, "header after samples"
     assert index["duration"] > last, "'# duration' must follow the samples"
     assert os.path.getsize(str(out)) == len(result.output.encode())
+
+
+def test_sub_interpreters(python):
+    """Threads of sub-interpreters are sampled, under their own interpreter id."""
+    path = target("subinterp.py")
+    line = expected_lines("subinterp.py")
+    result = run_austinc([python.path, path, "1.0"]).assert_ok()
+    profile = result.profile
+    assert_few_invalid(profile, result)
+
+    sub = [s for s in profile.samples if s.iid != 0]
+    assert sub, "no sample of a sub-interpreter\n" + result.describe()
+    assert {s.iid for s in sub} == {sub[0].iid}, "one sub-interpreter expected"
+    def in_sub_spin(s):
+        return s.leaf is not None and s.leaf.func == "sub_spin" and s.leaf.file == "<string>"
+
+    # A new interpreter first imports its start-up modules (slowly, on a
+    # busy machine): judge it from its first sample in sub_spin on.
+    started = [i for i, s in enumerate(sub) if in_sub_spin(s)]
+    assert started, "the sub-interpreter never sampled in sub_spin\n" + result.describe()
+    assert_mostly(sub[started[0]:], in_sub_spin, 0.9, "sub-interpreter in sub_spin", result)
+
+    main = [s for s in profile.samples if s.iid == 0 and s.tid == result.target_pid()]
+    spinning = [s for s in main if any(f.func == "main_spin" for f in s.frames)]
+    assert len(spinning) >= 0.3 * len(main), (
+        "the main interpreter was in main_spin for %d of %d samples\n%s"
+        % (len(spinning), len(main), result.describe()))
+    assert_mostly(spinning, lambda s: s.leaf is not None and s.leaf.file == path
+                  and s.leaf.func == "main_spin"
+                  and s.leaf.line in loop_lines(line, "main_spin"),
+                  0.9, "main interpreter in main_spin's loop", result)
+
+    # The sub-interpreter runs on the worker thread, which also has a thread
+    # state in the main interpreter: each is charged its own time.
+    worker_tid = sub[0].tid
+    for iid in (0, sub[0].iid):
+        states = [s for s in profile.samples if s.tid == worker_tid and s.iid == iid]
+        total = sum(s.metric for s in states)
+        assert total >= 0.5 * profile.duration_us(), (
+            "thread state %d:%d charged %dus of %dus" % (iid, worker_tid, total,
+                                                          profile.duration_us()))
