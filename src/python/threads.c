@@ -35,7 +35,12 @@ static void compute_read_sizes(struct py_process *p)
 	const uint32_t tstate[] = {
 	        L->tstate.next, L->tstate.frame, L->tstate.thread_id,
 	        L->tstate.native_thread_id, L->tstate.datastack_chunk};
-	p->interp_read_size = read_size(0, interp, 3);
+	/* 3.13 keeps them some 7 KiB into the struct: read just that part. */
+	p->interp_read_from = interp[0];
+	for (size_t i = 1; i < 3; i++)
+		if (interp[i] < p->interp_read_from)
+			p->interp_read_from = interp[i];
+	p->interp_read_size = read_size(0, interp, 3) - p->interp_read_from;
 	p->tstate_read_size = read_size(0, tstate, 5);
 }
 
@@ -178,8 +183,9 @@ static void sample_threads(struct py_process *p, const uint8_t *interp,
                            struct py_sample_result *res)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	int64_t iid = (int64_t)load_u64(interp, L->interp.id);
-	uint64_t tstate = load_u64(interp, L->interp.tstate_head);
+	uint32_t from = p->interp_read_from;
+	int64_t iid = (int64_t)load_u64(interp, L->interp.id - from);
+	uint64_t tstate = load_u64(interp, L->interp.tstate_head - from);
 	struct cycle_check cycle;
 	cycle_init(&cycle);
 	for (int n = 0; tstate && n < MAX_THREADS; n++) {
@@ -226,7 +232,8 @@ struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
 		const uint8_t *is = NULL;
 		errno = 0;
 		if (remote_plausible(interp) && !cycle_seen(&cycle, interp))
-			is = prefetch_read(&p->prefetch, interp,
+			is = prefetch_read(&p->prefetch,
+			                   interp + p->interp_read_from,
 			                   p->interp_read_size);
 		if (!is) {
 			res.gone |= errno == ESRCH;
@@ -236,7 +243,7 @@ struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
 		sample_threads(p, is, fn, ctx, &res);
 		if (res.gone)
 			break;
-		interp = load_u64(is, L->interp.next);
+		interp = load_u64(is, L->interp.next - p->interp_read_from);
 	}
 	return res;
 }

@@ -23,7 +23,8 @@ struct py_process {
 	/* Where struct pthread keeps the Linux TID (<= 3.10, which do not
 	 * record native thread ids). */
 	uint32_t pthread_tid_offset;
-	uint32_t interp_read_size, tstate_read_size;
+	/* The parts of the interpreter and thread states a sample reads. */
+	uint32_t interp_read_from, interp_read_size, tstate_read_size;
 	char description[64];
 	struct stack stack;
 };
