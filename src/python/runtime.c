@@ -246,5 +246,7 @@ enum py_status runtime_find(pid_t pid, const struct remote *remote,
 		st = choose_layout(remote, rt, why, why_len);
 	if (st == PY_FOUND)
 		st = check_initialised(remote, rt, why, why_len);
-	return st;
+	/* The runtime symbol is there: whatever could not be read yet (the
+	 * loader still mapping the library), this is a Python starting up. */
+	return st == PY_NOT_YET ? PY_STARTING : st;
 }
