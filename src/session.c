@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "emit/collapsed.h"
 #include "emit/sink.h"
+#include "procfs.h"
 #include "python/python.h"
 #include "stats.h"
 #include "target.h"
@@ -191,6 +193,19 @@ static int exited_while_starting(struct session *s, int seen_python)
 	return EXIT_EXITED_EARLY;
 }
 
+/* Is the launched command running an executable named python*? Asked
+ * while polling: if it then exits before its runtime could be read (a
+ * program of a few milliseconds on a busy machine), it still counts as a
+ * Python program that ended early. */
+static int looks_like_python(const struct session *s)
+{
+	char exe[PATH_MAX];
+	if (!s->target.launched || procfs_exe(s->target.pid, exe, sizeof exe))
+		return 0;
+	const char *base = strrchr(exe, '/');
+	return strncmp(base ? base + 1 : exe, "python", 6) == 0;
+}
+
 /* Poll for an initialised runtime until the timeout. */
 static int wait_for_runtime(struct session *s)
 {
@@ -208,7 +223,7 @@ static int wait_for_runtime(struct session *s)
 			fail("%s", why);
 			return EXIT_UNSUPPORTED;
 		}
-		seen_python |= st == PY_STARTING;
+		seen_python |= st == PY_STARTING || looks_like_python(s);
 		if (st == PY_GONE && s->target.launched)
 			target_wait(&s->target); /* it died: reap it */
 		if (target_exited(&s->target))
