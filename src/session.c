@@ -275,10 +275,14 @@ static void write_footer(struct session *s)
 	         (unsigned long long)st->saturated,
 	         (unsigned long long)st->thread_samples);
 	collapsed_metadata(s->sink, "samples", value);
-	snprintf(value, sizeof value, "%lluns min, %lluns avg, %lluns max",
-	         (unsigned long long)(st->samples ? st->cost_min_ns : 0),
-	         (unsigned long long)stats_cost_avg_ns(st),
-	         (unsigned long long)st->cost_max_ns);
+	snprintf(
+	        value, sizeof value,
+	        "%lluns min, %lluns avg, %lluns max, %lluns median, %lluns cpu",
+	        (unsigned long long)(st->samples ? st->cost_min_ns : 0),
+	        (unsigned long long)stats_cost_avg_ns(st),
+	        (unsigned long long)st->cost_max_ns,
+	        (unsigned long long)stats_cost_median_ns(st),
+	        (unsigned long long)stats_cpu_per_sample_ns(st));
 	collapsed_metadata(s->sink, "sampling", value);
 }
 
@@ -290,13 +294,16 @@ static void print_summary(const struct session *s)
 	uint64_t sat = stats_saturation_basis_points(st);
 	fprintf(stderr,
 	        "austinc: %.2f s, %llu samples (%.0f/s); sample cost "
-	        "min/avg/max %.1f/%.1f/%.1f us; saturation %llu.%02llu%%; "
-	        "errors %llu (%llu.%02llu%%)\n",
+	        "min/avg/max %.1f/%.1f/%.1f us, median %.1f us, cpu %.1f us; "
+	        "saturation %llu.%02llu%%; errors %llu (%llu.%02llu%%)\n",
 	        seconds, (unsigned long long)st->samples,
 	        seconds > 0 ? (double)st->samples / seconds : 0.0,
 	        st->samples ? (double)st->cost_min_ns / 1e3 : 0.0,
 	        (double)stats_cost_avg_ns(st) / 1e3,
-	        (double)st->cost_max_ns / 1e3, (unsigned long long)(sat / 100),
+	        (double)st->cost_max_ns / 1e3,
+	        (double)stats_cost_median_ns(st) / 1e3,
+	        (double)stats_cpu_per_sample_ns(st) / 1e3,
+	        (unsigned long long)(sat / 100),
 	        (unsigned long long)(sat % 100), (unsigned long long)st->errors,
 	        (unsigned long long)(err / 100),
 	        (unsigned long long)(err % 100));
@@ -315,11 +322,20 @@ static int should_stop(struct session *s, int gone)
 	return s->target.launched ? interrupts > 1 : interrupts > 0;
 }
 
+/* austinc's own CPU time, user and system, in nanoseconds. */
+static uint64_t cpu_time_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void sample_loop(struct session *s)
 {
 	uint64_t interval_ns = s->opts->interval_us * 1000;
 	/* The default 50 us timer slack would stretch every 100 us tick. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	uint64_t cpu_start = cpu_time_ns();
 	uint64_t next_us = now_us();
 	stats_init(&s->stats, next_us);
 	s->previous_tick_us = next_us;
@@ -341,6 +357,7 @@ static void sample_loop(struct session *s)
 			sleep_until_us(next_us);
 	}
 	s->stats.end_us = now_us();
+	s->stats.cpu_ns = cpu_time_ns() - cpu_start;
 }
 
 /* After sampling: collect the launched command's status. A second Ctrl-C

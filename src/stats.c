@@ -23,6 +23,8 @@ void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
 		s->cost_max_ns = cost_ns;
 	if (cost_ns > interval_ns)
 		s->saturated++;
+	uint64_t bucket = cost_ns / STATS_BUCKET_NS;
+	s->cost_buckets[bucket < STATS_BUCKETS ? bucket : STATS_BUCKETS - 1]++;
 	if (had_error)
 		s->errors++;
 }
@@ -30,6 +32,22 @@ void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
 uint64_t stats_cost_avg_ns(const struct stats *s)
 {
 	return s->samples ? s->cost_sum_ns / s->samples : 0;
+}
+
+uint64_t stats_cost_median_ns(const struct stats *s)
+{
+	uint64_t seen = 0;
+	for (size_t i = 0; i < STATS_BUCKETS; i++) {
+		seen += s->cost_buckets[i];
+		if (seen * 2 >= s->samples && seen > 0)
+			return i * STATS_BUCKET_NS + STATS_BUCKET_NS / 2;
+	}
+	return 0;
+}
+
+uint64_t stats_cpu_per_sample_ns(const struct stats *s)
+{
+	return s->samples ? s->cpu_ns / s->samples : 0;
 }
 
 static uint64_t basis_points(uint64_t part, uint64_t whole)

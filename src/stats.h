@@ -6,6 +6,12 @@
 
 #include <stdint.h>
 
+/* Per-sample costs are also counted in 250 ns buckets up to 256 us (the
+ * last bucket takes the rest), for a median that a few preempted samples
+ * cannot drag the way they drag the mean. */
+#define STATS_BUCKET_NS 250
+#define STATS_BUCKETS   1024
+
 struct stats {
 	uint64_t start_us, end_us;
 	uint64_t samples;        /* ticks that sampled the process */
@@ -13,12 +19,18 @@ struct stats {
 	uint64_t errors;    /* samples with an unreadable frame or thread */
 	uint64_t saturated; /* samples that took longer than the interval */
 	uint64_t cost_min_ns, cost_max_ns, cost_sum_ns;
+	uint64_t cpu_ns; /* austinc's own CPU time while sampling */
+	uint32_t cost_buckets[STATS_BUCKETS];
 };
 
 void stats_init(struct stats *s, uint64_t start_us);
 void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
                       int had_error);
 uint64_t stats_cost_avg_ns(const struct stats *s);
+/* The median per-sample cost, to the bucket's width. */
+uint64_t stats_cost_median_ns(const struct stats *s);
+/* austinc's CPU time per sample (cpu_ns is filled in by the caller). */
+uint64_t stats_cpu_per_sample_ns(const struct stats *s);
 /* Errors per ten thousand samples, for printing as a percentage with two
  * decimals without floating point surprises. */
 uint64_t stats_error_basis_points(const struct stats *s);
