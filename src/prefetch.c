@@ -93,21 +93,40 @@ static void make_spans(struct prefetch *pf)
 		}
 		pf->span_of[pf->order[k]] = (uint32_t)(pf->n_spans - 1);
 	}
-	pf->arena_used = at;
+	pf->spans_bytes = at;
+}
+
+/* Is this tick's plan the one the spans were made for? Usually it is: the
+ * stacks did not change shape, and sorting can be skipped. */
+static int same_plan(const struct prefetch *pf)
+{
+	if (pf->n_plan != pf->n_spanned)
+		return 0;
+	for (size_t i = 0; i < pf->n_plan; i++)
+		if (pf->plan[i].addr != pf->regions[i].addr ||
+		    pf->plan[i].len != pf->regions[i].len)
+			return 0;
+	return 1;
 }
 
 void prefetch_begin(struct prefetch *pf)
 {
+	int reuse = same_plan(pf);
 	for (size_t i = 0; i < pf->n_plan; i++)
 		pf->regions[i] = pf->plan[i];
 	pf->n_regions = pf->n_plan;
 	pf->n_plan = 0;
 	pf->cursor = 0;
 	if (pf->n_regions == 0) {
-		pf->arena_used = 0;
+		pf->arena_used = pf->n_spanned = 0;
 		return;
 	}
-	make_spans(pf);
+	if (!reuse)
+		make_spans(pf);
+	pf->n_spanned = pf->n_regions;
+	pf->arena_used = pf->spans_bytes;
+	for (size_t i = 0; i < pf->n_spans; i++)
+		pf->spans[i].ok = 0;
 	read_spans(pf, 0, pf->n_spans);
 	for (size_t i = 0; i < pf->n_regions; i++) {
 		struct prefetch_region *r = &pf->regions[i];

@@ -50,6 +50,8 @@ struct prefetch {
 	struct prefetch_span spans[PREFETCH_MAX_REGIONS];
 	uint32_t order[PREFETCH_MAX_REGIONS]; /* regions by address */
 	uint32_t span_of[PREFETCH_MAX_REGIONS];
+	size_t n_spanned;   /* the regions the spans were made for */
+	size_t spans_bytes; /* the spans' total length */
 	size_t n_plan;
 	struct prefetch_region plan[PREFETCH_MAX_REGIONS];
 	size_t arena_used;

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "emit/collapsed.h"
 #include "emit/sink.h"
 #include "procfs.h"
@@ -21,7 +22,7 @@
 #include "target.h"
 #include "timeutil.h"
 
-#define THREAD_CLOCKS 4096 /* a power of two */
+#define THREAD_CLOCKS 4096
 /* While waiting for a runtime: poll fast at first, so that a program that
  * runs only milliseconds is still caught, then relax. */
 #define FAST_POLL_US     100
@@ -56,13 +57,6 @@ static void install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error */
 }
 
-/* When each thread state was last sampled, to charge it the time since.
- * One OS thread can hold a thread state in several interpreters. */
-struct thread_clock {
-	uint64_t key; /* interpreter id and TID; 0: free */
-	uint64_t last_us;
-};
-
 struct session {
 	const struct options *opts;
 	struct target target;
@@ -70,8 +64,10 @@ struct session {
 	struct sink *sink;
 	struct stats stats;
 	uint64_t tick_us, previous_tick_us;
-	size_t n_clocks;
-	struct thread_clock clocks[THREAD_CLOCKS];
+	/* When each thread state (interpreter id, TID) was last sampled, to
+	 * charge it the time since: one OS thread can hold a thread state in
+	 * several interpreters. Bounded: threads that are gone age out. */
+	struct cache *clocks;
 };
 
 static void fail(const char *fmt, const char *detail)
@@ -81,39 +77,15 @@ static void fail(const char *fmt, const char *detail)
 	fputc('\n', stderr);
 }
 
-/* Forget threads not seen for a second when the table fills up. */
-static void sweep_clocks(struct session *s)
-{
-	s->n_clocks = 0;
-	for (size_t i = 0; i < THREAD_CLOCKS; i++) {
-		struct thread_clock *c = &s->clocks[i];
-		if (c->key && s->tick_us - c->last_us > 1000000)
-			c->key = 0;
-		s->n_clocks += c->key != 0;
-	}
-	if (s->n_clocks > THREAD_CLOCKS / 2) {
-		memset(s->clocks, 0, sizeof s->clocks);
-		s->n_clocks = 0;
-	}
-}
-
 /* Microseconds to charge thread state (iid, tid) for this tick. */
 static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 {
-	/* Linux TIDs fit in 22 bits: the interpreter id goes above them. */
+	/* Linux TIDs (never 0 here) fit in 32 bits: the interpreter id goes
+	 * above them. The value stored is the time, which is never 0 either. */
 	uint64_t key = ((uint64_t)iid << 32) ^ (uint64_t)tid;
-	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 52) &
-	           (THREAD_CLOCKS - 1);
-	while (s->clocks[i].key && s->clocks[i].key != key)
-		i = (i + 1) & (THREAD_CLOCKS - 1);
-	struct thread_clock *c = &s->clocks[i];
-	uint64_t since = c->key ? c->last_us : s->previous_tick_us;
-	int is_new = !c->key;
-	c->key = key;
-	c->last_us = s->tick_us;
-	if (is_new && ++s->n_clocks > THREAD_CLOCKS * 3 / 4)
-		sweep_clocks(s);
-	return s->tick_us - since;
+	uintptr_t last = (uintptr_t)cache_get(s->clocks, key);
+	cache_put(s->clocks, key, (void *)(uintptr_t)s->tick_us);
+	return s->tick_us - (last ? last : s->previous_tick_us);
 }
 
 static void emit_thread(void *ctx, int64_t iid, int64_t tid,
@@ -426,9 +398,15 @@ int session_run(const struct options *opts)
 	s->opts = opts;
 	s->sink = &sink;
 	install_signal_handlers();
+	s->clocks = cache_new(THREAD_CLOCKS);
+	if (!s->clocks) {
+		fprintf(stderr, "austinc: out of memory\n");
+		return EXIT_INTERNAL;
+	}
 	int code = open_output(s->sink, opts->output);
 	if (code == EXIT_OK)
 		code = run(s);
 	py_detach(s->py);
+	cache_free(s->clocks, NULL);
 	return code;
 }
