@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "session.h"
+#include "snapshot.h"
 
 int main(int argc, char **argv)
 {
@@ -17,5 +18,5 @@ int main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
-	return session_run(&opts);
+	return opts.where_pid ? snapshot_run(&opts) : session_run(&opts);
 }

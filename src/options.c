@@ -37,16 +37,27 @@
 enum { OPT_USAGE = 256, OPT_HELP_LONG };
 
 static const char USAGE_TEXT[] = "Usage: austinc [OPTION...] command [ARG...]\n"
-                                 "   or: austinc [OPTION...] -p PID\n";
+                                 "   or: austinc [OPTION...] -p PID\n"
+                                 "   or: austinc [-C] -w PID\n";
 
 static const char HELP_TEXT[] =
         "Sample the frame stacks of a CPython process and write them in\n"
         "collapsed stack format, one line per thread sample.\n"
         "\n"
         "  -i, --interval=TIME   sampling interval (default 100us)\n"
+        "  -m, --memory          memory mode: RSS change per tick, charged to\n"
+        "                        the thread holding the GIL\n"
+        "  -f, --full            full mode: time, idle flag and RSS change\n"
+        "                        on every sample\n"
+        "  -s, --sleepless       drop idle samples (estimates CPU time)\n"
+        "  -g, --gc              mark samples taken while the garbage\n"
+        "                        collector runs with a :GC: frame\n"
+        "  -C, --children        also sample every Python descendant process\n"
         "  -o, --output=FILE     write samples to FILE instead of stdout\n"
         "  -p, --pid=PID         attach to a running process instead of a "
         "command\n"
+        "  -w, --where=PID       print where every thread of PID is, then "
+        "exit\n"
         "  -t, --timeout=TIME    wait this long for a Python runtime "
         "(default 3s)\n"
         "  -x, --exposure=TIME   stop sampling after TIME (default: at "
@@ -67,6 +78,10 @@ static const char HELP_TEXT[] =
         "Examples:\n"
         "  austinc -i 500 -o profile.txt python app.py\n"
         "  austinc -p 4242 -x 10\n"
+        "  austinc -m -o memory.txt python app.py\n"
+        "  austinc -f -C python -m app.workers\n"
+        "  austinc -s -g python app.py\n"
+        "  austinc -w 4242\n"
         "  austinc python app.py | flamegraph.pl > app.svg\n"
         "\n"
         "Exit status:\n"
@@ -86,7 +101,7 @@ static const char HELP_TEXT[] =
 /* '+': stop at the command. ':': report a missing argument as ':'.
  * '-?' is deliberately absent: getopt then reports it as an unknown option
  * with optopt == '?', which tells it apart from other unknown options. */
-static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:PV";
+static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:w:mfsgCPV";
 
 static const struct option LONG_OPTIONS[] = {
         {"interval", required_argument, NULL, 'i'},
@@ -95,6 +110,12 @@ static const struct option LONG_OPTIONS[] = {
         {"timeout", required_argument, NULL, 't'},
         {"exposure", required_argument, NULL, 'x'},
         {"pipe", no_argument, NULL, 'P'},
+        {"memory", no_argument, NULL, 'm'},
+        {"full", no_argument, NULL, 'f'},
+        {"sleepless", no_argument, NULL, 's'},
+        {"gc", no_argument, NULL, 'g'},
+        {"children", no_argument, NULL, 'C'},
+        {"where", required_argument, NULL, 'w'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, OPT_HELP_LONG},
         {"usage", no_argument, NULL, OPT_USAGE},
@@ -454,8 +475,25 @@ static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 		return read_output(arg, &opts->output, err);
 	case 'p':
 		return read_pid(arg, &opts->pid, err);
+	case 'w':
+		return read_pid(arg, &opts->where_pid, err);
 	case 'P':
 		opts->pipe = true;
+		return 0;
+	case 'm':
+		opts->memory = true;
+		return 0;
+	case 'f':
+		opts->full = true;
+		return 0;
+	case 's':
+		opts->sleepless = true;
+		return 0;
+	case 'g':
+		opts->gc = true;
+		return 0;
+	case 'C':
+		opts->children = true;
 		return 0;
 	default:
 		return -1;
@@ -504,8 +542,29 @@ handle_option(int c, char **argv, struct options *opts, FILE *out, FILE *err)
 	return OPTIONS_RUN;
 }
 
+/* Options that cannot go together; -1 after saying which. */
+static int check_combination(const struct options *opts, FILE *err)
+{
+	const char *clash = NULL;
+	if (opts->memory && opts->full)
+		clash = "-m/--memory and -f/--full: -f already records memory";
+	else if (opts->memory && opts->sleepless)
+		clash = "-m/--memory and -s/--sleepless: memory is charged to "
+		        "the GIL holder, idle or not";
+	else if (opts->where_pid && (opts->pid != 0 || opts->argc > 0))
+		clash = "-w/--where and a command or -p: -w takes its own PID";
+	if (!clash)
+		return 0;
+	fprintf(err, "austinc: cannot combine %s\n", clash);
+	return -1;
+}
+
 static int check_target(const struct options *opts, FILE *err)
 {
+	if (check_combination(opts, err) < 0)
+		return -1;
+	if (opts->where_pid)
+		return 0;
 	if (opts->pid != 0 && opts->argc > 0) {
 		fprintf(err, "austinc: -p and a command are mutually "
 		             "exclusive\n");

@@ -18,7 +18,13 @@ struct options {
 	uint64_t exposure_us; /* -x: stop after this long; 0 = until exit */
 	const char *output;   /* -o: NULL means stdout */
 	pid_t pid;            /* -p: attach; 0 means launch argv */
+	pid_t where_pid;      /* -w: the process to show */
 	bool pipe;            /* -P: metadata for a program, no summary */
+	bool memory;          /* -m: RSS deltas instead of time */
+	bool full;            /* -f: time, idle flag and RSS delta */
+	bool sleepless;       /* -s: drop idle samples */
+	bool children;        /* -C: also sample Python descendants */
+	bool gc;              /* -g: mark samples taken during a collection */
 	int argc;             /* the command to launch, argv[argc] == NULL */
 	char **argv;
 };

@@ -1,4 +1,5 @@
-/* What /proc tells about a process: its mapped files and its executable.
+/* What /proc tells about a process: its mapped files, its executable, its
+ * resident memory and its descendants.
  *
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #ifndef AUSTINC_PROCFS_H
@@ -32,5 +33,26 @@ void procfs_root_path(pid_t pid, const char *path, char *buf, size_t len);
 
 /* Does the process exist (zombies count as gone)? */
 int procfs_alive(pid_t pid);
+
+/* Open /proc/PID/statm for procfs_rss_bytes, read-only and close-on-exec.
+ * Returns the fd, or -1 with errno set. */
+int procfs_open_statm(pid_t pid);
+
+/* The resident set size in bytes, from a statm fd held open: one pread, no
+ * allocation, so it can run on every tick. -1 when the read fails (ESRCH once
+ * the process is gone) or the content does not parse. */
+int64_t procfs_rss_bytes(int statm_fd);
+
+/* The resident pages of a statm line ("size resident shared ...") times
+ * page_size, or -1 when the line is short, garbled or overflows. */
+int64_t procfs_parse_statm_rss(const char *buf, size_t len, long page_size);
+
+/* Store in out (at most max) the PIDs of every live process whose parent
+ * chain leads to root: children, grandchildren and so on, not root itself.
+ * Zombies are left out but their descendants are not. Returns how many were
+ * stored, or -1 with errno set. Reads the whole process table: call it
+ * outside the sampling tick. Not thread-safe (the libproc2 context it keeps
+ * is shared). */
+int procfs_descendants(pid_t root, pid_t *out, size_t max);
 
 #endif

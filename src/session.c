@@ -18,9 +18,11 @@
 #include "emit/sink.h"
 #include "procfs.h"
 #include "python/python.h"
+#include "sample.h"
 #include "stats.h"
 #include "target.h"
 #include "timeutil.h"
+#include "tracked.h"
 
 #define THREAD_CLOCKS 4096
 /* While waiting for a runtime: poll fast at first, so that a program that
@@ -28,6 +30,12 @@
 #define FAST_POLL_US     100
 #define FAST_POLL_FOR_US 1000000
 #define SLOW_POLL_US     2000
+/* -C: how often the process table is read for new descendants. */
+#define CHILD_SCAN_US 50000
+/* A descendant whose runtime cannot be read for this many ticks in a row
+ * (it exec'd something else, say) is dropped; a later scan may find it
+ * again. */
+#define MAX_FAILED_TICKS 100
 
 static volatile sig_atomic_t interrupts; /* SIGINT count */
 static volatile sig_atomic_t terminated; /* SIGTERM or SIGHUP seen */
@@ -60,10 +68,19 @@ static void install_signal_handlers(void)
 struct session {
 	const struct options *opts;
 	struct target target;
-	struct py_process *py;
+	struct py_process *py; /* the first process's, until it is tracked */
 	struct sink *sink;
 	struct stats stats;
-	uint64_t tick_us, previous_tick_us;
+	enum metric_kind metric;
+	unsigned want; /* PY_WANT_* */
+	struct tracked_set tracked;
+	int root_gone;
+	uint64_t tick_us, previous_tick_us, next_scan_us;
+	/* The process being sampled, and its RSS change waiting for the GIL
+	 * holder's line. */
+	struct tracked *current;
+	int64_t rss_delta;
+	int tick_gc;
 	/* When each thread state (interpreter id, TID) was last sampled, to
 	 * charge it the time since: one OS thread can hold a thread state in
 	 * several interpreters. Bounded: threads that are gone age out. */
@@ -88,13 +105,43 @@ static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 	return s->tick_us - (last ? last : s->previous_tick_us);
 }
 
-static void emit_thread(void *ctx, int64_t iid, int64_t tid,
+/* Memory goes to the GIL holder's line only, once per process and tick. */
+static int64_t take_rss_delta(struct session *s, const struct py_thread *t)
+{
+	int64_t delta = s->rss_delta;
+	if (!t->holds_gil || s->metric == METRIC_TIME)
+		return 0;
+	s->rss_delta = 0;
+	s->current->charged_rss = s->current->rss;
+	stats_add_rss_delta(&s->stats, delta);
+	return delta;
+}
+
+static void emit_thread(void *ctx, const struct py_thread *t,
                         const struct stack *stack)
 {
 	struct session *s = ctx;
-	collapsed_sample(s->sink, s->target.pid, iid, tid, stack,
-	                 thread_elapsed(s, iid, tid));
+	struct tracked *p = s->current;
+	struct sample sm = {.pid = p->pid,
+	                    .iid = t->iid,
+	                    .tid = t->tid,
+	                    .stack = stack,
+	                    .gc = t->in_gc};
+	sm.idle = p->tasks && tasks_idle(p->tasks, t->tid) == 1;
+	sm.rss_delta = take_rss_delta(s, t);
+	s->tick_gc |= t->in_gc;
 	s->stats.thread_samples++;
+	s->stats.idle_samples += sm.idle;
+	if (s->metric == METRIC_MEMORY) {
+		if (sm.rss_delta != 0)
+			collapsed_sample(s->sink, s->metric, &sm);
+		return;
+	}
+	sm.time_us = thread_elapsed(s, t->iid, t->tid);
+	/* -s drops idle samples, but not a change of memory (-f -s). */
+	if (s->opts->sleepless && sm.idle && sm.rss_delta == 0)
+		return;
+	collapsed_sample(s->sink, s->metric, &sm);
 }
 
 static int start_target(struct session *s)
@@ -125,13 +172,13 @@ static int start_target(struct session *s)
 	return EXIT_INTERNAL;
 }
 
-static int report_denied(const struct session *s)
+int session_report_denied(pid_t pid)
 {
 	fprintf(stderr,
 	        "austinc: permission denied reading process %d: run as root, "
 	        "or give austinc CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep "
 	        "austinc), or relax kernel.yama.ptrace_scope\n",
-	        (int)s->target.pid);
+	        (int)pid);
 	return EXIT_DENIED;
 }
 
@@ -190,7 +237,7 @@ static int wait_for_runtime(struct session *s)
 		if (st == PY_FOUND)
 			return EXIT_OK;
 		if (st == PY_DENIED)
-			return report_denied(s);
+			return session_report_denied(s->target.pid);
 		if (st == PY_UNSUPPORTED) {
 			fail("%s", why);
 			return EXIT_UNSUPPORTED;
@@ -219,6 +266,15 @@ static int wait_for_runtime(struct session *s)
 	}
 }
 
+static const char *mode_name(const struct session *s)
+{
+	if (s->metric == METRIC_MEMORY)
+		return "memory";
+	if (s->metric == METRIC_FULL)
+		return "full";
+	return s->opts->sleepless ? "cpu" : "wall";
+}
+
 static void write_header(struct session *s)
 {
 	char value[128];
@@ -226,11 +282,49 @@ static void write_header(struct session *s)
 	snprintf(value, sizeof value, "%lluus",
 	         (unsigned long long)s->opts->interval_us);
 	collapsed_metadata(s->sink, "interval", value);
-	collapsed_metadata(s->sink, "mode", "wall");
+	collapsed_metadata(s->sink, "mode", mode_name(s));
 	collapsed_metadata(s->sink, "python",
 	                   s->py ? py_description(s->py)
 	                         : "unknown (exited while starting)");
 	sink_flush(s->sink);
+}
+
+/* "N of M <what> (P.PP%)" */
+static void format_share(char *out, size_t len, uint64_t part, uint64_t whole,
+                         uint64_t basis_points, const char *what)
+{
+	snprintf(out, len, "%llu of %llu %s (%llu.%02llu%%)",
+	         (unsigned long long)part, (unsigned long long)whole, what,
+	         (unsigned long long)(basis_points / 100),
+	         (unsigned long long)(basis_points % 100));
+}
+
+/* The statistics of the modes in use. */
+static void write_mode_footer(struct session *s)
+{
+	const struct stats *st = &s->stats;
+	char value[160];
+	if (s->metric != METRIC_TIME) {
+		snprintf(value, sizeof value, "%lldB allocated, %lldB released",
+		         (long long)st->allocated, (long long)st->released);
+		collapsed_metadata(s->sink, "memory", value);
+		snprintf(value, sizeof value,
+		         "%lldB at start, %lldB peak, %lldB at end",
+		         (long long)st->rss_start, (long long)st->rss_peak,
+		         (long long)st->rss_end);
+		collapsed_metadata(s->sink, "rss", value);
+	}
+	if (s->tracked.needs & TRACK_TASKS) {
+		format_share(value, sizeof value, st->idle_samples,
+		             st->thread_samples, stats_idle_basis_points(st),
+		             "thread samples");
+		collapsed_metadata(s->sink, "idle", value);
+	}
+	if (s->opts->gc) {
+		format_share(value, sizeof value, st->gc_samples, st->samples,
+		             stats_gc_basis_points(st), "samples");
+		collapsed_metadata(s->sink, "gc", value);
+	}
 }
 
 static void write_footer(struct session *s)
@@ -256,6 +350,29 @@ static void write_footer(struct session *s)
 	        (unsigned long long)stats_cost_median_ns(st),
 	        (unsigned long long)stats_cpu_per_sample_ns(st));
 	collapsed_metadata(s->sink, "sampling", value);
+	write_mode_footer(s);
+}
+
+static void print_percent(const char *what, uint64_t basis_points)
+{
+	fprintf(stderr, "; %s %llu.%02llu%%", what,
+	        (unsigned long long)(basis_points / 100),
+	        (unsigned long long)(basis_points % 100));
+}
+
+/* The end of the summary line: what the modes in use measured. */
+static void print_mode_summary(const struct session *s)
+{
+	const struct stats *st = &s->stats;
+	const double mib = 1024.0 * 1024.0;
+	if (s->metric != METRIC_TIME)
+		fprintf(stderr, "; rss peak %.1f MiB, +%.1f/-%.1f MiB",
+		        (double)st->rss_peak / mib, (double)st->allocated / mib,
+		        (double)st->released / mib);
+	if (s->tracked.needs & TRACK_TASKS)
+		print_percent("idle", stats_idle_basis_points(st));
+	if (s->opts->gc)
+		print_percent("gc", stats_gc_basis_points(st));
 }
 
 static void print_summary(const struct session *s)
@@ -267,7 +384,7 @@ static void print_summary(const struct session *s)
 	fprintf(stderr,
 	        "austinc: %.2f s, %llu samples (%.0f/s); sample cost "
 	        "min/avg/max %.1f/%.1f/%.1f us, median %.1f us, cpu %.1f us; "
-	        "saturation %llu.%02llu%%; errors %llu (%llu.%02llu%%)\n",
+	        "saturation %llu.%02llu%%; errors %llu (%llu.%02llu%%)",
 	        seconds, (unsigned long long)st->samples,
 	        seconds > 0 ? (double)st->samples / seconds : 0.0,
 	        st->samples ? (double)st->cost_min_ns / 1e3 : 0.0,
@@ -279,6 +396,8 @@ static void print_summary(const struct session *s)
 	        (unsigned long long)(sat % 100), (unsigned long long)st->errors,
 	        (unsigned long long)(err / 100),
 	        (unsigned long long)(err % 100));
+	print_mode_summary(s);
+	fputc('\n', stderr);
 }
 
 /* Should sampling stop before the next tick? */
@@ -302,6 +421,69 @@ static uint64_t cpu_time_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Sample one tracked process; returns 1 when it is gone. */
+static int sample_process(struct session *s, struct tracked *p, int *error)
+{
+	int is_root = p->pid == s->target.pid;
+	s->current = p;
+	s->rss_delta = 0;
+	if (p->statm_fd >= 0) {
+		/* A process that has exited but not been reaped reads 0. */
+		int64_t rss = procfs_rss_bytes(p->statm_fd);
+		if (rss > 0) {
+			p->rss = rss;
+			if (is_root)
+				stats_add_root_rss(&s->stats, rss);
+		}
+		s->rss_delta = p->rss - p->charged_rss;
+	}
+	if (p->tasks)
+		tasks_begin_tick(p->tasks);
+	struct py_sample_result r = py_sample(p->py, s->want, emit_thread, s);
+	if (p->tasks)
+		tasks_end_tick(p->tasks);
+	p->failed_ticks = r.threads ? 0 : p->failed_ticks + 1;
+	if (r.gone || (is_root && r.threads == 0 && target_exited(&s->target)))
+		return 1;
+	if (!is_root && p->failed_ticks >= MAX_FAILED_TICKS)
+		return 1;
+	*error |= r.errors > 0;
+	return 0;
+}
+
+/* One tick over every tracked process; returns whether any had an error.
+ * Processes that are gone are dropped. */
+static int sample_all(struct session *s)
+{
+	int error = 0;
+	s->tick_gc = 0;
+	for (size_t i = 0; i < s->tracked.n;) {
+		struct tracked *p = &s->tracked.procs[i];
+		if (!sample_process(s, p, &error)) {
+			i++;
+			continue;
+		}
+		s->root_gone |= p->pid == s->target.pid;
+		tracked_remove(&s->tracked, i);
+	}
+	return error;
+}
+
+static int all_gone(const struct session *s)
+{
+	return s->tracked.n == 0 || (s->root_gone && !s->opts->children);
+}
+
+/* -C: look for new descendants now and then, between ticks. */
+static void maybe_scan_children(struct session *s)
+{
+	if (!s->opts->children || s->root_gone || s->tick_us < s->next_scan_us)
+		return;
+	tracked_scan_children(&s->tracked, s->target.pid, s->tick_us,
+	                      s->opts->timeout_us);
+	s->next_scan_us = now_us() + CHILD_SCAN_US;
+}
+
 static void sample_loop(struct session *s)
 {
 	uint64_t interval_ns = s->opts->interval_us * 1000;
@@ -311,20 +493,25 @@ static void sample_loop(struct session *s)
 	uint64_t next_us = now_us();
 	stats_init(&s->stats, next_us);
 	s->previous_tick_us = next_us;
+	tracked_add(&s->tracked, s->target.pid, s->py);
+	s->py = NULL; /* the set owns it now */
 	for (;;) {
 		uint64_t t0 = now_ns();
 		s->tick_us = t0 / 1000;
-		struct py_sample_result r = py_sample(s->py, emit_thread, s);
+		int error = sample_all(s);
 		uint64_t t1 = now_ns();
-		if (r.gone || (r.threads == 0 && target_exited(&s->target)))
+		if (all_gone(s))
 			break;
-		stats_add_sample(&s->stats, t1 - t0, interval_ns, r.errors > 0);
+		stats_add_sample(&s->stats, t1 - t0, interval_ns, error);
+		s->stats.gc_samples += s->tick_gc;
 		s->previous_tick_us = s->tick_us;
 		if (should_stop(s, 0))
 			break;
+		maybe_scan_children(s);
 		next_us += s->opts->interval_us;
-		if (next_us < t1 / 1000)
-			next_us = t1 / 1000;
+		uint64_t after = now_us();
+		if (next_us < after)
+			next_us = after;
 		else
 			sleep_until_us(next_us);
 	}
@@ -389,6 +576,24 @@ static int run(struct session *s)
 	return finish_target(s);
 }
 
+static void configure_modes(struct session *s)
+{
+	const struct options *o = s->opts;
+	unsigned needs = 0;
+	s->metric = o->memory ? METRIC_MEMORY
+	            : o->full ? METRIC_FULL
+	                      : METRIC_TIME;
+	if (s->metric != METRIC_TIME) {
+		s->want |= PY_WANT_GIL;
+		needs |= TRACK_RSS;
+	}
+	if (o->gc)
+		s->want |= PY_WANT_GC;
+	if (o->full || o->sleepless)
+		needs |= TRACK_TASKS;
+	tracked_init(&s->tracked, needs);
+}
+
 int session_run(const struct options *opts)
 {
 	static struct session session; /* large: keep it off the stack */
@@ -397,6 +602,7 @@ int session_run(const struct options *opts)
 	memset(s, 0, sizeof *s);
 	s->opts = opts;
 	s->sink = &sink;
+	configure_modes(s);
 	install_signal_handlers();
 	s->clocks = cache_new(THREAD_CLOCKS);
 	if (!s->clocks) {
@@ -407,6 +613,7 @@ int session_run(const struct options *opts)
 	if (code == EXIT_OK)
 		code = run(s);
 	py_detach(s->py);
+	tracked_clear(&s->tracked);
 	cache_free(s->clocks, NULL);
 	return code;
 }

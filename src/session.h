@@ -4,6 +4,8 @@
 #ifndef AUSTINC_SESSION_H
 #define AUSTINC_SESSION_H
 
+#include <sys/types.h>
+
 #include "options.h"
 
 /* Exit codes, as documented in austinc(1). A launched command's own exit
@@ -22,6 +24,9 @@ enum exit_code {
 	/* Internal: a launched Python command ended before sampling began. */
 	EXIT_EXITED_EARLY = -1,
 };
+
+/* Say how to get permission to read pid; returns EXIT_DENIED. */
+int session_report_denied(pid_t pid);
 
 /* Run a session as the options say; returns the exit code. */
 int session_run(const struct options *opts);

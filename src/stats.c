@@ -10,6 +10,7 @@ void stats_init(struct stats *s, uint64_t start_us)
 	memset(s, 0, sizeof *s);
 	s->start_us = s->end_us = start_us;
 	s->cost_min_ns = UINT64_MAX;
+	s->rss_start = s->rss_peak = s->rss_end = -1;
 }
 
 void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
@@ -63,4 +64,33 @@ uint64_t stats_error_basis_points(const struct stats *s)
 uint64_t stats_saturation_basis_points(const struct stats *s)
 {
 	return basis_points(s->saturated, s->samples);
+}
+
+uint64_t stats_gc_basis_points(const struct stats *s)
+{
+	return basis_points(s->gc_samples, s->samples);
+}
+
+uint64_t stats_idle_basis_points(const struct stats *s)
+{
+	return basis_points(s->idle_samples, s->thread_samples);
+}
+
+void stats_add_rss_delta(struct stats *s, int64_t delta)
+{
+	if (delta > 0)
+		s->allocated += delta;
+	else
+		s->released -= delta;
+}
+
+void stats_add_root_rss(struct stats *s, int64_t rss)
+{
+	if (rss < 0)
+		return;
+	if (s->rss_start < 0)
+		s->rss_start = rss;
+	if (rss > s->rss_peak)
+		s->rss_peak = rss;
+	s->rss_end = rss;
 }

@@ -19,7 +19,14 @@ struct stats {
 	uint64_t errors;    /* samples with an unreadable frame or thread */
 	uint64_t saturated; /* samples that took longer than the interval */
 	uint64_t cost_min_ns, cost_max_ns, cost_sum_ns;
-	uint64_t cpu_ns; /* austinc's own CPU time while sampling */
+	uint64_t cpu_ns;       /* austinc's own CPU time while sampling */
+	uint64_t gc_samples;   /* samples taken while a collector ran */
+	uint64_t idle_samples; /* stacks of threads that were not running */
+	/* Memory (-m, -f): RSS changes over every process sampled, and the
+	 * RSS of the first one (the command or -p PID) at the start, at its
+	 * peak and at the end; -1 when never read. */
+	int64_t allocated, released;
+	int64_t rss_start, rss_peak, rss_end;
 	uint32_t cost_buckets[STATS_BUCKETS];
 };
 
@@ -35,5 +42,13 @@ uint64_t stats_cpu_per_sample_ns(const struct stats *s);
  * decimals without floating point surprises. */
 uint64_t stats_error_basis_points(const struct stats *s);
 uint64_t stats_saturation_basis_points(const struct stats *s);
+uint64_t stats_gc_basis_points(const struct stats *s);
+/* Idle stacks per ten thousand stacks sampled (written or dropped). */
+uint64_t stats_idle_basis_points(const struct stats *s);
+
+/* Account an RSS change of a process (every one sampled). */
+void stats_add_rss_delta(struct stats *s, int64_t delta);
+/* Track the RSS of the first process. */
+void stats_add_root_rss(struct stats *s, int64_t rss);
 
 #endif

@@ -80,18 +80,39 @@ static void put_frame(struct sink *s, const struct frame *f)
 	sink_commit(s, n);
 }
 
-void collapsed_sample(struct sink *s, pid_t pid, int64_t iid, int64_t tid,
-                      const struct stack *stack, uint64_t metric)
+static void put_metrics(struct sink *s, enum metric_kind kind,
+                        const struct sample *sample)
 {
+	switch (kind) {
+	case METRIC_TIME:
+		sink_put_uint(s, sample->time_us);
+		break;
+	case METRIC_MEMORY:
+		sink_put_int(s, sample->rss_delta);
+		break;
+	case METRIC_FULL:
+		sink_put_uint(s, sample->time_us);
+		sink_puts(s, sample->idle ? ",1," : ",0,");
+		sink_put_int(s, sample->rss_delta);
+		break;
+	}
+}
+
+void collapsed_sample(struct sink *s, enum metric_kind kind,
+                      const struct sample *sample)
+{
+	const struct stack *stack = sample->stack;
 	sink_putc(s, 'P');
-	sink_put_int(s, pid);
+	sink_put_int(s, sample->pid);
 	sink_puts(s, ";T");
-	sink_put_int(s, iid);
+	sink_put_int(s, sample->iid);
 	sink_putc(s, ':');
-	sink_put_int(s, tid);
+	sink_put_int(s, sample->tid);
 	for (uint32_t i = stack->depth; i > 0; i--)
 		put_frame(s, &stack->frames[i - 1]);
+	if (sample->gc)
+		sink_puts(s, ";:GC:");
 	sink_putc(s, ' ');
-	sink_put_uint(s, metric);
+	put_metrics(s, kind, sample);
 	sink_putc(s, '\n');
 }

@@ -14,15 +14,17 @@
 #include <sys/types.h>
 
 #include "emit/sink.h"
-#include "stack.h"
+#include "sample.h"
 
 /* Write "# key: value". A value that would end in whitespace and digits gets
  * no such ending: callers pass values with units, and the check here keeps
  * that promise even when a caller forgets (the value is then suffixed). */
 void collapsed_metadata(struct sink *s, const char *key, const char *value);
 
-void collapsed_sample(struct sink *s, pid_t pid, int64_t iid, int64_t tid,
-                      const struct stack *stack, uint64_t metric);
+/* One line: the stack, ";:GC:" when taken during a collection, and the
+ * metrics of kind: "123", "-4096" or "123,0,4096". */
+void collapsed_sample(struct sink *s, enum metric_kind kind,
+                      const struct sample *sample);
 
 /* Does a line look like a stack with a count to flamegraph.pl? */
 int collapsed_looks_like_sample(const char *line);

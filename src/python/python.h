@@ -31,9 +31,27 @@ void py_detach(struct py_process *p);
 /* "3.11.7 (shared)": the version and where the runtime lives. */
 const char *py_description(const struct py_process *p);
 
+/* One thread state, as sampled. */
+struct py_thread {
+	int64_t iid; /* interpreter id */
+	int64_t tid; /* Linux thread id */
+	/* The last thread state to take its interpreter's GIL (with
+	 * PY_WANT_GIL). The GIL keeps that record after a release, so an
+	 * interpreter that has run Python code always has one. */
+	int holds_gil;
+	/* It holds the GIL while its interpreter's collector runs
+	 * (PY_WANT_GC). */
+	int in_gc;
+};
+
 /* Called once per thread sampled, innermost frame first in stack. */
-typedef void (*py_thread_fn)(void *ctx, int64_t iid, int64_t tid,
+typedef void (*py_thread_fn)(void *ctx, const struct py_thread *thread,
                              const struct stack *stack);
+
+/* What a sample reads beyond the stacks: each costs a few bytes more of
+ * remote reads per interpreter. PY_WANT_GC implies PY_WANT_GIL. */
+#define PY_WANT_GIL 1u
+#define PY_WANT_GC  2u
 
 struct py_sample_result {
 	int gone;    /* the process has exited (or cannot be read any more) */
@@ -41,8 +59,9 @@ struct py_sample_result {
 	int threads; /* threads sampled */
 };
 
-/* Sample every thread of every interpreter once. */
-struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
-                                  void *ctx);
+/* Sample every thread of every interpreter once; want is a set of
+ * PY_WANT_* flags. */
+struct py_sample_result py_sample(struct py_process *p, unsigned want,
+                                  py_thread_fn fn, void *ctx);
 
 #endif

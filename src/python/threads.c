@@ -177,15 +177,71 @@ const char *py_description(const struct py_process *p)
 	return p->description;
 }
 
-/* Sample the threads of one interpreter. */
-static void sample_threads(struct py_process *p, const uint8_t *interp,
-                           py_thread_fn fn, void *ctx,
-                           struct py_sample_result *res)
+/* A word of remote memory read through this tick's read-ahead; 0 when it
+ * cannot be read. */
+static uint64_t read_word(struct py_process *p, uint64_t addr, size_t len)
+{
+	uint64_t value = 0;
+	const uint8_t *at = remote_plausible(addr)
+	                            ? prefetch_read(&p->prefetch, addr, len)
+	                            : NULL;
+	if (at)
+		memcpy(&value, at, len);
+	return value;
+}
+
+/* The thread state that last took the interpreter's GIL: the runtime's
+ * one GIL up to 3.11, the interpreter's own from 3.12. */
+static uint64_t gil_holder(struct py_process *p, uint64_t interp)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	uint32_t from = p->interp_read_from;
-	int64_t iid = (int64_t)load_u64(interp, L->interp.id - from);
-	uint64_t tstate = load_u64(interp, L->interp.tstate_head - from);
+	if (L->runtime.gil_holder != LAYOUT_NONE)
+		return read_word(p, p->runtime.addr + L->runtime.gil_holder, 8);
+	if (L->interp.gil == LAYOUT_NONE || L->gil.last_holder == LAYOUT_NONE)
+		return 0;
+	uint64_t gil = read_word(p, interp + L->interp.gil, 8);
+	return gil ? read_word(p, gil + L->gil.last_holder, 8) : 0;
+}
+
+/* Is the interpreter's collector running? Its state is the runtime's on
+ * 3.8, the interpreter's after. */
+static int gc_collecting(struct py_process *p, uint64_t interp)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	uint64_t at = 0;
+	if (L->runtime.gc_collecting != LAYOUT_NONE)
+		at = p->runtime.addr + L->runtime.gc_collecting;
+	else if (L->interp.gc_collecting != LAYOUT_NONE)
+		at = interp + L->interp.gc_collecting;
+	return at && (uint32_t)read_word(p, at, 4) != 0;
+}
+
+/* What one interpreter's threads need to know at this tick. */
+struct interp_tick {
+	int64_t iid;
+	uint64_t gil_holder; /* thread state address; 0: unknown */
+	int collecting;
+};
+
+static void read_interp_tick(struct py_process *p, unsigned want,
+                             uint64_t interp, const uint8_t *is,
+                             struct interp_tick *out)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	out->iid = (int64_t)load_u64(is, L->interp.id - p->interp_read_from);
+	out->gil_holder =
+	        want & (PY_WANT_GIL | PY_WANT_GC) ? gil_holder(p, interp) : 0;
+	out->collecting = (want & PY_WANT_GC) && gc_collecting(p, interp);
+}
+
+/* Sample the threads of one interpreter. */
+static void sample_threads(struct py_process *p, const uint8_t *interp,
+                           const struct interp_tick *it, py_thread_fn fn,
+                           void *ctx, struct py_sample_result *res)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	uint64_t tstate =
+	        load_u64(interp, L->interp.tstate_head - p->interp_read_from);
 	struct cycle_check cycle;
 	cycle_init(&cycle);
 	for (int n = 0; tstate && n < MAX_THREADS; n++) {
@@ -199,20 +255,24 @@ static void sample_threads(struct py_process *p, const uint8_t *interp,
 			res->errors++;
 			return;
 		}
+		struct py_thread thread = {.iid = it->iid,
+		                           .tid = thread_tid(p, ts),
+		                           .holds_gil =
+		                                   tstate == it->gil_holder};
+		thread.in_gc = thread.holds_gil && it->collecting;
 		tstate = load_u64(ts, L->tstate.next);
-		int64_t tid = thread_tid(p, ts);
-		if (tid == 0)
+		if (thread.tid == 0)
 			continue; /* a thread state not running yet */
 		int problems = unwind_thread(&p->unwinder, ts, &p->stack);
-		fn(ctx, iid, tid, &p->stack);
+		fn(ctx, &thread, &p->stack);
 		code_reader_end_sample(&p->code);
 		res->threads++;
 		res->errors += problems > 0;
 	}
 }
 
-struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
-                                  void *ctx)
+struct py_sample_result py_sample(struct py_process *p, unsigned want,
+                                  py_thread_fn fn, void *ctx)
 {
 	const struct py_layout *L = &p->runtime.layout;
 	struct py_sample_result res = {0};
@@ -240,7 +300,9 @@ struct py_sample_result py_sample(struct py_process *p, py_thread_fn fn,
 			res.errors++;
 			break;
 		}
-		sample_threads(p, is, fn, ctx, &res);
+		struct interp_tick it;
+		read_interp_tick(p, want, interp, is, &it);
+		sample_threads(p, is, &it, fn, ctx, &res);
 		if (res.gone)
 			break;
 		interp = load_u64(is, L->interp.next - p->interp_read_from);

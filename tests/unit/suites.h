@@ -13,5 +13,7 @@ Suite *collapsed_suite(void);
 Suite *cache_suite(void);
 Suite *elf_suite(void);
 Suite *frames_suite(void);
+Suite *procfs_suite(void);
+Suite *tasks_suite(void);
 
 #endif

@@ -44,9 +44,36 @@ START_TEST(sample_line_is_outermost_first)
 	st.frames[1] = (struct frame){0}; /* invalid */
 	st.frames[2] = (struct frame){"app.py", "<module>", 6, 8, 1};
 	open_temp();
-	collapsed_sample(&sink, 42, 0, 4243, &st, 105);
+	collapsed_sample(
+	        &sink, METRIC_TIME,
+	        &(struct sample){
+	                .pid = 42, .tid = 4243, .stack = &st, .time_us = 105});
 	ck_assert_str_eq(written(), "P42;T0:4243;app.py:<module>:1;:INVALID:;"
 	                            "lib.py:leaf:7 105\n");
+}
+END_TEST
+
+START_TEST(memory_and_full_metrics_and_gc_frame)
+{
+	static struct stack st;
+	st.depth = 1;
+	st.frames[0] = (struct frame){"a.py", "grow", 4, 4, 3};
+	struct sample sm = {.pid = 7,
+	                    .tid = 8,
+	                    .stack = &st,
+	                    .time_us = 99,
+	                    .idle = 1,
+	                    .rss_delta = -4096};
+	open_temp();
+	collapsed_sample(&sink, METRIC_MEMORY, &sm);
+	collapsed_sample(&sink, METRIC_FULL, &sm);
+	sm.gc = 1;
+	sm.idle = 0;
+	sm.rss_delta = 8192;
+	collapsed_sample(&sink, METRIC_FULL, &sm);
+	ck_assert_str_eq(written(), "P7;T0:8;a.py:grow:3 -4096\n"
+	                            "P7;T0:8;a.py:grow:3 99,1,-4096\n"
+	                            "P7;T0:8;a.py:grow:3;:GC: 99,0,8192\n");
 }
 END_TEST
 
@@ -55,7 +82,9 @@ START_TEST(empty_stack_has_only_process_and_thread)
 	static struct stack st;
 	st.depth = 0;
 	open_temp();
-	collapsed_sample(&sink, 1, 2, 3, &st, 0);
+	collapsed_sample(
+	        &sink, METRIC_TIME,
+	        &(struct sample){.pid = 1, .iid = 2, .tid = 3, .stack = &st});
 	ck_assert_str_eq(written(), "P1;T2:3 0\n");
 }
 END_TEST
@@ -91,7 +120,11 @@ START_TEST(large_output_survives_buffer_flushes)
 	st.frames[0] = (struct frame){"f.py", "g", 4, 1, 1};
 	open_temp();
 	for (int i = 0; i < 10000; i++)
-		collapsed_sample(&sink, 1, 0, 1, &st, (uint64_t)i);
+		collapsed_sample(&sink, METRIC_TIME,
+		                 &(struct sample){.pid = 1,
+		                                  .tid = 1,
+		                                  .stack = &st,
+		                                  .time_us = (uint64_t)i});
 	ck_assert_int_eq(sink_close(&sink), 0);
 	FILE *f = fopen(path, "r");
 	char line[64];
@@ -137,6 +170,7 @@ Suite *collapsed_suite(void)
 	Suite *s = suite_create("collapsed");
 	TCase *tc = tcase_create("writer");
 	tcase_add_test(tc, sample_line_is_outermost_first);
+	tcase_add_test(tc, memory_and_full_metrics_and_gc_frame);
 	tcase_add_test(tc, empty_stack_has_only_process_and_thread);
 	tcase_add_test(tc, metadata_never_looks_like_a_sample);
 	tcase_add_test(tc, flamegraph_rule);

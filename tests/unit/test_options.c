@@ -11,9 +11,11 @@
 
 #include "options.h"
 
-#define USAGE_LINE  "Usage: austinc [OPTION...] command [ARG...]\n"
-#define USAGE_LINES USAGE_LINE "   or: austinc [OPTION...] -p PID\n"
-#define MAX_ARGS    8
+#define USAGE_LINE "Usage: austinc [OPTION...] command [ARG...]\n"
+#define USAGE_LINES                                                            \
+	USAGE_LINE "   or: austinc [OPTION...] -p PID\n"                       \
+	           "   or: austinc [-C] -w PID\n"
+#define MAX_ARGS 8
 
 /* What one call of options_parse gave. */
 struct parsed {
@@ -316,6 +318,13 @@ static const struct bad_case BAD[] = {
         {{"-p", "42", "python"}, "-p and a command are mutually exclusive"},
         {{"-p", "42", "--", "python"},
          "-p and a command are mutually exclusive"},
+        {{"-w"}, "option '-w' requires an argument"},
+        {{"-w", "abc"}, "invalid PID 'abc': " PID_FORMAT},
+        {{"-m", "-f", "python"}, "cannot combine -m/--memory and -f/--full"},
+        {{"-s", "--memory", "python"},
+         "cannot combine -m/--memory and -s/--sleepless"},
+        {{"-w", "42", "python"}, "cannot combine -w/--where and a command"},
+        {{"-w", "42", "-p", "43"}, "cannot combine -w/--where and a command"},
         {{NULL}, "no command to launch and no -p PID given"},
         {{"-i", "5ms"}, "no command to launch and no -p PID given"},
         {{"-P", "--"}, "no command to launch and no -p PID given"},
@@ -373,6 +382,13 @@ static void assert_full_help(const struct parsed *p)
 	        "-t, --timeout=TIME",
 	        "-x, --exposure=TIME",
 	        "-P, --pipe",
+	        "-m, --memory",
+	        "-f, --full",
+	        "-s, --sleepless",
+	        "-g, --gc",
+	        "-C, --children",
+	        "-w, --where=PID",
+	        "austinc -w 4242\n",
 	        "-V, --version",
 	        "-?, --help",
 	        "--usage",
@@ -463,6 +479,28 @@ START_TEST(test_version)
 }
 END_TEST
 
+START_TEST(test_mode_flags)
+{
+	struct parsed p;
+
+	PARSE(&p, "-m", "-g", "-C", "python");
+	assert_runs_quietly(&p);
+	ck_assert(p.opts.memory && p.opts.gc && p.opts.children);
+	ck_assert(!p.opts.full && !p.opts.sleepless);
+	free_parsed(&p);
+	PARSE(&p, "--full", "--sleepless", "python");
+	assert_runs_quietly(&p);
+	ck_assert(p.opts.full && p.opts.sleepless && !p.opts.memory);
+	free_parsed(&p);
+	PARSE(&p, "-C", "--where=42");
+	assert_runs_quietly(&p);
+	ck_assert_int_eq(p.opts.where_pid, 42);
+	ck_assert_int_eq(p.opts.pid, 0);
+	ck_assert(p.opts.children);
+	free_parsed(&p);
+}
+END_TEST
+
 START_TEST(test_parse_duration)
 {
 	uint64_t us = 12345;
@@ -515,6 +553,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_mode_flags);
 	tcase_add_test(tc, test_parse_duration);
 	suite_add_tcase(s, tc);
 	return s;

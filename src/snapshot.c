@@ -1,0 +1,113 @@
+/* -w/--where: one look at every thread, printed for a person.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "emit/where.h"
+#include "procfs.h"
+#include "python/python.h"
+#include "session.h"
+#include "tasks.h"
+
+#define MAX_DESCENDANTS 4096
+
+struct snapshot {
+	pid_t pid;
+	struct tasks *tasks;
+	int colour;
+};
+
+static void print_thread(void *ctx, const struct py_thread *t,
+                         const struct stack *stack)
+{
+	struct snapshot *sn = ctx;
+	struct sample sm = {.pid = sn->pid,
+	                    .iid = t->iid,
+	                    .tid = t->tid,
+	                    .stack = stack,
+	                    .gc = t->in_gc};
+	sm.idle = sn->tasks && tasks_idle(sn->tasks, t->tid) == 1;
+	where_thread(stdout, sn->colour, &sm);
+}
+
+/* Print one process's threads; 0, or -1 when it went away meanwhile. */
+static int show(struct py_process *py, pid_t pid, int colour)
+{
+	struct snapshot sn = {
+	        .pid = pid, .tasks = tasks_new(pid), .colour = colour};
+	where_process(stdout, colour, pid, py_description(py));
+	if (sn.tasks)
+		tasks_begin_tick(sn.tasks);
+	struct py_sample_result r =
+	        py_sample(py, PY_WANT_GC, print_thread, &sn);
+	tasks_free(sn.tasks);
+	return r.gone ? -1 : 0;
+}
+
+/* Attach to the named process, explaining a failure; EXIT_OK or the code. */
+static int attach_root(pid_t pid, struct py_process **py)
+{
+	char why[512];
+	if (kill(pid, 0) != 0 && errno == ESRCH) {
+		fprintf(stderr, "austinc: no such process: %d\n", (int)pid);
+		return EXIT_NO_PROCESS;
+	}
+	switch (py_attach(pid, py, why, sizeof why)) {
+	case PY_FOUND:
+		return EXIT_OK;
+	case PY_DENIED:
+		return session_report_denied(pid);
+	case PY_GONE:
+		fprintf(stderr, "austinc: no such process: %d\n", (int)pid);
+		return EXIT_NO_PROCESS;
+	case PY_UNSUPPORTED:
+		fprintf(stderr, "austinc: %s\n", why);
+		return EXIT_UNSUPPORTED;
+	case PY_NOT_YET:
+	case PY_STARTING:
+		break;
+	}
+	fprintf(stderr, "austinc: process %d is not a Python process: %s\n",
+	        (int)pid, why);
+	return EXIT_NOT_PYTHON;
+}
+
+/* -C: the Python descendants, each in turn; the others are passed over. */
+static void show_descendants(pid_t root, int colour)
+{
+	static pid_t pids[MAX_DESCENDANTS];
+	int n = procfs_descendants(root, pids, MAX_DESCENDANTS);
+	for (int i = 0; i < n; i++) {
+		struct py_process *py = NULL;
+		char why[256];
+		if (py_attach(pids[i], &py, why, sizeof why) != PY_FOUND)
+			continue;
+		putchar('\n');
+		show(py, pids[i], colour);
+		py_detach(py);
+	}
+}
+
+int snapshot_run(const struct options *opts)
+{
+	struct py_process *py = NULL;
+	int code = attach_root(opts->where_pid, &py);
+	if (code != EXIT_OK)
+		return code;
+	int colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	int gone = show(py, opts->where_pid, colour);
+	py_detach(py);
+	if (gone) {
+		fprintf(stderr, "austinc: process %d exited while being read\n",
+		        (int)opts->where_pid);
+		return EXIT_NO_PROCESS;
+	}
+	if (opts->children)
+		show_descendants(opts->where_pid, colour);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_OUTPUT;
+}

@@ -1,0 +1,140 @@
+/* The processes a session samples.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "tracked.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+#define MAX_DESCENDANTS 4096
+
+void tracked_init(struct tracked_set *set, unsigned needs)
+{
+	memset(set, 0, sizeof *set);
+	set->needs = needs;
+}
+
+static void release(struct tracked *t)
+{
+	if (t->statm_fd >= 0)
+		close(t->statm_fd);
+	tasks_free(t->tasks);
+	py_detach(t->py);
+}
+
+int tracked_add(struct tracked_set *set, pid_t pid, struct py_process *py)
+{
+	if (set->n >= MAX_TRACKED) {
+		py_detach(py);
+		return -1;
+	}
+	struct tracked *t = &set->procs[set->n];
+	memset(t, 0, sizeof *t);
+	t->pid = pid;
+	t->py = py;
+	t->statm_fd = -1;
+	t->rss = t->charged_rss = -1;
+	if (set->needs & TRACK_RSS) {
+		t->statm_fd = procfs_open_statm(pid);
+		t->rss = t->charged_rss =
+		        t->statm_fd >= 0 ? procfs_rss_bytes(t->statm_fd) : -1;
+	}
+	if (set->needs & TRACK_TASKS)
+		t->tasks = tasks_new(pid);
+	if (((set->needs & TRACK_RSS) && t->rss < 0) ||
+	    ((set->needs & TRACK_TASKS) && !t->tasks)) {
+		release(t);
+		return -1;
+	}
+	set->n++;
+	return 0;
+}
+
+void tracked_remove(struct tracked_set *set, size_t i)
+{
+	release(&set->procs[i]);
+	set->procs[i] = set->procs[--set->n];
+}
+
+int tracked_has(const struct tracked_set *set, pid_t pid)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->procs[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+static struct candidate *find_candidate(struct tracked_set *set, pid_t pid)
+{
+	for (size_t i = 0; i < set->n_candidates; i++)
+		if (set->candidates[i].pid == pid)
+			return &set->candidates[i];
+	return NULL;
+}
+
+/* Forget the candidates that the latest scan did not see: they are gone,
+ * and their PIDs may come back as other processes. */
+static void drop_unseen_candidates(struct tracked_set *set)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < set->n_candidates; i++)
+		if (set->candidates[i].seen)
+			set->candidates[kept++] = set->candidates[i];
+	set->n_candidates = kept;
+}
+
+/* Try to track a descendant; one that does not run Python (yet) is
+ * remembered, and given up on once the start-up timeout has passed. */
+static void consider(struct tracked_set *set, pid_t pid, uint64_t now,
+                     uint64_t timeout_us)
+{
+	struct candidate *c = find_candidate(set, pid);
+	if (c && c->given_up) {
+		c->seen = 1;
+		return;
+	}
+	struct py_process *py = NULL;
+	char why[256];
+	enum py_status st = py_attach(pid, &py, why, sizeof why);
+	if (st == PY_FOUND) {
+		tracked_add(set, pid, py);
+		if (c)
+			c->pid = 0; /* never matches: dropped below */
+		return;
+	}
+	if (!c && set->n_candidates < MAX_CANDIDATES) {
+		c = &set->candidates[set->n_candidates++];
+		*c = (struct candidate){.pid = pid, .first_seen_us = now};
+	}
+	if (!c)
+		return;
+	c->seen = 1;
+	/* A process that cannot be read, or runs a Python austinc cannot
+	 * sample, will not get better by retrying. */
+	c->given_up = st == PY_UNSUPPORTED || st == PY_DENIED ||
+	              now - c->first_seen_us >= timeout_us;
+}
+
+void tracked_scan_children(struct tracked_set *set, pid_t root, uint64_t now,
+                           uint64_t timeout_us)
+{
+	static pid_t pids[MAX_DESCENDANTS];
+	int n = procfs_descendants(root, pids, MAX_DESCENDANTS);
+	if (n < 0)
+		return;
+	for (size_t i = 0; i < set->n_candidates; i++)
+		set->candidates[i].seen = 0;
+	for (int i = 0; i < n; i++)
+		if (!tracked_has(set, pids[i]))
+			consider(set, pids[i], now, timeout_us);
+	drop_unseen_candidates(set);
+}
+
+void tracked_clear(struct tracked_set *set)
+{
+	while (set->n > 0)
+		tracked_remove(set, set->n - 1);
+	set->n_candidates = 0;
+}
