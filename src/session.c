@@ -74,7 +74,7 @@ struct session {
 	enum metric_kind metric;
 	unsigned want; /* PY_WANT_* */
 	struct tracked_set tracked;
-	int root_gone;
+	int root_tracked, root_gone;
 	uint64_t tick_us, previous_tick_us, next_scan_us;
 	/* The process being sampled, and its RSS change waiting for the GIL
 	 * holder's line. */
@@ -225,6 +225,20 @@ static int looks_like_python(const struct session *s)
 	return strncmp(base ? base + 1 : exe, "python", 6) == 0;
 }
 
+/* -C: the command may be no Python itself but start Python processes (a
+ * shell script, a build tool): sampling begins with the first of them.
+ * Scanned at the children's period, not at every poll. */
+static int found_python_child(struct session *s)
+{
+	uint64_t now = now_us();
+	if (!s->opts->children || now < s->next_scan_us)
+		return 0;
+	tracked_scan_children(&s->tracked, s->target.pid, now,
+	                      s->opts->timeout_us);
+	s->next_scan_us = now + CHILD_SCAN_US;
+	return s->tracked.n > 0;
+}
+
 /* Poll for an initialised runtime until the timeout. */
 static int wait_for_runtime(struct session *s)
 {
@@ -243,6 +257,8 @@ static int wait_for_runtime(struct session *s)
 			return EXIT_UNSUPPORTED;
 		}
 		seen_python |= st == PY_STARTING || looks_like_python(s);
+		if (found_python_child(s))
+			return EXIT_OK;
 		if (st == PY_GONE && s->target.launched)
 			target_wait(&s->target); /* it died: reap it */
 		if (target_exited(&s->target))
@@ -275,6 +291,16 @@ static const char *mode_name(const struct session *s)
 	return s->opts->sleepless ? "cpu" : "wall";
 }
 
+/* The first Python sampled: the command's, or with -C a descendant's. */
+static const char *python_description(const struct session *s)
+{
+	if (s->py)
+		return py_description(s->py);
+	if (s->tracked.n > 0)
+		return py_description(s->tracked.procs[0].py);
+	return "unknown (exited while starting)";
+}
+
 static void write_header(struct session *s)
 {
 	char value[128];
@@ -283,9 +309,7 @@ static void write_header(struct session *s)
 	         (unsigned long long)s->opts->interval_us);
 	collapsed_metadata(s->sink, "interval", value);
 	collapsed_metadata(s->sink, "mode", mode_name(s));
-	collapsed_metadata(s->sink, "python",
-	                   s->py ? py_description(s->py)
-	                         : "unknown (exited while starting)");
+	collapsed_metadata(s->sink, "python", python_description(s));
 	sink_flush(s->sink);
 }
 
@@ -469,19 +493,51 @@ static int sample_all(struct session *s)
 	return error;
 }
 
+/* With -C sampling goes on while the command (or PID) lives, Python or
+ * not, and while any descendant is sampled. */
 static int all_gone(const struct session *s)
 {
-	return s->tracked.n == 0 || (s->root_gone && !s->opts->children);
+	if (s->opts->children)
+		return s->root_gone && s->tracked.n == 0;
+	return s->tracked.n == 0 || s->root_gone;
+}
+
+/* -C, a command that did not run Python when sampling began: has it exited,
+ * or does it run Python now (a wrapper that exec'd it late)? */
+static void check_untracked_root(struct session *s)
+{
+	pid_t pid = s->target.pid;
+	if (s->root_tracked || s->root_gone)
+		return;
+	if (s->target.launched ? target_exited(&s->target)
+	                       : !procfs_alive(pid)) {
+		s->root_gone = 1;
+		return;
+	}
+	char why[256];
+	struct py_process *py = NULL;
+	if (py_attach(pid, &py, why, sizeof why) == PY_FOUND)
+		s->root_tracked = tracked_add(&s->tracked, pid, py) == 0;
 }
 
 /* -C: look for new descendants now and then, between ticks. */
 static void maybe_scan_children(struct session *s)
 {
-	if (!s->opts->children || s->root_gone || s->tick_us < s->next_scan_us)
+	if (!s->opts->children || s->tick_us < s->next_scan_us)
 		return;
-	tracked_scan_children(&s->tracked, s->target.pid, s->tick_us,
-	                      s->opts->timeout_us);
+	check_untracked_root(s);
+	if (!s->root_gone)
+		tracked_scan_children(&s->tracked, s->target.pid, s->tick_us,
+		                      s->opts->timeout_us);
 	s->next_scan_us = now_us() + CHILD_SCAN_US;
+}
+
+/* When the next tick is due: with nothing to sample yet (-C, a command
+ * that has not started Python), at the next scan. */
+static uint64_t next_tick_us(const struct session *s, uint64_t next_us)
+{
+	return s->tracked.n == 0 && s->next_scan_us > next_us ? s->next_scan_us
+	                                                      : next_us;
 }
 
 static void sample_loop(struct session *s)
@@ -493,7 +549,9 @@ static void sample_loop(struct session *s)
 	uint64_t next_us = now_us();
 	stats_init(&s->stats, next_us);
 	s->previous_tick_us = next_us;
-	tracked_add(&s->tracked, s->target.pid, s->py);
+	if (s->py) /* else -C found Python descendants first */
+		s->root_tracked =
+		        tracked_add(&s->tracked, s->target.pid, s->py) == 0;
 	s->py = NULL; /* the set owns it now */
 	for (;;) {
 		uint64_t t0 = now_ns();
@@ -502,13 +560,15 @@ static void sample_loop(struct session *s)
 		uint64_t t1 = now_ns();
 		if (all_gone(s))
 			break;
-		stats_add_sample(&s->stats, t1 - t0, interval_ns, error);
+		if (s->tracked.n > 0)
+			stats_add_sample(&s->stats, t1 - t0, interval_ns,
+			                 error);
 		s->stats.gc_samples += s->tick_gc;
 		s->previous_tick_us = s->tick_us;
 		if (should_stop(s, 0))
 			break;
 		maybe_scan_children(s);
-		next_us += s->opts->interval_us;
+		next_us = next_tick_us(s, next_us + s->opts->interval_us);
 		uint64_t after = now_us();
 		if (next_us < after)
 			next_us = after;
