@@ -8,9 +8,9 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-	        options_suite,   linetable_suite, layout_suite,
-	        collapsed_suite, cache_suite,     elf_suite,
-	        frames_suite,    procfs_suite,    tasks_suite,
+	        options_suite, linetable_suite, layout_suite, collapsed_suite,
+	        cache_suite,   elf_suite,       frames_suite, procfs_suite,
+	        tasks_suite,   where_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -15,5 +15,6 @@ Suite *elf_suite(void);
 Suite *frames_suite(void);
 Suite *procfs_suite(void);
 Suite *tasks_suite(void);
+Suite *where_suite(void);
 
 #endif
