@@ -54,6 +54,8 @@ static const char HELP_TEXT[] =
         "                        collector runs with a :GC: frame\n"
         "  -C, --children        also sample every Python descendant process\n"
         "  -o, --output=FILE     write samples to FILE instead of stdout\n"
+        "                        (gzip-compressed when FILE ends in .gz)\n"
+        "  -z, --gzip            compress the output with gzip\n"
         "  -p, --pid=PID         attach to a running process instead of a "
         "command\n"
         "  -w, --where=PID       print where every thread of PID is, then "
@@ -101,7 +103,7 @@ static const char HELP_TEXT[] =
 /* '+': stop at the command. ':': report a missing argument as ':'.
  * '-?' is deliberately absent: getopt then reports it as an unknown option
  * with optopt == '?', which tells it apart from other unknown options. */
-static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:w:mfsgCPV";
+static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:w:mfsgCzPV";
 
 static const struct option LONG_OPTIONS[] = {
         {"interval", required_argument, NULL, 'i'},
@@ -115,6 +117,7 @@ static const struct option LONG_OPTIONS[] = {
         {"sleepless", no_argument, NULL, 's'},
         {"gc", no_argument, NULL, 'g'},
         {"children", no_argument, NULL, 'C'},
+        {"gzip", no_argument, NULL, 'z'},
         {"where", required_argument, NULL, 'w'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, OPT_HELP_LONG},
@@ -494,6 +497,9 @@ static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 		return 0;
 	case 'C':
 		opts->children = true;
+		return 0;
+	case 'z':
+		opts->gzip = true;
 		return 0;
 	default:
 		return -1;

@@ -25,6 +25,7 @@ struct options {
 	bool sleepless;       /* -s: drop idle samples */
 	bool children;        /* -C: also sample Python descendants */
 	bool gc;              /* -g: mark samples taken during a collection */
+	bool gzip;            /* -z, or -o NAME.gz: compress the output */
 	int argc;             /* the command to launch, argv[argc] == NULL */
 	char **argv;
 };

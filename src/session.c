@@ -109,7 +109,7 @@ static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 static int64_t take_rss_delta(struct session *s, const struct py_thread *t)
 {
 	int64_t delta = s->rss_delta;
-	if (!t->holds_gil || s->metric == METRIC_TIME)
+	if (!t->holds_gil || s->metric == LINE_TIME)
 		return 0;
 	s->rss_delta = 0;
 	s->current->charged_rss = s->current->rss;
@@ -132,7 +132,7 @@ static void emit_thread(void *ctx, const struct py_thread *t,
 	s->tick_gc |= t->in_gc;
 	s->stats.thread_samples++;
 	s->stats.idle_samples += sm.idle;
-	if (s->metric == METRIC_MEMORY) {
+	if (s->metric == LINE_MEMORY) {
 		if (sm.rss_delta != 0)
 			collapsed_sample(s->sink, s->metric, &sm);
 		return;
@@ -284,9 +284,9 @@ static int wait_for_runtime(struct session *s)
 
 static const char *mode_name(const struct session *s)
 {
-	if (s->metric == METRIC_MEMORY)
+	if (s->metric == LINE_MEMORY)
 		return "memory";
-	if (s->metric == METRIC_FULL)
+	if (s->metric == LINE_FULL)
 		return "full";
 	return s->opts->sleepless ? "cpu" : "wall";
 }
@@ -328,7 +328,7 @@ static void write_mode_footer(struct session *s)
 {
 	const struct stats *st = &s->stats;
 	char value[160];
-	if (s->metric != METRIC_TIME) {
+	if (s->metric != LINE_TIME) {
 		snprintf(value, sizeof value, "%lldB allocated, %lldB released",
 		         (long long)st->allocated, (long long)st->released);
 		collapsed_metadata(s->sink, "memory", value);
@@ -389,7 +389,7 @@ static void print_mode_summary(const struct session *s)
 {
 	const struct stats *st = &s->stats;
 	const double mib = 1024.0 * 1024.0;
-	if (s->metric != METRIC_TIME)
+	if (s->metric != LINE_TIME)
 		fprintf(stderr, "; rss peak %.1f MiB, +%.1f/-%.1f MiB",
 		        (double)st->rss_peak / mib, (double)st->allocated / mib,
 		        (double)st->released / mib);
@@ -592,9 +592,17 @@ static int finish_target(struct session *s)
 	return s->target.reaped ? target_exit_code(&s->target) : 128 + SIGINT;
 }
 
-static int open_output(struct sink *sink, const char *path)
+/* Compress with -z, or when the file name says so. */
+static int wants_gzip(const struct options *o)
 {
-	if (sink_open(sink, path) == 0)
+	size_t len = o->output ? strlen(o->output) : 0;
+	return o->gzip || (len > 3 && strcmp(o->output + len - 3, ".gz") == 0);
+}
+
+static int open_output(struct sink *sink, const struct options *o)
+{
+	const char *path = o->output;
+	if (sink_open(sink, path, wants_gzip(o)) == 0)
 		return EXIT_OK;
 	fprintf(stderr, "austinc: cannot open output %s: %s\n", path,
 	        strerror(errno));
@@ -640,10 +648,8 @@ static void configure_modes(struct session *s)
 {
 	const struct options *o = s->opts;
 	unsigned needs = 0;
-	s->metric = o->memory ? METRIC_MEMORY
-	            : o->full ? METRIC_FULL
-	                      : METRIC_TIME;
-	if (s->metric != METRIC_TIME) {
+	s->metric = o->memory ? LINE_MEMORY : o->full ? LINE_FULL : LINE_TIME;
+	if (s->metric != LINE_TIME) {
 		s->want |= PY_WANT_GIL;
 		needs |= TRACK_RSS;
 	}
@@ -669,7 +675,7 @@ int session_run(const struct options *opts)
 		fprintf(stderr, "austinc: out of memory\n");
 		return EXIT_INTERNAL;
 	}
-	int code = open_output(s->sink, opts->output);
+	int code = open_output(s->sink, opts);
 	if (code == EXIT_OK)
 		code = run(s);
 	py_detach(s->py);

@@ -5,28 +5,52 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
-int sink_open(struct sink *s, const char *path)
+/* deflateInit2's window bits for a gzip wrapper: 15 bits of window + 16. */
+#define GZIP_WINDOW_BITS (15 + 16)
+#define GZIP_MEM_LEVEL   8
+
+static int start_gzip(struct sink *s)
+{
+	z_stream *z = calloc(1, sizeof *z);
+	if (!z ||
+	    deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, GZIP_WINDOW_BITS,
+	                 GZIP_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		errno = ENOMEM;
+		return -1;
+	}
+	s->gzip = z;
+	return 0;
+}
+
+int sink_open(struct sink *s, const char *path, int gzip)
 {
 	s->error = 0;
 	s->used = 0;
+	s->gzip = NULL;
 	if (!path) {
 		s->fd = STDOUT_FILENO;
 		s->owns_fd = 0;
-		return 0;
+	} else {
+		s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		             0644);
+		s->owns_fd = 1;
+		if (s->fd < 0)
+			return -1;
 	}
-	s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	s->owns_fd = 1;
-	return s->fd < 0 ? -1 : 0;
+	return gzip ? start_gzip(s) : 0;
 }
 
-void sink_flush(struct sink *s)
+static void write_all(struct sink *s, const char *data, size_t len)
 {
 	size_t done = 0;
-	while (!s->error && done < s->used) {
-		ssize_t n = write(s->fd, s->buffer + done, s->used - done);
+	while (!s->error && done < len) {
+		ssize_t n = write(s->fd, data + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -34,6 +58,42 @@ void sink_flush(struct sink *s)
 		else
 			done += (size_t)n;
 	}
+}
+
+/* Compress the buffer; mode is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH. */
+static void deflate_buffer(struct sink *s, int mode)
+{
+	z_stream *z = s->gzip;
+	z->next_in = (Bytef *)s->buffer;
+	z->avail_in = (uInt)s->used;
+	int rc;
+	do {
+		z->next_out = (Bytef *)s->compressed;
+		z->avail_out = sizeof s->compressed;
+		rc = deflate(z, mode);
+		write_all(s, s->compressed,
+		          sizeof s->compressed - z->avail_out);
+	} while (!s->error && rc == Z_OK &&
+	         (z->avail_in > 0 || z->avail_out == 0 || mode == Z_FINISH));
+	if (rc == Z_STREAM_ERROR && !s->error)
+		s->error = EIO;
+}
+
+void sink_flush(struct sink *s)
+{
+	if (s->gzip && !s->error)
+		deflate_buffer(s, Z_NO_FLUSH);
+	else
+		write_all(s, s->buffer, s->used);
+	s->used = 0;
+}
+
+void sink_sync(struct sink *s)
+{
+	if (s->gzip && !s->error)
+		deflate_buffer(s, Z_SYNC_FLUSH);
+	else
+		write_all(s, s->buffer, s->used);
 	s->used = 0;
 }
 
@@ -101,6 +161,14 @@ void sink_put_int(struct sink *s, long long value)
 
 int sink_close(struct sink *s)
 {
+	if (s->gzip) {
+		if (!s->error)
+			deflate_buffer(s, Z_FINISH);
+		deflateEnd(s->gzip);
+		free(s->gzip);
+		s->gzip = NULL;
+		s->used = 0;
+	}
 	sink_flush(s);
 	if (s->owns_fd && close(s->fd) != 0 && !s->error)
 		s->error = errno;

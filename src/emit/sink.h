@@ -4,7 +4,9 @@
  *
  * A write error (disk full, closed pipe) is remembered: later writes are
  * dropped and the session asks sink_failed() after every sample to stop
- * cleanly. */
+ * cleanly. A gzip sink compresses through zlib as its buffer fills, and
+ * sink_close() ends the stream, so a run that stops for any reason it can
+ * handle leaves a complete .gz file. */
 #ifndef AUSTINC_EMIT_SINK_H
 #define AUSTINC_EMIT_SINK_H
 
@@ -15,20 +17,26 @@
 struct sink {
 	int fd;
 	int owns_fd;
-	int error; /* errno of the first failed write, 0 if none */
+	void *gzip; /* zlib's z_stream when compressing, else NULL */
+	int error;  /* errno of the first failed write, 0 if none */
 	size_t used;
 	char buffer[SINK_BUFFER_SIZE];
+	char compressed[SINK_BUFFER_SIZE]; /* deflate's output (gzip only) */
 };
 
-/* Open path for writing (truncating it), or stdout when path is NULL.
- * Returns 0, or -1 with errno set. */
-int sink_open(struct sink *s, const char *path);
+/* Open path for writing (truncating it), or stdout when path is NULL;
+ * with gzip the bytes written are compressed. Returns 0, or -1 with errno
+ * set. */
+int sink_open(struct sink *s, const char *path, int gzip);
 void sink_write(struct sink *s, const char *data, size_t len);
 void sink_puts(struct sink *s, const char *text);
 void sink_putc(struct sink *s, char c);
 void sink_put_uint(struct sink *s, unsigned long long value);
 void sink_put_int(struct sink *s, long long value);
 void sink_flush(struct sink *s);
+/* Flush, and with gzip also push out what zlib holds, so that a reader
+ * at the other end of a pipe can decode everything written so far. */
+void sink_sync(struct sink *s);
 
 /* Room for n bytes (n <= SINK_BUFFER_SIZE) straight in the buffer, flushing
  * first if needed; NULL after a write error. Write at most n bytes there,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "emit/collapsed.h"
 #include "emit/sink.h"
@@ -19,7 +20,7 @@ static void open_temp(void)
 	int fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(sink_open(&sink, path), 0);
+	ck_assert_int_eq(sink_open(&sink, path, 0), 0);
 }
 
 /* Close the sink and return what it wrote (static buffer). */
@@ -45,7 +46,7 @@ START_TEST(sample_line_is_outermost_first)
 	st.frames[2] = (struct frame){"app.py", "<module>", 6, 8, 1};
 	open_temp();
 	collapsed_sample(
-	        &sink, METRIC_TIME,
+	        &sink, LINE_TIME,
 	        &(struct sample){
 	                .pid = 42, .tid = 4243, .stack = &st, .time_us = 105});
 	ck_assert_str_eq(written(), "P42;T0:4243;app.py:<module>:1;:INVALID:;"
@@ -65,12 +66,12 @@ START_TEST(memory_and_full_metrics_and_gc_frame)
 	                    .idle = 1,
 	                    .rss_delta = -4096};
 	open_temp();
-	collapsed_sample(&sink, METRIC_MEMORY, &sm);
-	collapsed_sample(&sink, METRIC_FULL, &sm);
+	collapsed_sample(&sink, LINE_MEMORY, &sm);
+	collapsed_sample(&sink, LINE_FULL, &sm);
 	sm.gc = 1;
 	sm.idle = 0;
 	sm.rss_delta = 8192;
-	collapsed_sample(&sink, METRIC_FULL, &sm);
+	collapsed_sample(&sink, LINE_FULL, &sm);
 	ck_assert_str_eq(written(), "P7;T0:8;a.py:grow:3 -4096\n"
 	                            "P7;T0:8;a.py:grow:3 99,1,-4096\n"
 	                            "P7;T0:8;a.py:grow:3;:GC: 99,0,8192\n");
@@ -83,7 +84,7 @@ START_TEST(empty_stack_has_only_process_and_thread)
 	st.depth = 0;
 	open_temp();
 	collapsed_sample(
-	        &sink, METRIC_TIME,
+	        &sink, LINE_TIME,
 	        &(struct sample){.pid = 1, .iid = 2, .tid = 3, .stack = &st});
 	ck_assert_str_eq(written(), "P1;T2:3 0\n");
 }
@@ -120,7 +121,7 @@ START_TEST(large_output_survives_buffer_flushes)
 	st.frames[0] = (struct frame){"f.py", "g", 4, 1, 1};
 	open_temp();
 	for (int i = 0; i < 10000; i++)
-		collapsed_sample(&sink, METRIC_TIME,
+		collapsed_sample(&sink, LINE_TIME,
 		                 &(struct sample){.pid = 1,
 		                                  .tid = 1,
 		                                  .stack = &st,
@@ -143,7 +144,7 @@ END_TEST
 
 START_TEST(write_error_is_sticky)
 {
-	ck_assert_int_eq(sink_open(&sink, "/dev/full"), 0);
+	ck_assert_int_eq(sink_open(&sink, "/dev/full", 0), 0);
 	for (int i = 0; i < 20000; i++)
 		sink_puts(&sink, "0123456789");
 	sink_flush(&sink);
@@ -165,6 +166,59 @@ START_TEST(integers_print_in_full)
 }
 END_TEST
 
+/* What a gzip sink wrote, inflated (static buffer). */
+static const char *gunzipped(size_t *len)
+{
+	static char text[1 << 20];
+	gzFile f = gzopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	int n = gzread(f, text, sizeof text - 1);
+	ck_assert_int_ge(n, 0);
+	ck_assert_int_eq(gzclose(f), Z_OK);
+	text[n] = '\0';
+	*len = (size_t)n;
+	return text;
+}
+
+START_TEST(gzip_sink_round_trips)
+{
+	strcpy(path, "/tmp/austinc-gzip-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(sink_open(&sink, path, 1), 0);
+	/* More than a buffer, so that deflate runs several times. */
+	for (int i = 0; i < 20000; i++) {
+		sink_puts(&sink, "line ");
+		sink_put_int(&sink, i);
+		sink_putc(&sink, '\n');
+		if (i == 10)
+			sink_sync(&sink);
+	}
+	ck_assert_int_eq(sink_close(&sink), 0);
+	size_t len;
+	const char *text = gunzipped(&len);
+	ck_assert(strncmp(text, "line 0\nline 1\n", 14) == 0);
+	ck_assert_ptr_nonnull(strstr(text, "\nline 19999\n"));
+	ck_assert_uint_eq(len, 20000 * 6 + 10 * 1 + 90 * 2 + 900 * 3 +
+	                               9000 * 4 + 10000 * 5);
+	/* The file is one complete gzip stream: gzip -t agrees. */
+	char command[128];
+	snprintf(command, sizeof command, "gzip -t %s", path);
+	ck_assert_int_eq(system(command), 0);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(gzip_sink_reports_write_errors)
+{
+	ck_assert_int_eq(sink_open(&sink, "/dev/full", 1), 0);
+	for (int i = 0; i < 100000; i++)
+		sink_put_uint(&sink, (unsigned long long)i * 2654435761u);
+	ck_assert_int_ne(sink_close(&sink), 0);
+}
+END_TEST
+
 Suite *collapsed_suite(void)
 {
 	Suite *s = suite_create("collapsed");
@@ -177,6 +231,8 @@ Suite *collapsed_suite(void)
 	tcase_add_test(tc, large_output_survives_buffer_flushes);
 	tcase_add_test(tc, write_error_is_sticky);
 	tcase_add_test(tc, integers_print_in_full);
+	tcase_add_test(tc, gzip_sink_round_trips);
+	tcase_add_test(tc, gzip_sink_reports_write_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -223,7 +223,7 @@ START_TEST(test_parse_again)
 	struct parsed p;
 
 	for (int round = 0; round < 3; round++) {
-		PARSE(&p, "-z", "python");
+		PARSE(&p, "-Z", "python");
 		ck_assert_int_eq(p.result, OPTIONS_ERROR);
 		free_parsed(&p);
 		PARSE(&p, "-i", "2ms", "-P", "python", "-i");
@@ -254,7 +254,7 @@ struct bad_case {
 #define PID_FORMAT     "expected a positive integer"
 
 static const struct bad_case BAD[] = {
-        {{"-z", "python"}, "unknown option '-z'"},
+        {{"-Z", "python"}, "unknown option '-Z'"},
         {{"--bogus", "python"}, "unknown option '--bogus'"},
         {{"--bogus=1", "python"}, "unknown option '--bogus'"},
         {{"--p", "1"}, "option '--p' is ambiguous"},
@@ -388,6 +388,7 @@ static void assert_full_help(const struct parsed *p)
 	        "-g, --gc",
 	        "-C, --children",
 	        "-w, --where=PID",
+	        "-z, --gzip",
 	        "austinc -w 4242\n",
 	        "-V, --version",
 	        "-?, --help",
@@ -442,7 +443,7 @@ START_TEST(test_help)
 		assert_lines_fit(p.out, 79);
 		free_parsed(&p);
 	}
-	PARSE(&p, "-i", "5", "--help", "-z");
+	PARSE(&p, "-i", "5", "--help", "-Z");
 	assert_full_help(&p);
 	free_parsed(&p);
 }
@@ -488,9 +489,10 @@ START_TEST(test_mode_flags)
 	ck_assert(p.opts.memory && p.opts.gc && p.opts.children);
 	ck_assert(!p.opts.full && !p.opts.sleepless);
 	free_parsed(&p);
-	PARSE(&p, "--full", "--sleepless", "python");
+	PARSE(&p, "--full", "--sleepless", "-z", "python");
 	assert_runs_quietly(&p);
 	ck_assert(p.opts.full && p.opts.sleepless && !p.opts.memory);
+	ck_assert(p.opts.gzip);
 	free_parsed(&p);
 	PARSE(&p, "-C", "--where=42");
 	assert_runs_quietly(&p);
