@@ -12,9 +12,9 @@
 
 /* Which metrics a sample line carries. */
 enum metric_kind {
-	METRIC_TIME,   /* microseconds since the thread's previous sample */
-	METRIC_MEMORY, /* signed RSS change in bytes */
-	METRIC_FULL,   /* time, idle flag, RSS change */
+	LINE_TIME,   /* microseconds since the thread's previous sample */
+	LINE_MEMORY, /* signed RSS change in bytes */
+	LINE_FULL,   /* time, idle flag, RSS change */
 };
 
 struct sample {

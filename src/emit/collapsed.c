@@ -84,13 +84,13 @@ static void put_metrics(struct sink *s, enum metric_kind kind,
                         const struct sample *sample)
 {
 	switch (kind) {
-	case METRIC_TIME:
+	case LINE_TIME:
 		sink_put_uint(s, sample->time_us);
 		break;
-	case METRIC_MEMORY:
+	case LINE_MEMORY:
 		sink_put_int(s, sample->rss_delta);
 		break;
-	case METRIC_FULL:
+	case LINE_FULL:
 		sink_put_uint(s, sample->time_us);
 		sink_puts(s, sample->idle ? ",1," : ",0,");
 		sink_put_int(s, sample->rss_delta);
