@@ -114,6 +114,8 @@ static int64_t take_rss_delta(struct session *s, const struct py_thread *t)
 	s->rss_delta = 0;
 	s->current->charged_rss = s->current->rss;
 	stats_add_rss_delta(&s->stats, delta);
+	if (s->current->pid == s->target.pid)
+		stats_root_rss_charged(&s->stats, s->current->charged_rss);
 	return delta;
 }
 
@@ -122,6 +124,8 @@ static void emit_thread(void *ctx, const struct py_thread *t,
 {
 	struct session *s = ctx;
 	struct tracked *p = s->current;
+	if (!tracked_owns(p, t->tid, s->tick_us))
+		return; /* a thread state a fork left behind */
 	struct sample sm = {.pid = p->pid,
 	                    .iid = t->iid,
 	                    .tid = t->tid,
@@ -493,6 +497,18 @@ static int sample_all(struct session *s)
 	return error;
 }
 
+/* Sample the command (or PID) from now on; its RSS now is where its
+ * memory statistics start. */
+static void track_root(struct session *s, struct py_process *py)
+{
+	s->root_tracked = tracked_add(&s->tracked, s->target.pid, py) == 0;
+	if (!s->root_tracked)
+		return;
+	const struct tracked *root = &s->tracked.procs[s->tracked.n - 1];
+	stats_add_root_rss(&s->stats, root->charged_rss);
+	stats_root_rss_charged(&s->stats, root->charged_rss);
+}
+
 /* With -C sampling goes on while the command (or PID) lives, Python or
  * not, and while any descendant is sampled. */
 static int all_gone(const struct session *s)
@@ -517,7 +533,7 @@ static void check_untracked_root(struct session *s)
 	char why[256];
 	struct py_process *py = NULL;
 	if (py_attach(pid, &py, why, sizeof why) == PY_FOUND)
-		s->root_tracked = tracked_add(&s->tracked, pid, py) == 0;
+		track_root(s, py);
 }
 
 /* -C: look for new descendants now and then, between ticks. */
@@ -550,8 +566,7 @@ static void sample_loop(struct session *s)
 	stats_init(&s->stats, next_us);
 	s->previous_tick_us = next_us;
 	if (s->py) /* else -C found Python descendants first */
-		s->root_tracked =
-		        tracked_add(&s->tracked, s->target.pid, s->py) == 0;
+		track_root(s, s->py);
 	s->py = NULL; /* the set owns it now */
 	for (;;) {
 		uint64_t t0 = now_ns();

@@ -92,5 +92,10 @@ void stats_add_root_rss(struct stats *s, int64_t rss)
 		s->rss_start = rss;
 	if (rss > s->rss_peak)
 		s->rss_peak = rss;
-	s->rss_end = rss;
+}
+
+void stats_root_rss_charged(struct stats *s, int64_t rss)
+{
+	if (rss >= 0)
+		s->rss_end = rss;
 }

@@ -24,7 +24,7 @@ struct stats {
 	uint64_t idle_samples; /* stacks of threads that were not running */
 	/* Memory (-m, -f): RSS changes over every process sampled, and the
 	 * RSS of the first one (the command or -p PID) at the start, at its
-	 * peak and at the end; -1 when never read. */
+	 * peak and as last charged; -1 when never read. */
 	int64_t allocated, released;
 	int64_t rss_start, rss_peak, rss_end;
 	uint32_t cost_buckets[STATS_BUCKETS];
@@ -48,7 +48,11 @@ uint64_t stats_idle_basis_points(const struct stats *s);
 
 /* Account an RSS change of a process (every one sampled). */
 void stats_add_rss_delta(struct stats *s, int64_t delta);
-/* Track the RSS of the first process. */
+/* The first process's RSS as read (its first reading is the start, and
+ * the greatest the peak)... */
 void stats_add_root_rss(struct stats *s, int64_t rss);
+/* ... and the RSS up to which its changes have been written: the end, so
+ * that the changes written add up to end - start. */
+void stats_root_rss_charged(struct stats *s, int64_t rss);
 
 #endif

@@ -3,12 +3,16 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "tracked.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "procfs.h"
 
 #define MAX_DESCENDANTS 4096
+#define TID_VERDICTS    1024
+/* How long a TID found not to be the process's own is believed so. */
+#define FOREIGN_TID_US 100000
 
 void tracked_init(struct tracked_set *set, unsigned needs)
 {
@@ -21,6 +25,7 @@ static void release(struct tracked *t)
 	if (t->statm_fd >= 0)
 		close(t->statm_fd);
 	tasks_free(t->tasks);
+	cache_free(t->tids, NULL);
 	py_detach(t->py);
 }
 
@@ -43,7 +48,8 @@ int tracked_add(struct tracked_set *set, pid_t pid, struct py_process *py)
 	}
 	if (set->needs & TRACK_TASKS)
 		t->tasks = tasks_new(pid);
-	if (((set->needs & TRACK_RSS) && t->rss < 0) ||
+	t->tids = cache_new(TID_VERDICTS);
+	if (!t->tids || ((set->needs & TRACK_RSS) && t->rss < 0) ||
 	    ((set->needs & TRACK_TASKS) && !t->tasks)) {
 		release(t);
 		return -1;
@@ -56,6 +62,23 @@ void tracked_remove(struct tracked_set *set, size_t i)
 {
 	release(&set->procs[i]);
 	set->procs[i] = set->procs[--set->n];
+}
+
+/* A verdict is stored as (time << 1 | own): never 0, as the cache wants. */
+int tracked_owns(struct tracked *t, int64_t tid, uint64_t now)
+{
+	uint64_t key = (uint64_t)tid;
+	uint64_t verdict = (uintptr_t)cache_get(t->tids, key);
+	if (verdict & 1)
+		return 1;
+	if (verdict && now - (verdict >> 1) < FOREIGN_TID_US)
+		return 0;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%lld", (int)t->pid,
+	         (long long)tid);
+	int own = access(path, F_OK) == 0;
+	cache_put(t->tids, key, (void *)(uintptr_t)(now << 1 | (uint64_t)own));
+	return own;
 }
 
 int tracked_has(const struct tracked_set *set, pid_t pid)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cache.h"
 #include "python/python.h"
 #include "tasks.h"
 
@@ -28,6 +29,7 @@ struct tracked {
 	 * holder. -1 until read. */
 	int64_t rss, charged_rss;
 	struct tasks *tasks;   /* NULL without TRACK_TASKS */
+	struct cache *tids;    /* which TIDs are its threads (tracked_owns) */
 	unsigned failed_ticks; /* consecutive ticks without a readable thread */
 };
 
@@ -57,6 +59,12 @@ int tracked_add(struct tracked_set *set, pid_t pid, struct py_process *py);
 
 /* Stop tracking procs[i]; the last entry takes its place. */
 void tracked_remove(struct tracked_set *set, size_t i);
+
+/* Is tid one of the process's threads? Just after a fork the child still
+ * lists its parent's thread states, whose TIDs are not its own: those are
+ * not its threads. Checked in /proc when a TID is first seen; a TID found
+ * foreign is checked again after a while. */
+int tracked_owns(struct tracked *t, int64_t tid, uint64_t now);
 
 /* Is pid tracked? */
 int tracked_has(const struct tracked_set *set, pid_t pid);

@@ -659,3 +659,73 @@ def format_expected(expected):
             return "%s:%s:{%s}" % (e.file, e.func, ",".join(map(str, sorted(e.line))))
         return str(e)
     return ";".join(one(e) for e in expected)
+
+
+# --------------------------------------------------------------------------
+# Sampling modes: footers, full-mode metrics, complaints
+# --------------------------------------------------------------------------
+
+
+def _footer(profile, key, regex, what):
+    value = profile.metadata.get(key)
+    m = re.match(regex, value or "")
+    if not m:
+        raise OutputError("no '# %s: %s' metadata (got %r)" % (key, what, value))
+    return m
+
+
+def footer_rss(profile):
+    """'# rss: <a>B at start, <p>B peak, <e>B at end' -> (a, p, e)."""
+    m = _footer(profile, "rss", r"^(\d+)B at start, (\d+)B peak, (\d+)B at end$",
+                "<a>B at start, <p>B peak, <e>B at end")
+    return tuple(int(g) for g in m.groups())
+
+
+def footer_memory(profile):
+    """'# memory: <N>B allocated, <M>B released' -> (N, M), both >= 0."""
+    m = _footer(profile, "memory", r"^(\d+)B allocated, (-?\d+)B released$",
+                "<N>B allocated, <M>B released")
+    return int(m.group(1)), abs(int(m.group(2)))
+
+
+def footer_share(profile, key):
+    """'# KEY: <N> of <M> ... (<P>%)' (idle, gc) -> (N, M, P)."""
+    m = _footer(profile, key, r"^(\d+) of (\d+) [a-z ]+\((\d+(?:\.\d*)?)%\)$",
+                "<N> of <M> ... (<P>%)")
+    return int(m.group(1)), int(m.group(2)), float(m.group(3))
+
+
+def full_metrics(sample):
+    """(time_us, idle, rss_delta) of a -f sample; fails on any other shape."""
+    assert len(sample.metrics) == 3, "not time,idle,rss: %r" % sample.text
+    time_us, idle, rss = sample.metrics
+    assert time_us >= 0 and idle in (0, 1), "bad full metrics: %r" % sample.text
+    return time_us, idle, rss
+
+
+SUMMARY_RE = re.compile(r"^austinc: \d+(\.\d+)? s, \d+ samples")
+
+
+def complaints(result):
+    """'austinc: ' lines on stderr other than the closing summary."""
+    return [l for l in result.error_lines() if not SUMMARY_RE.match(l)]
+
+
+def footer_samples(profile):
+    """'# samples: N (errors: E, saturated: S, stacks: T)' -> (N, E, S, T).
+
+    N counts ticks, T thread samples (stacks)."""
+    m = _footer(profile, "samples",
+                r"^(\d+) \(errors: (\d+), saturated: (\d+), stacks: (\d+)\)$",
+                "N (errors: E, saturated: S, stacks: T)")
+    return tuple(int(g) for g in m.groups())
+
+
+def sample_errors(profile):
+    """The error count of the '# samples:' footer."""
+    return footer_samples(profile)[1]
+
+
+def in_stack(sample, path, func):
+    """True if SAMPLE has a frame of function FUNC in file PATH."""
+    return any(f.file == path and f.func == func for f in sample.frames)

@@ -72,7 +72,10 @@ START_TEST(mode_statistics)
 	stats_add_root_rss(&st, 200);
 	ck_assert_int_eq(st.rss_start, 100);
 	ck_assert_int_eq(st.rss_peak, 300);
-	ck_assert_int_eq(st.rss_end, 200);
+	ck_assert_int_eq(st.rss_end, -1); /* nothing charged yet */
+	stats_root_rss_charged(&st, 250);
+	stats_root_rss_charged(&st, -1);
+	ck_assert_int_eq(st.rss_end, 250);
 	stats_add_rss_delta(&st, 4096);
 	stats_add_rss_delta(&st, -1024);
 	stats_add_rss_delta(&st, 0);

@@ -1,0 +1,309 @@
+"""Sampling modes: -m (memory), -f (full), -s (sleepless) and -g (gc).
+
+Each test asserts on what was sampled: which stacks the memory deltas land
+on, how the time, idle and memory fields add up, and where :GC: appears.
+"""
+
+import collections
+import re
+
+import pytest
+
+from helpers import (
+    Frame,
+    assert_error,
+    assert_mostly,
+    footer_memory,
+    footer_rss,
+    footer_samples,
+    footer_share,
+    full_metrics,
+    in_stack,
+    run_austinc,
+    target,
+)
+
+MIB = 1 << 20
+GC = Frame("", "GC", None)
+
+
+def within(value, expected, fraction):
+    return abs(value - expected) <= fraction * abs(expected)
+
+
+def check_memory_footer(profile, deltas, result):
+    """The footers agree exactly with the deltas written, in order."""
+    start, peak, end = footer_rss(profile)
+    total = sum(deltas)
+    assert end - start == total, (
+        "# rss says %dB at start and %dB at end (%+d), the deltas sum to %+d\n%s"
+        % (start, end, end - start, total, result.describe()))
+    allocated, released = footer_memory(profile)
+    assert (allocated, released) == (sum(d for d in deltas if d > 0),
+                                     -sum(d for d in deltas if d < 0)), (
+        "# memory: %dB allocated, %dB released, but the positive deltas sum to %d "
+        "and the negative ones to %d" % (allocated, released,
+                                         sum(d for d in deltas if d > 0),
+                                         sum(d for d in deltas if d < 0)))
+    running, highest = start, start
+    for d in deltas:
+        running += d
+        highest = max(highest, running)
+    assert peak >= highest and peak >= end, (
+        "# rss peak %dB, but the deltas reach %dB" % (peak, highest))
+    return start, peak, end
+
+
+def check_idle_footer(profile, dropped, result):
+    """'# idle: N of M thread samples': N idle of M taken; DROPPED: -s.
+
+    With -f -s an idle line that carries a memory change is kept."""
+    idle, taken, percent = footer_share(profile, "idle")
+    written = len(profile.samples)
+    assert taken == footer_samples(profile)[3], "# idle and # samples disagree"
+    if dropped:
+        kept = sum(1 for s in profile.samples if len(s.metrics) == 3 and s.metrics[1])
+        assert taken - idle + kept == written, (
+            "# idle: %d of %d, so %d lines expected (+%d idle with memory), "
+            "%d written\n%s" % (idle, taken, taken - idle, kept, written,
+                                 result.describe()))
+    else:
+        flagged = sum(1 for s in profile.samples if full_metrics(s)[1])
+        assert (idle, taken) == (flagged, written), (
+            "# idle: %d of %d, but %d of %d lines are flagged idle"
+            % (idle, taken, flagged, written))
+    assert taken and abs(percent - 100.0 * idle / taken) <= 0.1, (
+        "# idle: %d of %d is not %.1f%%" % (idle, taken, percent))
+
+
+# --------------------------------------------------------------------------
+# Options
+# --------------------------------------------------------------------------
+
+
+def test_help_lists_mode_options():
+    text = run_austinc(["--help"], timeout=10).assert_ok().stdout
+    for short, long_ in (("-m", "--memory"), ("-f", "--full"), ("-s", "--sleepless"),
+                         ("-g", "--gc"), ("-C", "--children"), ("-w", "--where")):
+        assert long_ in text, "--help does not mention %s\n%s" % (long_, text)
+        assert re.search(r"(^|[\s,\[])%s(?=[\s,=\]]|$)" % re.escape(short), text, re.M), (
+            "--help does not mention %s\n%s" % (short, text))
+
+
+@pytest.mark.parametrize("args", [["-m", "-f"], ["-f", "-m"], ["-m", "-s"], ["-s", "-m"]],
+                         ids=["memory-full", "full-memory", "memory-sleepless",
+                              "sleepless-memory"])
+def test_incompatible_modes(any_python, args):
+    result = run_austinc(args + [any_python.path, "-c", "pass"], timeout=10)
+    assert_error(result, 2, ("-m", "memory"))
+
+
+# --------------------------------------------------------------------------
+# -m: memory deltas land on the code that allocates and frees
+# --------------------------------------------------------------------------
+
+
+def test_memory_grow_and_shrink(python):
+    path = target("memory.py")
+    size = 100 * MIB
+    result = run_austinc(["-m", "-i", "1ms", python.path, path, "100"]).assert_ok()
+    profile = result.profile
+    pid = result.target_pid()
+    assert profile.metadata.get("mode") == "memory", result.describe()
+    assert profile.samples, "no samples\n" + result.describe()
+    for s in profile.samples:
+        assert len(s.metrics) == 1 and s.metric != 0, (
+            "a memory line carries one non-zero delta: %r" % s.text)
+        assert (s.pid, s.tid) == (pid, pid), (
+            "a single-threaded target: %r\n%s" % (s.text, result.describe()))
+
+    grown = sum(s.metric for s in profile.samples
+                if s.metric > 0 and in_stack(s, path, "grow"))
+    assert within(grown, size, 0.2), (
+        "grow() was charged %+dB, it mapped %dB\n%s" % (grown, size, result.describe()))
+    shrunk = sum(s.metric for s in profile.samples
+                 if s.metric < 0 and in_stack(s, path, "shrink"))
+    assert within(shrunk, -size, 0.2), (
+        "shrink() was charged %+dB, it unmapped %dB\n%s" % (shrunk, size, result.describe()))
+
+    others = collections.Counter()
+    for s in profile.samples:
+        if not (in_stack(s, path, "grow") or in_stack(s, path, "shrink")):
+            others[str(s.leaf) if s.leaf else "(no frame)"] += s.metric
+    for leaf, total in others.items():
+        assert abs(total) <= 10 * MIB, (
+            "%s was charged %+dB; only grow() and shrink() move much memory\n%s"
+            % (leaf, total, result.describe()))
+
+    start, peak, end = check_memory_footer(
+        profile, [s.metric for s in profile.samples], result)
+    assert within(peak - start, size, 0.2), (
+        "# rss: %dB at start, %dB peak: the peak should be %dB higher" % (start, peak, size))
+
+
+# --------------------------------------------------------------------------
+# -f: time, idle and memory fields add up
+# --------------------------------------------------------------------------
+
+
+def test_full_metrics_add_up(python):
+    path = target("memory.py")
+    size = 60 * MIB
+    result = run_austinc(["-f", "-i", "1ms", python.path, path, "60", "keep"]).assert_ok()
+    profile = result.profile
+    pid = result.target_pid()
+    info = result.target_info()
+    assert profile.metadata.get("mode") == "full", result.describe()
+    assert profile.samples, "no samples\n" + result.describe()
+    fields = [full_metrics(s) for s in profile.samples]
+    assert all(s.tid == pid for s in profile.samples), "a single-threaded target"
+
+    duration = profile.duration_us()
+    total_time = sum(f[0] for f in fields)
+    assert within(total_time, duration, 0.1), (
+        "the time fields sum to %dus, # duration is %dus" % (total_time, duration))
+
+    deltas = [f[2] for f in fields]
+    check_memory_footer(profile, deltas, result)
+    own = int(info["rss.end"]) - int(info["rss.start"])
+    assert abs(sum(deltas) - own) <= 16 * MIB, (
+        "the memory fields sum to %+dB, the target's RSS grew by %+dB"
+        % (sum(deltas), own))
+    in_main = sum(s.metrics[2] for s in profile.samples if in_stack(s, path, "main"))
+    assert abs(in_main - own) <= 4 * MIB, (
+        "main() was charged %+dB, the target's RSS grew by %+dB in main()"
+        % (in_main, own))
+    grown = sum(s.metrics[2] for s in profile.samples if in_stack(s, path, "grow"))
+    assert within(grown, size, 0.2), "grow() was charged %+dB of %dB" % (grown, size)
+
+    growing = [s for s in profile.samples if in_stack(s, path, "grow")]
+    assert_mostly(growing, lambda s: s.metrics[1] == 0, 0.8, "grow() spins: not idle",
+                  result)
+    resting = [s for s in profile.samples if in_stack(s, path, "rest")]
+    assert_mostly(resting, lambda s: s.metrics[1] == 1, 0.9, "rest() sleeps: idle", result)
+    check_idle_footer(profile, False, result)
+
+
+def napper_run(python, *options):
+    path = target("napper.py")
+    result = run_austinc(list(options) + ["-i", "1ms", python.path, path, "1.2", "20"])
+    result.assert_ok()
+    pid = result.target_pid()
+    profile = result.profile
+    burning = [s for s in profile.samples if s.tid == pid and in_stack(s, path, "burn")]
+    napping = [s for s in profile.samples if in_stack(s, path, "nap")]
+    assert len(burning) >= 300, "only %d samples in burn()\n%s" % (
+        len(burning), result.describe())
+    return result, path, burning, napping
+
+
+def test_full_idle_flags_and_threads(python):
+    result, path, burning, napping = napper_run(python, "-f")
+    profile = result.profile
+    pid = result.target_pid()
+    info = result.target_info()
+    assert profile.metadata.get("mode") == "full", result.describe()
+    fields = {s.lineno: full_metrics(s) for s in profile.samples}
+
+    nap_tids = {s.tid for s in napping}
+    assert len(nap_tids) == 1 and pid not in nap_tids, (
+        "nap() sampled on TIDs %s\n%s" % (sorted(nap_tids), result.describe()))
+    (nap_tid,) = nap_tids
+    if info.get("tid.nap", "unknown") != "unknown":
+        assert nap_tid == int(info["tid.nap"]), "nap() thread is %s" % info["tid.nap"]
+    by_tid = profile.by_tid()
+    assert set(by_tid) == {pid, nap_tid}, "threads %s" % sorted(by_tid)
+
+    assert_mostly(napping, lambda s: fields[s.lineno][1] == 1, 0.9,
+                  "nap() sleeps: idle", result)
+    assert_mostly(burning, lambda s: fields[s.lineno][1] == 0, 0.8,
+                  "burn() spins: not idle", result)
+
+    duration = profile.duration_us()
+    main_time = sum(fields[s.lineno][0] for s in by_tid[pid])
+    assert within(main_time, duration, 0.1), (
+        "main thread's time fields sum to %dus, # duration is %dus" % (main_time, duration))
+    nap_time = sum(fields[s.lineno][0] for s in by_tid[nap_tid])
+    nap_wall = float(info["elapsed.nap"]) * 1e6
+    assert within(nap_time, nap_wall, 0.1), (
+        "nap thread's time fields sum to %dus, it ran for %dus" % (nap_time, nap_wall))
+
+    # Memory goes on the GIL holder's line: burn() maps, nap() hardly holds it.
+    on_nap = [s for s in by_tid[nap_tid] if fields[s.lineno][2]]
+    assert len(on_nap) <= 2, "memory charged to the napping thread:\n%s" % (
+        "\n".join(s.text for s in on_nap[:8]))
+    burnt = sum(fields[s.lineno][2] for s in burning)
+    assert within(burnt, 20 * MIB, 0.2), "burn() was charged %+dB of 20 MiB" % burnt
+    check_memory_footer(profile, [fields[s.lineno][2] for s in profile.samples], result)
+    check_idle_footer(profile, False, result)
+
+
+# --------------------------------------------------------------------------
+# -s: idle samples are dropped
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options,mode", [(["-s"], "cpu"), (["-f", "-s"], "full")],
+                         ids=["time", "full"])
+def test_sleepless_drops_idle(python, options, mode):
+    result, path, burning, napping = napper_run(python, *options)
+    profile = result.profile
+    assert profile.metadata.get("mode") == mode, result.describe()
+    # Without -s both threads are sampled on every tick: burn()'s count
+    # (never idle) stands for what nap() would have had.
+    assert len(napping) <= 0.02 * len(burning), (
+        "%d samples in nap() kept, %d in burn()\n%s"
+        % (len(napping), len(burning), "\n".join(s.text for s in napping[:8])))
+    if mode == "full":
+        # Kept only to carry a memory change (the GIL holder may be idle).
+        idle = [s for s in profile.samples if full_metrics(s)[1] and not s.metrics[2]]
+        assert not idle, "idle lines kept with -s:\n%s" % "\n".join(s.text for s in idle[:8])
+    else:
+        assert all(len(s.metrics) == 1 for s in profile.samples)
+    check_idle_footer(profile, True, result)
+
+
+# --------------------------------------------------------------------------
+# -g: the garbage collector as the innermost frame
+# --------------------------------------------------------------------------
+
+
+def gc_run(python, seconds, *args):
+    path = target("gcchurn.py")
+    result = run_austinc(["-g", python.path, path, seconds] + list(args)).assert_ok()
+    profile = result.profile
+    churning = [s for s in profile.samples if in_stack(s, path, "churn")]
+    assert len(churning) >= 1000, "only %d samples in churn()\n%s" % (
+        len(churning), result.describe())
+    with_gc = [s for s in profile.samples if GC in s.frames]
+    # "# gc" counts ticks; single-threaded, so one :GC: line per GC tick.
+    gc_count, total, percent = footer_share(profile, "gc")
+    ticks = footer_samples(profile)[0]
+    assert (gc_count, total) == (len(with_gc), ticks), (
+        "# gc: %d of %d samples, but %d lines carry :GC: and there were %d ticks"
+        % (gc_count, total, len(with_gc), ticks))
+    assert total and abs(percent - 100.0 * gc_count / total) <= 0.1
+    return result, path, churning, with_gc
+
+
+def test_gc_frames(python):
+    result, path, churning, with_gc = gc_run(python, "1.0")
+    assert with_gc, "no :GC: frame in a program that makes cyclic garbage\n" + (
+        result.describe())
+    bad = [s for s in with_gc if s.frames.index(GC) != len(s.frames) - 1]
+    assert not bad, ":GC: must be the last frame:\n%s" % "\n".join(s.text for s in bad[:8])
+    in_churn = sum(1 for s in churning if GC in s.frames)
+    assert in_churn >= 0.05 * len(churning), (
+        "the collector seen in %d of %d churn() samples; it takes ~40%% of the time"
+        % (in_churn, len(churning)))
+
+
+def test_gc_disabled(python):
+    result, path, churning, with_gc = gc_run(python, "0.5", "nogc")
+    assert result.target_info().get("collections") in ("0", "unknown")
+    # Start-up collects before main() disables the collector; after that,
+    # from the first sample in churn() on, nothing may.
+    first = min(s.lineno for s in churning)
+    after = [s for s in with_gc if s.lineno >= first or in_stack(s, path, "main")]
+    assert not after, ":GC: with the collector disabled:\n%s" % (
+        "\n".join(s.text for s in after[:8]))
