@@ -12,7 +12,13 @@
 # Extra packages named on the command line are installed too.
 
 austinc_deps_packages="autoconf automake libtool pkg-config make gcc
-libproc2-dev zlib1g-dev check python3 python3-pytest python3-pytest-xdist"
+libproc2-dev zlib1g-dev check python3 python3-pytest python3-pytest-xdist
+gzip chromium"
+# The report tests check speedscope files with npm packages: Debian's node
+# and npm, unless a node with npm is already there (say from NodeSource).
+if ! command -v npm >/dev/null 2>&1; then
+	austinc_deps_packages="$austinc_deps_packages nodejs npm"
+fi
 
 # austinc_deps [EXTRA-PACKAGE...]: returns non-zero when installing failed.
 austinc_deps() {
