@@ -9,9 +9,8 @@
 # are missing (scripts/deps.sh), builds ./austinc in the source tree when it
 # is missing or older than its sources, profiles scripts/targets/demo.py with
 # the python3 found on PATH, writes the samples to ./profile.txt (in the
-# current directory) and prints the five hottest frames: the innermost
-# frames, file:function:line, that took the largest share of the sampled
-# time.
+# current directory) and prints the five hottest functions with
+# austinc-report --top 5: their self and total shares of the sampled time.
 set -euo pipefail
 
 die() {
@@ -29,6 +28,7 @@ profile="$PWD/profile.txt"
 # Is ./austinc older than anything it is built from?
 stale() {
 	[ -x "$root/austinc" ] || return 0
+	[ -x "$root/austinc-report" ] || return 0
 	[ -f "$root/Makefile" ] || return 0
 	[ -n "$(find "$root/src" "$root/configure.ac" "$root/Makefile.am" \
 		-newer "$root/austinc" -print -quit)" ]
@@ -44,7 +44,7 @@ if stale; then
 		if [ ! -f Makefile ]; then
 			./configure
 		fi
-		make -j2 austinc
+		make -j2 austinc austinc-report
 	) || die "the build failed (see the messages above)"
 fi
 
@@ -60,35 +60,7 @@ if [ "$status" -ne 0 ]; then
 fi
 [ -s "$profile" ] || die "$profile is empty"
 
-# The hot list. A sample line is "P<pid>;T<iid>:<tid>;frame;...;leaf <us>":
-# the metric is the last field, and file names may hold spaces ("<frozen
-# importlib._bootstrap>"), so the stack is the line up to its last space.
-# Each leaf is weighted by its metric, the time it stands for; samples of a
-# thread with no Python frame count in the total but are not listed.
+# The hot list: the five functions with the most self time.
 echo
-"$python" - "$profile" <<'EOF' || die "could not read $profile"
-import sys
-
-path = sys.argv[1]
-leaves = {}
-total = samples = 0
-with open(path, encoding="utf-8", errors="replace") as f:
-    for line in f:
-        if line.startswith("#"):
-            continue
-        stack, _, metric = line.rstrip("\n").rpartition(" ")
-        if not stack or not metric.isdigit():
-            continue
-        samples += 1
-        total += int(metric)
-        frames = stack.split(";")
-        if len(frames) > 2:
-            leaves[frames[-1]] = leaves.get(frames[-1], 0) + int(metric)
-if total == 0:
-    sys.exit("demo.sh: %s holds no samples" % path)
-print("Five hottest frames, by share of the sampled time (%d samples, %.2f s):"
-      % (samples, total / 1e6))
-for leaf, us in sorted(leaves.items(), key=lambda kv: -kv[1])[:5]:
-    print("  %5.1f%%  %s" % (100.0 * us / total, leaf))
-print("Full profile: %s" % path)
-EOF
+"$root/austinc-report" --top 5 "$profile" || die "austinc-report could not read $profile"
+echo "Full profile: $profile (austinc-report --tree $profile shows the call tree)"

@@ -56,6 +56,8 @@ static const char HELP_TEXT[] =
         "  -o, --output=FILE     write samples to FILE instead of stdout\n"
         "                        (gzip-compressed when FILE ends in .gz)\n"
         "  -z, --gzip            compress the output with gzip\n"
+        "  -b, --binary          write Austin's MOJO binary format, not "
+        "text\n"
         "  -p, --pid=PID         attach to a running process instead of a "
         "command\n"
         "  -w, --where=PID       print where every thread of PID is, then "
@@ -103,7 +105,7 @@ static const char HELP_TEXT[] =
 /* '+': stop at the command. ':': report a missing argument as ':'.
  * '-?' is deliberately absent: getopt then reports it as an unknown option
  * with optopt == '?', which tells it apart from other unknown options. */
-static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:w:mfsgCzPV";
+static const char SHORT_OPTIONS[] = "+:i:o:p:t:x:w:mfsgCzbPV";
 
 static const struct option LONG_OPTIONS[] = {
         {"interval", required_argument, NULL, 'i'},
@@ -118,6 +120,7 @@ static const struct option LONG_OPTIONS[] = {
         {"gc", no_argument, NULL, 'g'},
         {"children", no_argument, NULL, 'C'},
         {"gzip", no_argument, NULL, 'z'},
+        {"binary", no_argument, NULL, 'b'},
         {"where", required_argument, NULL, 'w'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, OPT_HELP_LONG},
@@ -500,6 +503,9 @@ static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 		return 0;
 	case 'z':
 		opts->gzip = true;
+		return 0;
+	case 'b':
+		opts->binary = true;
 		return 0;
 	default:
 		return -1;

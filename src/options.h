@@ -26,6 +26,7 @@ struct options {
 	bool children;        /* -C: also sample Python descendants */
 	bool gc;              /* -g: mark samples taken during a collection */
 	bool gzip;            /* -z, or -o NAME.gz: compress the output */
+	bool binary;          /* -b: MOJO instead of text */
 	int argc;             /* the command to launch, argv[argc] == NULL */
 	char **argv;
 };

@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "emit/collapsed.h"
+#include "emit/mojo.h"
 #include "emit/sink.h"
 #include "procfs.h"
 #include "python/python.h"
@@ -74,6 +75,7 @@ struct session {
 	enum metric_kind metric;
 	unsigned want; /* PY_WANT_* */
 	struct tracked_set tracked;
+	struct mojo *mojo; /* -b: MOJO instead of text */
 	int root_tracked, root_gone;
 	uint64_t tick_us, previous_tick_us, next_scan_us;
 	/* The process being sampled, and its RSS change waiting for the GIL
@@ -103,6 +105,22 @@ static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 	uintptr_t last = (uintptr_t)cache_get(s->clocks, key);
 	cache_put(s->clocks, key, (void *)(uintptr_t)s->tick_us);
 	return s->tick_us - (last ? last : s->previous_tick_us);
+}
+
+static void emit_metadata(struct session *s, const char *key, const char *value)
+{
+	if (s->mojo)
+		mojo_metadata(s->mojo, s->sink, key, value);
+	else
+		collapsed_metadata(s->sink, key, value);
+}
+
+static void emit_sample(struct session *s, const struct sample *sm)
+{
+	if (s->mojo)
+		mojo_sample(s->mojo, s->sink, s->metric, sm);
+	else
+		collapsed_sample(s->sink, s->metric, sm);
 }
 
 /* Memory goes to the GIL holder's line only, once per process and tick. */
@@ -138,14 +156,14 @@ static void emit_thread(void *ctx, const struct py_thread *t,
 	s->stats.idle_samples += sm.idle;
 	if (s->metric == LINE_MEMORY) {
 		if (sm.rss_delta != 0)
-			collapsed_sample(s->sink, s->metric, &sm);
+			emit_sample(s, &sm);
 		return;
 	}
 	sm.time_us = thread_elapsed(s, t->iid, t->tid);
 	/* -s drops idle samples, but not a change of memory (-f -s). */
 	if (s->opts->sleepless && sm.idle && sm.rss_delta == 0)
 		return;
-	collapsed_sample(s->sink, s->metric, &sm);
+	emit_sample(s, &sm);
 }
 
 static int start_target(struct session *s)
@@ -308,12 +326,12 @@ static const char *python_description(const struct session *s)
 static void write_header(struct session *s)
 {
 	char value[128];
-	collapsed_metadata(s->sink, "austinc", PACKAGE_VERSION);
+	emit_metadata(s, "austinc", PACKAGE_VERSION);
 	snprintf(value, sizeof value, "%lluus",
 	         (unsigned long long)s->opts->interval_us);
-	collapsed_metadata(s->sink, "interval", value);
-	collapsed_metadata(s->sink, "mode", mode_name(s));
-	collapsed_metadata(s->sink, "python", python_description(s));
+	emit_metadata(s, "interval", value);
+	emit_metadata(s, "mode", mode_name(s));
+	emit_metadata(s, "python", python_description(s));
 	sink_flush(s->sink);
 }
 
@@ -335,23 +353,23 @@ static void write_mode_footer(struct session *s)
 	if (s->metric != LINE_TIME) {
 		snprintf(value, sizeof value, "%lldB allocated, %lldB released",
 		         (long long)st->allocated, (long long)st->released);
-		collapsed_metadata(s->sink, "memory", value);
+		emit_metadata(s, "memory", value);
 		snprintf(value, sizeof value,
 		         "%lldB at start, %lldB peak, %lldB at end",
 		         (long long)st->rss_start, (long long)st->rss_peak,
 		         (long long)st->rss_end);
-		collapsed_metadata(s->sink, "rss", value);
+		emit_metadata(s, "rss", value);
 	}
 	if (s->tracked.needs & TRACK_TASKS) {
 		format_share(value, sizeof value, st->idle_samples,
 		             st->thread_samples, stats_idle_basis_points(st),
 		             "thread samples");
-		collapsed_metadata(s->sink, "idle", value);
+		emit_metadata(s, "idle", value);
 	}
 	if (s->opts->gc) {
 		format_share(value, sizeof value, st->gc_samples, st->samples,
 		             stats_gc_basis_points(st), "samples");
-		collapsed_metadata(s->sink, "gc", value);
+		emit_metadata(s, "gc", value);
 	}
 }
 
@@ -361,14 +379,14 @@ static void write_footer(struct session *s)
 	char value[160];
 	snprintf(value, sizeof value, "%lluus",
 	         (unsigned long long)(st->end_us - st->start_us));
-	collapsed_metadata(s->sink, "duration", value);
+	emit_metadata(s, "duration", value);
 	snprintf(value, sizeof value,
 	         "%llu (errors: %llu, saturated: %llu, stacks: %llu)",
 	         (unsigned long long)st->samples,
 	         (unsigned long long)st->errors,
 	         (unsigned long long)st->saturated,
 	         (unsigned long long)st->thread_samples);
-	collapsed_metadata(s->sink, "samples", value);
+	emit_metadata(s, "samples", value);
 	snprintf(
 	        value, sizeof value,
 	        "%lluns min, %lluns avg, %lluns max, %lluns median, %lluns cpu",
@@ -377,7 +395,7 @@ static void write_footer(struct session *s)
 	        (unsigned long long)st->cost_max_ns,
 	        (unsigned long long)stats_cost_median_ns(st),
 	        (unsigned long long)stats_cpu_per_sample_ns(st));
-	collapsed_metadata(s->sink, "sampling", value);
+	emit_metadata(s, "sampling", value);
 	write_mode_footer(s);
 }
 
@@ -614,11 +632,18 @@ static int wants_gzip(const struct options *o)
 	return o->gzip || (len > 3 && strcmp(o->output + len - 3, ".gz") == 0);
 }
 
-static int open_output(struct sink *sink, const struct options *o)
+static int open_output(struct session *s)
 {
-	const char *path = o->output;
-	if (sink_open(sink, path, wants_gzip(o)) == 0)
+	const char *path = s->opts->output;
+	if (s->opts->binary && !(s->mojo = mojo_new())) {
+		fprintf(stderr, "austinc: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	if (sink_open(s->sink, path, wants_gzip(s->opts)) == 0) {
+		if (s->mojo)
+			mojo_header(s->mojo, s->sink);
 		return EXIT_OK;
+	}
 	fprintf(stderr, "austinc: cannot open output %s: %s\n", path,
 	        strerror(errno));
 	return EXIT_OUTPUT;
@@ -690,11 +715,12 @@ int session_run(const struct options *opts)
 		fprintf(stderr, "austinc: out of memory\n");
 		return EXIT_INTERNAL;
 	}
-	int code = open_output(s->sink, opts);
+	int code = open_output(s);
 	if (code == EXIT_OK)
 		code = run(s);
 	py_detach(s->py);
 	tracked_clear(&s->tracked);
+	mojo_free(s->mojo);
 	cache_free(s->clocks, NULL);
 	return code;
 }

@@ -236,10 +236,14 @@ void code_reader_free(struct code_reader *cr)
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 {
 	struct code_info *ci = cache_get(cr->cache, addr);
-	if (ci && cr->now_us - ci->verified_us < ci->trust_us)
+	int in_use = ci && ci->used_us >= cr->previous_us &&
+	             cr->now_us - ci->used_us <= CODE_FRESH_US;
+	if (in_use && cr->now_us - ci->verified_us < ci->trust_us) {
+		ci->used_us = cr->now_us;
 		return ci;
+	}
 	if (ci && still_same(cr, ci, addr)) {
-		ci->verified_us = cr->now_us;
+		ci->verified_us = ci->used_us = cr->now_us;
 		if (ci->trust_us < CODE_TRUST_MAX_US)
 			ci->trust_us *= 2;
 		return ci;
@@ -247,7 +251,7 @@ struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 	ci = decode(cr, addr);
 	if (!ci)
 		return NULL;
-	ci->verified_us = cr->now_us;
+	ci->verified_us = ci->used_us = cr->now_us;
 	ci->trust_us = CODE_TRUST_MIN_US;
 	struct code_info *displaced = cache_put(cr->cache, addr, ci);
 	if (displaced) {

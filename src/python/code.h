@@ -36,6 +36,7 @@ struct code_info {
 	uint64_t identity[CODE_IDENTITY_FIELDS];
 	uint64_t verified_us; /* when the object at its address last matched */
 	uint64_t trust_us;    /* how long that match is trusted */
+	uint64_t used_us;     /* the sample that last used it */
 };
 
 /* Addresses of the type objects that tell a real code object, string or
@@ -49,7 +50,8 @@ struct code_reader {
 	const struct py_layout *layout;
 	struct py_types types;
 	struct cache *cache;
-	uint64_t now_us; /* the time of the current sample */
+	uint64_t now_us;      /* the time of the current sample */
+	uint64_t previous_us; /* and of the one before */
 	/* Entries evicted during a sample stay alive until it is written. */
 	struct code_info *evicted[STACK_MAX_DEPTH];
 	size_t n_evicted;
@@ -66,9 +68,14 @@ void code_reader_free(struct code_reader *cr);
  * keyed by address can go stale; checking on every use would cost a read
  * per frame. A new entry is trusted for the minimum, and each match doubles
  * that up to the maximum: the code that runs for long (functions) is checked
- * rarely, the short-lived (module code, exec'd strings) often. */
+ * rarely, the short-lived (module code, exec'd strings) often. An entry that
+ * the previous sample did not use, or that it used more than
+ * CODE_FRESH_US ago (austinc was held up), is checked whatever its trust:
+ * its code may have ended, and the address gone to new code, in between (a
+ * module's code run at start-up, then a function of the program). */
 #define CODE_TRUST_MIN_US 1000
 #define CODE_TRUST_MAX_US 64000
+#define CODE_FRESH_US     500
 
 /* The decoded code object at addr, or NULL when it cannot be read or is not
  * a code object. */
@@ -81,6 +88,7 @@ int code_line(struct code_info *ci, enum line_format format, int addr);
 /* A new sample begins at now_us. */
 static inline void code_reader_new_tick(struct code_reader *cr, uint64_t now_us)
 {
+	cr->previous_us = cr->now_us;
 	cr->now_us = now_us;
 }
 

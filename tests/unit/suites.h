@@ -16,5 +16,9 @@ Suite *frames_suite(void);
 Suite *procfs_suite(void);
 Suite *tasks_suite(void);
 Suite *where_suite(void);
+Suite *views_suite(void);
+Suite *graphics_suite(void);
+Suite *mojo_suite(void);
+Suite *read_suite(void);
 
 #endif

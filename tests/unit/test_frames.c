@@ -238,6 +238,35 @@ START_TEST(reused_code_address_is_decoded_again)
 }
 END_TEST
 
+START_TEST(code_not_in_the_last_sample_is_checked_again)
+{
+	setup_version(9);
+	uint64_t c = make_code("old.py", "gone", 1, lnotab, sizeof lnotab);
+	uint64_t other =
+	        make_code("other.py", "elsewhere", 1, lnotab, sizeof lnotab);
+	code_reader_new_tick(&code, 100);
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "gone");
+	/* A sample without it; then its address holds new code, which is
+	 * seen although the entry is still within its trust. */
+	code_reader_new_tick(&code, 200);
+	set_top_frame(make_frame_object(other, 0, 0));
+	ck_assert_int_eq(unwind(), 0);
+	put64(c, L->code.name, make_str("born"));
+	code_reader_new_tick(&code, 300);
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "born");
+	/* austinc held up between two samples: checked again too. */
+	put64(c, L->code.name, make_str("again"));
+	code_reader_new_tick(&code, 300 + CODE_FRESH_US + 1);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "again");
+	teardown();
+}
+END_TEST
+
 /* 3.11 location table: one entry, "no column" form, 4 code units, line
  * delta +1; a second one, 4 units, delta +2. */
 static const uint8_t locations[] = {0x80 | (13 << 3) | 3, 0x02,
@@ -341,6 +370,7 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, truncated_string_gives_invalid_frame);
 	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
 	tcase_add_test(tc, reused_code_address_is_decoded_again);
+	tcase_add_test(tc, code_not_in_the_last_sample_is_checked_again);
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
 	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);

@@ -389,6 +389,7 @@ static void assert_full_help(const struct parsed *p)
 	        "-C, --children",
 	        "-w, --where=PID",
 	        "-z, --gzip",
+	        "-b, --binary",
 	        "austinc -w 4242\n",
 	        "-V, --version",
 	        "-?, --help",
@@ -489,10 +490,10 @@ START_TEST(test_mode_flags)
 	ck_assert(p.opts.memory && p.opts.gc && p.opts.children);
 	ck_assert(!p.opts.full && !p.opts.sleepless);
 	free_parsed(&p);
-	PARSE(&p, "--full", "--sleepless", "-z", "python");
+	PARSE(&p, "--full", "--sleepless", "-z", "-b", "python");
 	assert_runs_quietly(&p);
 	ck_assert(p.opts.full && p.opts.sleepless && !p.opts.memory);
-	ck_assert(p.opts.gzip);
+	ck_assert(p.opts.gzip && p.opts.binary);
 	free_parsed(&p);
 	PARSE(&p, "-C", "--where=42");
 	assert_runs_quietly(&p);

@@ -1,0 +1,535 @@
+/* MOJO writer: interning tables and the events of a sample.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * Strings are interned by (pid, contents) and frames by (file, name, line)
+ * with the strings already interned, so a frame key stands for what was
+ * read, whatever address the python layer's code cache kept it at (those
+ * addresses are reused after eviction). In front of the tables, a small
+ * cache keyed by the strings' addresses finds a frame without hashing its
+ * text; a hit is confirmed by comparing the text with the interned copy, so
+ * a reused address can never return the wrong frame. */
+#include "emit/mojo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+/* Entries of the address-keyed cache in front of the frame table. */
+#define RECENT_SLOTS 4096
+
+/* Room of a table when it is first made. */
+#define FIRST_CAPACITY 256
+
+struct interned_string {
+	uint64_t hash;
+	char *text;
+	uint32_t len;
+	pid_t pid;
+};
+
+struct interned_frame {
+	uint32_t file, name; /* indexes into the string table */
+	int32_t line;
+};
+
+/* Open addressing with linear probing: entry index + 1, 0 when empty. */
+struct index {
+	uint32_t *slots;
+	uint32_t capacity; /* a power of two, or 0 */
+};
+
+struct recent_frame {
+	const char *file, *name;
+	int line;
+	pid_t pid;
+	uint32_t frame; /* index + 1, 0 when empty */
+};
+
+struct mojo {
+	uint32_t max_strings, max_frames;
+	size_t string_bytes;
+	struct interned_string *strings;
+	uint32_t n_strings, strings_capacity;
+	struct index string_index;
+	struct interned_frame *frames;
+	uint32_t n_frames, frames_capacity;
+	struct index frame_index;
+	struct recent_frame recent[RECENT_SLOTS];
+	int64_t keys[STACK_MAX_DEPTH]; /* the sample's frame keys */
+};
+
+/* --- integers ------------------------------------------------------- */
+
+size_t mojo_encode_int(int64_t value, uint8_t out[MOJO_INT_MAX_BYTES])
+{
+	uint64_t magnitude = value < 0 ? 0u - (uint64_t)value : (uint64_t)value;
+	uint8_t first = (uint8_t)(magnitude & 0x3f);
+	if (value < 0)
+		first |= 0x40;
+	magnitude >>= 6;
+	size_t n = 0;
+	out[n++] = (uint8_t)(first | (magnitude ? 0x80 : 0));
+	while (magnitude) {
+		uint8_t bits = (uint8_t)(magnitude & 0x7f);
+		magnitude >>= 7;
+		out[n++] = (uint8_t)(bits | (magnitude ? 0x80 : 0));
+	}
+	return n;
+}
+
+int mojo_decode_int(const uint8_t *data, size_t len, size_t *at, int64_t *value)
+{
+	size_t i = *at;
+	if (i >= len)
+		return -1;
+	uint8_t byte = data[i++];
+	int negative = byte & 0x40;
+	uint64_t magnitude = byte & 0x3f;
+	unsigned shift = 6;
+	while (byte & 0x80) {
+		if (i >= len || i - *at >= MOJO_INT_MAX_BYTES)
+			return -1;
+		byte = data[i++];
+		uint64_t bits = byte & 0x7f;
+		/* The tenth byte has room for two bits only. */
+		if (shift > 57 && (bits >> (64 - shift)) != 0)
+			return -1;
+		magnitude |= bits << shift;
+		shift += 7;
+	}
+	uint64_t limit = (uint64_t)INT64_MAX + (negative ? 1 : 0);
+	if (magnitude > limit)
+		return -1;
+	if (!negative)
+		*value = (int64_t)magnitude;
+	else if (magnitude == limit)
+		*value = INT64_MIN;
+	else
+		*value = -(int64_t)magnitude;
+	*at = i;
+	return 0;
+}
+
+/* --- writing events ------------------------------------------------- */
+
+static void put_int(struct sink *s, int64_t value)
+{
+	char *out = sink_reserve(s, MOJO_INT_MAX_BYTES);
+	if (out)
+		sink_commit(s, mojo_encode_int(value, (uint8_t *)out));
+}
+
+static void put_event(struct sink *s, enum mojo_event event)
+{
+	sink_putc(s, (char)event);
+}
+
+/* An event and its one integer, in one reservation: the hot path. */
+static void put_event_int(struct sink *s, enum mojo_event event, int64_t value)
+{
+	char *out = sink_reserve(s, 1 + MOJO_INT_MAX_BYTES);
+	if (!out)
+		return;
+	out[0] = (char)event;
+	sink_commit(s, 1 + mojo_encode_int(value, (uint8_t *)out + 1));
+}
+
+static void put_string(struct sink *s, const char *text, size_t len)
+{
+	sink_write(s, text, len);
+	sink_putc(s, '\0');
+}
+
+/* Lowercase hexadecimal, no prefix, as Austin's "%lx". */
+static void put_hex_string(struct sink *s, uint64_t value)
+{
+	char digits[17];
+	size_t n = sizeof digits;
+	digits[--n] = '\0';
+	do {
+		digits[--n] = "0123456789abcdef"[value & 0xf];
+		value >>= 4;
+	} while (value);
+	sink_write(s, digits + n, sizeof digits - n);
+}
+
+static void put_string_def(struct sink *s, int64_t key, const char *text,
+                           size_t len)
+{
+	put_event(s, MOJO_STRING);
+	put_int(s, key);
+	put_string(s, text, len);
+}
+
+static void put_frame_def(struct sink *s, int64_t key, int64_t file_key,
+                          int64_t name_key, int line)
+{
+	put_event(s, MOJO_FRAME);
+	put_int(s, key);
+	put_int(s, file_key);
+	put_int(s, name_key);
+	put_int(s, line);
+	/* line_end, column, column_end: not sampled */
+	put_int(s, 0);
+	put_int(s, 0);
+	put_int(s, 0);
+}
+
+/* --- hashing -------------------------------------------------------- */
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Eight bytes at a time: the tick hashes every new frame's text. */
+static uint64_t hash_text(pid_t pid, const char *text, size_t len)
+{
+	uint64_t h = mix((uint64_t)(uint32_t)pid ^ ((uint64_t)len << 32));
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t word;
+		memcpy(&word, text + i, 8);
+		h = (h ^ word) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	uint64_t tail = 0;
+	memcpy(&tail, text + i, len - i);
+	return mix(h ^ tail);
+}
+
+static uint64_t hash_frame(uint32_t file, uint32_t name, int32_t line)
+{
+	return mix(((uint64_t)file << 32 | name) ^
+	           (uint64_t)(uint32_t)line * 0x9e3779b97f4a7c15ull);
+}
+
+static size_t recent_slot(pid_t pid, const struct frame *f)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)f->file * 0x9e3779b97f4a7c15ull) ^
+	             (uint64_t)(uintptr_t)f->name ^
+	             ((uint64_t)(uint32_t)f->line << 17) ^
+	             ((uint64_t)(uint32_t)pid << 40);
+	return mix(h) & (RECENT_SLOTS - 1);
+}
+
+/* --- tables ---------------------------------------------------------- */
+
+/* Grow an array of items to hold one more, up to max; -1 if it cannot. */
+static int reserve_items(void **items, uint32_t *capacity, uint32_t n,
+                         uint32_t max, size_t size)
+{
+	if (n < *capacity)
+		return 0;
+	if (n >= max)
+		return -1;
+	uint32_t grown = *capacity ? *capacity * 2 : FIRST_CAPACITY;
+	if (grown > max)
+		grown = max;
+	void *bigger = realloc(*items, (size_t)grown * size);
+	if (!bigger)
+		return -1;
+	*items = bigger;
+	*capacity = grown;
+	return 0;
+}
+
+typedef uint64_t (*entry_hash_fn)(const struct mojo *m, uint32_t i);
+
+static uint64_t string_entry_hash(const struct mojo *m, uint32_t i)
+{
+	return m->strings[i].hash;
+}
+
+static uint64_t frame_entry_hash(const struct mojo *m, uint32_t i)
+{
+	const struct interned_frame *f = &m->frames[i];
+	return hash_frame(f->file, f->name, f->line);
+}
+
+/* Keep the load of an index under a half with n + 1 entries. */
+static int reserve_index(struct mojo *m, struct index *x, uint32_t n,
+                         entry_hash_fn hash)
+{
+	if ((size_t)(n + 1) * 2 <= x->capacity)
+		return 0;
+	uint32_t capacity = x->capacity ? x->capacity * 2 : FIRST_CAPACITY;
+	uint32_t *slots = calloc(capacity, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (uint32_t i = 0; i < x->capacity; i++) {
+		if (!x->slots[i])
+			continue;
+		uint32_t j =
+		        (uint32_t)hash(m, x->slots[i] - 1) & (capacity - 1);
+		while (slots[j])
+			j = (j + 1) & (capacity - 1);
+		slots[j] = x->slots[i];
+	}
+	free(x->slots);
+	x->slots = slots;
+	x->capacity = capacity;
+	return 0;
+}
+
+static int string_equals(const struct interned_string *e, pid_t pid,
+                         const char *text, size_t len)
+{
+	return e->pid == pid && e->len == len &&
+	       memcmp(e->text, text, len) == 0;
+}
+
+/* The index of (pid, text), interning it (and writing its STRING event)
+ * when new; NONE when the table is full. */
+static uint32_t intern_string(struct mojo *m, struct sink *s, pid_t pid,
+                              const char *text, size_t len)
+{
+	uint64_t hash = hash_text(pid, text, len);
+	if (reserve_index(m, &m->string_index, m->n_strings, string_entry_hash))
+		return NONE;
+	uint32_t mask = m->string_index.capacity - 1;
+	uint32_t j = (uint32_t)hash & mask;
+	for (; m->string_index.slots[j]; j = (j + 1) & mask) {
+		uint32_t i = m->string_index.slots[j] - 1;
+		if (m->strings[i].hash == hash &&
+		    string_equals(&m->strings[i], pid, text, len))
+			return i;
+	}
+	if (m->string_bytes + len + 1 > MOJO_MAX_STRING_BYTES ||
+	    reserve_items((void **)&m->strings, &m->strings_capacity,
+	                  m->n_strings, m->max_strings, sizeof *m->strings))
+		return NONE;
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return NONE;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	uint32_t i = m->n_strings++;
+	m->strings[i] =
+	        (struct interned_string){hash, copy, (uint32_t)len, pid};
+	m->string_bytes += len + 1;
+	m->string_index.slots[j] = i + 1;
+	put_string_def(s, MOJO_FIRST_STRING_KEY + (int64_t)i, copy, len);
+	return i;
+}
+
+static int64_t string_key(uint32_t i)
+{
+	return MOJO_FIRST_STRING_KEY + (int64_t)i;
+}
+
+static int64_t frame_key(uint32_t i)
+{
+	return MOJO_FIRST_FRAME_KEY + (int64_t)i;
+}
+
+/* The index of a frame of interned strings, interning it (and writing its
+ * FRAME event) when new; NONE when the table is full. */
+static uint32_t intern_frame(struct mojo *m, struct sink *s, uint32_t file,
+                             uint32_t name, int line)
+{
+	if (reserve_index(m, &m->frame_index, m->n_frames, frame_entry_hash))
+		return NONE;
+	uint32_t mask = m->frame_index.capacity - 1;
+	uint32_t j = (uint32_t)hash_frame(file, name, line) & mask;
+	for (; m->frame_index.slots[j]; j = (j + 1) & mask) {
+		uint32_t i = m->frame_index.slots[j] - 1;
+		const struct interned_frame *f = &m->frames[i];
+		if (f->file == file && f->name == name && f->line == line)
+			return i;
+	}
+	if (reserve_items((void **)&m->frames, &m->frames_capacity, m->n_frames,
+	                  m->max_frames, sizeof *m->frames))
+		return NONE;
+	uint32_t i = m->n_frames++;
+	m->frames[i] = (struct interned_frame){file, name, line};
+	m->frame_index.slots[j] = i + 1;
+	put_frame_def(s, frame_key(i), string_key(file), string_key(name),
+	              line);
+	return i;
+}
+
+/* --- frames of a sample ---------------------------------------------- */
+
+/* Is interned frame i the frame f of process pid? */
+static int frame_matches(const struct mojo *m, uint32_t i, pid_t pid,
+                         const struct frame *f)
+{
+	const struct interned_frame *e = &m->frames[i];
+	return e->line == f->line &&
+	       string_equals(&m->strings[e->file], pid, f->file, f->file_len) &&
+	       string_equals(&m->strings[e->name], pid, f->name, f->name_len);
+}
+
+/* Scratch keys: past every key the tables can hand out, one frame key per
+ * stack position and two string keys (file, name). */
+static int64_t scratch_frame_key(const struct mojo *m, uint32_t position)
+{
+	return frame_key(m->max_frames) + position;
+}
+
+static int64_t scratch_string_key(const struct mojo *m, uint32_t position,
+                                  int which)
+{
+	return string_key(m->max_strings) + 2 * (int64_t)position + which;
+}
+
+/* The key of a string, defining it under a scratch key when it could not
+ * be interned. */
+static int64_t string_or_scratch(const struct mojo *m, struct sink *s,
+                                 uint32_t i, uint32_t position, int which,
+                                 const char *text, size_t len)
+{
+	if (i != NONE)
+		return string_key(i);
+	int64_t key = scratch_string_key(m, position, which);
+	put_string_def(s, key, text, len);
+	return key;
+}
+
+/* The key of frame f at position in the stack, writing the definitions it
+ * needs. */
+static int64_t define_frame(struct mojo *m, struct sink *s, pid_t pid,
+                            const struct frame *f, uint32_t position)
+{
+	struct recent_frame *r = &m->recent[recent_slot(pid, f)];
+	if (r->frame && r->file == f->file && r->name == f->name &&
+	    r->line == f->line && r->pid == pid &&
+	    frame_matches(m, r->frame - 1, pid, f))
+		return frame_key(r->frame - 1);
+	uint32_t file = intern_string(m, s, pid, f->file, f->file_len);
+	uint32_t name = intern_string(m, s, pid, f->name, f->name_len);
+	uint32_t i = file != NONE && name != NONE
+	                     ? intern_frame(m, s, file, name, f->line)
+	                     : NONE;
+	if (i != NONE) {
+		*r = (struct recent_frame){f->file, f->name, f->line, pid,
+		                           i + 1};
+		return frame_key(i);
+	}
+	int64_t file_key = string_or_scratch(m, s, file, position, 0, f->file,
+	                                     f->file_len);
+	int64_t name_key = string_or_scratch(m, s, name, position, 1, f->name,
+	                                     f->name_len);
+	int64_t key = scratch_frame_key(m, position);
+	put_frame_def(s, key, file_key, name_key, f->line);
+	return key;
+}
+
+/* Austin resolves (and so defines) the innermost frame first. */
+static void define_frames(struct mojo *m, struct sink *s, pid_t pid,
+                          const struct stack *stack, uint32_t depth)
+{
+	for (uint32_t i = 0; i < depth; i++) {
+		const struct frame *f = &stack->frames[i];
+		m->keys[i] = f->file ? define_frame(m, s, pid, f, i) : 0;
+	}
+}
+
+/* The references, outermost first. */
+static void put_frame_refs(struct mojo *m, struct sink *s,
+                           const struct stack *stack, uint32_t depth)
+{
+	for (uint32_t i = depth; i > 0; i--) {
+		if (!stack->frames[i - 1].file) {
+			put_event(s, MOJO_FRAME_INVALID);
+			continue;
+		}
+		put_event_int(s, MOJO_FRAME_REF, m->keys[i - 1]);
+	}
+}
+
+static void put_metrics(struct sink *s, enum metric_kind kind,
+                        const struct sample *sample)
+{
+	if (kind != LINE_MEMORY) {
+		uint64_t time = sample->time_us;
+		put_event_int(s, MOJO_METRIC_TIME,
+		              time > INT64_MAX ? INT64_MAX : (int64_t)time);
+	}
+	if (kind == LINE_FULL && sample->idle)
+		put_event(s, MOJO_IDLE);
+	if (kind != LINE_TIME) {
+		put_event_int(s, MOJO_METRIC_MEMORY, sample->rss_delta);
+	}
+}
+
+void mojo_sample(struct mojo *m, struct sink *s, enum metric_kind kind,
+                 const struct sample *sample)
+{
+	const struct stack *stack = sample->stack;
+	uint32_t depth =
+	        stack->depth < STACK_MAX_DEPTH ? stack->depth : STACK_MAX_DEPTH;
+	put_event(s, MOJO_STACK);
+	put_int(s, sample->pid);
+	put_int(s, sample->iid);
+	put_hex_string(s, (uint64_t)sample->tid);
+	define_frames(m, s, sample->pid, stack, depth);
+	put_frame_refs(m, s, stack, depth);
+	if (sample->gc)
+		put_event(s, MOJO_GC);
+	put_metrics(s, kind, sample);
+}
+
+/* --- the rest of the stream ------------------------------------------ */
+
+void mojo_header(struct mojo *m, struct sink *s)
+{
+	(void)m;
+	sink_write(s, "MOJ", 3);
+	put_int(s, MOJO_VERSION);
+}
+
+void mojo_metadata(struct mojo *m, struct sink *s, const char *key,
+                   const char *value)
+{
+	(void)m;
+	put_event(s, MOJO_METADATA);
+	put_string(s, key, strlen(key));
+	put_string(s, value, strlen(value));
+}
+
+struct mojo *mojo_new_bounded(uint32_t max_strings, uint32_t max_frames)
+{
+	struct mojo *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->max_strings = max_strings;
+	m->max_frames = max_frames;
+	return m;
+}
+
+struct mojo *mojo_new(void)
+{
+	return mojo_new_bounded(MOJO_MAX_STRINGS, MOJO_MAX_FRAMES);
+}
+
+void mojo_free(struct mojo *m)
+{
+	if (!m)
+		return;
+	for (uint32_t i = 0; i < m->n_strings; i++)
+		free(m->strings[i].text);
+	free(m->strings);
+	free(m->string_index.slots);
+	free(m->frames);
+	free(m->frame_index.slots);
+	free(m);
+}
+
+size_t mojo_interned_strings(const struct mojo *m)
+{
+	return m->n_strings;
+}
+
+size_t mojo_interned_frames(const struct mojo *m)
+{
+	return m->n_frames;
+}

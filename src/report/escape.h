@@ -1,0 +1,27 @@
+/* Writing strings from a recording (function and file names: untrusted
+ * bytes) into XML and JSON.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * Both writers pass valid UTF-8 through and turn every byte that does not
+ * start a valid sequence into U+FFFD, so what they write always parses. */
+#ifndef AUSTINC_REPORT_ESCAPE_H
+#define AUSTINC_REPORT_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The length (1-4) of the valid UTF-8 sequence at s, which has n bytes
+ * left; 0 when the bytes there are not valid UTF-8 (overlong forms,
+ * surrogates and code points above U+10FFFF included). */
+size_t utf8_sequence(const char *s, size_t n);
+
+/* XML character data or attribute value: &, <, >, " and ' as entities;
+ * control bytes (a name is one line: tab and newline included), U+FFFE and
+ * U+FFFF (not XML characters) as U+FFFD. */
+void xml_escape(FILE *out, const char *s, size_t len);
+
+/* A JSON string literal, quotes included. */
+void json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,428 @@
+/* The profile model: interning and metrics.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "report/profile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_ID UINT32_MAX
+/* Ids must stay below NO_ID, and index slots store id + 1. */
+#define MAX_ITEMS (NO_ID - 1u)
+
+static void array_init(struct profile_array *a, size_t size)
+{
+	memset(a, 0, sizeof *a);
+	a->size = size;
+}
+
+/* Room for one more item; NULL when out of memory or full. */
+static void *array_push(struct profile_array *a)
+{
+	if (a->n >= MAX_ITEMS)
+		return NULL;
+	if (a->n == a->capacity) {
+		size_t capacity = a->capacity ? a->capacity * 2 : 64;
+		void *items = realloc(a->items, capacity * a->size);
+		if (!items)
+			return NULL;
+		a->items = items;
+		a->capacity = capacity;
+	}
+	return (char *)a->items + a->n++ * a->size;
+}
+
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *b = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+#define HASH_SEED 0xcbf29ce484222325ull
+
+/* Compares an item with the key being interned. */
+typedef int (*same_fn)(const struct profile *p, uint32_t id, const void *key);
+
+/* The slot where key's id is or would go. */
+static uint32_t *index_slot(const struct profile *p, struct profile_index *x,
+                            uint64_t hash, same_fn same, const void *key)
+{
+	size_t mask = x->capacity - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &x->slots[i];
+		if (*slot == 0 || same(p, *slot - 1, key))
+			return slot;
+	}
+}
+
+/* Make room for one more entry, keeping the load under a half. */
+typedef uint64_t (*rehash_fn)(const struct profile *p, uint32_t id);
+
+static int index_reserve(struct profile_index *x, size_t count,
+                         const struct profile *p, rehash_fn rehash)
+{
+	if ((count + 1) * 2 <= x->capacity)
+		return 0;
+	size_t capacity = x->capacity ? x->capacity * 2 : 256;
+	uint32_t *slots = calloc(capacity, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < x->capacity; i++) {
+		uint32_t id = x->slots[i];
+		if (!id)
+			continue;
+		size_t j = rehash(p, id - 1) & (capacity - 1);
+		while (slots[j])
+			j = (j + 1) & (capacity - 1);
+		slots[j] = id;
+	}
+	free(x->slots);
+	x->slots = slots;
+	x->capacity = capacity;
+	return 0;
+}
+
+void profile_init(struct profile *p)
+{
+	memset(p, 0, sizeof *p);
+	p->mode = PROFILE_WALL;
+	array_init(&p->strings, sizeof(char *));
+	array_init(&p->frames, sizeof(struct profile_frame));
+	array_init(&p->threads, sizeof(struct profile_thread));
+	array_init(&p->stacks, sizeof(struct profile_stack));
+	array_init(&p->frame_ids, sizeof(uint32_t));
+	array_init(&p->samples, sizeof(struct profile_sample));
+	array_init(&p->meta, sizeof(struct profile_meta));
+}
+
+void profile_free(struct profile *p)
+{
+	for (size_t i = 0; i < p->strings.n; i++)
+		free(((char **)p->strings.items)[i]);
+	for (size_t i = 0; i < p->meta.n; i++) {
+		struct profile_meta *m =
+		        (struct profile_meta *)p->meta.items + i;
+		free(m->key);
+		free(m->value);
+	}
+	struct profile_array *arrays[] = {
+	        &p->strings,   &p->frames,  &p->threads, &p->stacks,
+	        &p->frame_ids, &p->samples, &p->meta};
+	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+		free(arrays[i]->items);
+	free(p->string_index.slots);
+	free(p->frame_index.slots);
+	free(p->thread_index.slots);
+	free(p->stack_index.slots);
+	memset(p, 0, sizeof *p);
+}
+
+/* --- strings -------------------------------------------------------- */
+
+struct string_key {
+	const char *text;
+	size_t len;
+};
+
+static int same_string(const struct profile *p, uint32_t id, const void *key)
+{
+	const struct string_key *k = key;
+	const char *s = profile_str(p, id);
+	return strncmp(s, k->text, k->len) == 0 && s[k->len] == '\0';
+}
+
+static uint64_t rehash_string(const struct profile *p, uint32_t id)
+{
+	const char *s = profile_str(p, id);
+	return hash_bytes(HASH_SEED, s, strlen(s));
+}
+
+uint32_t profile_string(struct profile *p, const char *text, size_t len)
+{
+	if (index_reserve(&p->string_index, p->strings.n, p, rehash_string))
+		return NO_ID;
+	struct string_key key = {text, len};
+	uint32_t *slot =
+	        index_slot(p, &p->string_index,
+	                   hash_bytes(HASH_SEED, text, len), same_string, &key);
+	if (*slot)
+		return *slot - 1;
+	char *copy = malloc(len + 1);
+	char **item = copy ? array_push(&p->strings) : NULL;
+	if (!item) {
+		free(copy);
+		return NO_ID;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	*item = copy;
+	*slot = (uint32_t)p->strings.n;
+	return *slot - 1;
+}
+
+/* --- frames and threads: fixed-size records ------------------------- */
+
+static int same_frame(const struct profile *p, uint32_t id, const void *key)
+{
+	return memcmp(profile_frame_at(p, id), key,
+	              sizeof(struct profile_frame)) == 0;
+}
+
+static uint64_t rehash_frame(const struct profile *p, uint32_t id)
+{
+	return hash_bytes(HASH_SEED, profile_frame_at(p, id),
+	                  sizeof(struct profile_frame));
+}
+
+uint32_t profile_frame(struct profile *p, uint32_t file, uint32_t name,
+                       int32_t line, enum profile_frame_kind kind)
+{
+	struct profile_frame f = {file, name, line, (uint32_t)kind};
+	if (index_reserve(&p->frame_index, p->frames.n, p, rehash_frame))
+		return NO_ID;
+	uint32_t *slot =
+	        index_slot(p, &p->frame_index,
+	                   hash_bytes(HASH_SEED, &f, sizeof f), same_frame, &f);
+	if (*slot)
+		return *slot - 1;
+	struct profile_frame *item = array_push(&p->frames);
+	if (!item)
+		return NO_ID;
+	*item = f;
+	*slot = (uint32_t)p->frames.n;
+	return *slot - 1;
+}
+
+static int same_thread(const struct profile *p, uint32_t id, const void *key)
+{
+	return memcmp(profile_thread_at(p, id), key,
+	              sizeof(struct profile_thread)) == 0;
+}
+
+static uint64_t rehash_thread(const struct profile *p, uint32_t id)
+{
+	return hash_bytes(HASH_SEED, profile_thread_at(p, id),
+	                  sizeof(struct profile_thread));
+}
+
+uint32_t profile_thread(struct profile *p, int64_t pid, int64_t iid,
+                        int64_t tid)
+{
+	struct profile_thread t = {pid, iid, tid};
+	if (index_reserve(&p->thread_index, p->threads.n, p, rehash_thread))
+		return NO_ID;
+	uint32_t *slot = index_slot(p, &p->thread_index,
+	                            hash_bytes(HASH_SEED, &t, sizeof t),
+	                            same_thread, &t);
+	if (*slot)
+		return *slot - 1;
+	struct profile_thread *item = array_push(&p->threads);
+	if (!item)
+		return NO_ID;
+	*item = t;
+	*slot = (uint32_t)p->threads.n;
+	return *slot - 1;
+}
+
+/* --- stacks --------------------------------------------------------- */
+
+struct stack_key {
+	uint32_t thread, depth;
+	const uint32_t *frames;
+};
+
+static int same_stack(const struct profile *p, uint32_t id, const void *key)
+{
+	const struct stack_key *k = key;
+	const struct profile_stack *s = profile_stack_at(p, id);
+	if (s->thread != k->thread || s->depth != k->depth)
+		return 0;
+	/* An empty stack has no frames to compare (and maybe no array). */
+	return k->depth == 0 ||
+	       memcmp(profile_stack_frames(p, s), k->frames,
+	              k->depth * sizeof *k->frames) == 0;
+}
+
+static uint64_t hash_stack(uint32_t thread, const uint32_t *frames,
+                           uint32_t depth)
+{
+	uint64_t h = hash_bytes(HASH_SEED, &thread, sizeof thread);
+	return depth ? hash_bytes(h, frames, depth * sizeof *frames) : h;
+}
+
+static uint64_t rehash_stack(const struct profile *p, uint32_t id)
+{
+	const struct profile_stack *s = profile_stack_at(p, id);
+	return hash_stack(s->thread, profile_stack_frames(p, s), s->depth);
+}
+
+/* Append the frame ids of a new stack; the first index, or NO_ID. */
+static uint32_t push_frame_ids(struct profile *p, const uint32_t *frames,
+                               uint32_t depth)
+{
+	size_t first = p->frame_ids.n;
+	if (first >= MAX_ITEMS)
+		return NO_ID;
+	for (uint32_t i = 0; i < depth; i++) {
+		uint32_t *id = array_push(&p->frame_ids);
+		if (!id) {
+			p->frame_ids.n = first;
+			return NO_ID;
+		}
+		*id = frames[i];
+	}
+	return (uint32_t)first;
+}
+
+uint32_t profile_stack(struct profile *p, uint32_t thread,
+                       const uint32_t *frames, uint32_t depth)
+{
+	if (index_reserve(&p->stack_index, p->stacks.n, p, rehash_stack))
+		return NO_ID;
+	struct stack_key key = {thread, depth, frames};
+	uint32_t *slot =
+	        index_slot(p, &p->stack_index,
+	                   hash_stack(thread, frames, depth), same_stack, &key);
+	if (*slot)
+		return *slot - 1;
+	uint32_t first = push_frame_ids(p, frames, depth);
+	struct profile_stack *item =
+	        first != NO_ID ? array_push(&p->stacks) : NULL;
+	if (!item)
+		return NO_ID;
+	*item = (struct profile_stack){thread, depth, first};
+	*slot = (uint32_t)p->stacks.n;
+	return *slot - 1;
+}
+
+int profile_add_sample(struct profile *p, const struct profile_sample *s)
+{
+	struct profile_sample *item = array_push(&p->samples);
+	if (!item)
+		return -1;
+	*item = *s;
+	return 0;
+}
+
+/* --- metadata ------------------------------------------------------- */
+
+static const char *const MODE_NAMES[] = {"wall", "cpu", "memory", "full"};
+
+static struct profile_meta *find_meta(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->meta.n; i++) {
+		struct profile_meta *m =
+		        (struct profile_meta *)p->meta.items + i;
+		if (strcmp(m->key, key) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+int profile_set_meta(struct profile *p, const char *key, const char *value)
+{
+	char *copy = strdup(value);
+	if (!copy)
+		return -1;
+	struct profile_meta *m = find_meta(p, key);
+	if (!m) {
+		char *key_copy = strdup(key);
+		m = key_copy ? array_push(&p->meta) : NULL;
+		if (!m) {
+			free(key_copy);
+			free(copy);
+			return -1;
+		}
+		m->key = key_copy;
+		m->value = NULL;
+	}
+	free(m->value);
+	m->value = copy;
+	if (strcmp(key, "mode") == 0)
+		for (size_t i = 0; i < 4; i++)
+			if (strcmp(value, MODE_NAMES[i]) == 0)
+				p->mode = (enum profile_mode)i;
+	return 0;
+}
+
+const char *profile_meta(const struct profile *p, const char *key)
+{
+	const struct profile_meta *m = find_meta(p, key);
+	return m ? m->value : NULL;
+}
+
+/* --- metrics -------------------------------------------------------- */
+
+static const char *const METRIC_NAMES[] = {"time", "cpu", "wall", "memory+",
+                                           "memory-"};
+
+int profile_has_metric(const struct profile *p, enum profile_metric m)
+{
+	switch (m) {
+	case METRIC_TIME:
+		return p->mode != PROFILE_MEMORY;
+	case METRIC_CPU:
+		return p->mode == PROFILE_CPU || p->mode == PROFILE_FULL;
+	case METRIC_WALL:
+		return p->mode == PROFILE_WALL || p->mode == PROFILE_FULL;
+	case METRIC_MEMORY_UP:
+	case METRIC_MEMORY_DOWN:
+		return p->mode == PROFILE_MEMORY || p->mode == PROFILE_FULL;
+	}
+	return 0;
+}
+
+uint64_t profile_value(const struct profile *p, const struct profile_sample *s,
+                       enum profile_metric m)
+{
+	switch (m) {
+	case METRIC_TIME:
+	case METRIC_WALL:
+		return s->time;
+	case METRIC_CPU:
+		/* A -s recording holds only samples that were not idle. */
+		return p->mode == PROFILE_CPU || !s->idle ? s->time : 0;
+	case METRIC_MEMORY_UP:
+		return s->memory > 0 ? (uint64_t)s->memory : 0;
+	case METRIC_MEMORY_DOWN:
+		return s->memory < 0 ? 0u - (uint64_t)s->memory : 0;
+	}
+	return 0;
+}
+
+const char *profile_metric_name(enum profile_metric m)
+{
+	return METRIC_NAMES[m];
+}
+
+int profile_metric_parse(const char *name, enum profile_metric *out)
+{
+	for (size_t i = 0; i < sizeof METRIC_NAMES / sizeof *METRIC_NAMES; i++)
+		if (strcmp(name, METRIC_NAMES[i]) == 0) {
+			*out = (enum profile_metric)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *profile_metric_unit(enum profile_metric m)
+{
+	return m == METRIC_MEMORY_UP || m == METRIC_MEMORY_DOWN ? "bytes"
+	                                                        : "us";
+}
+
+int profile_frame_label(const struct profile *p, uint32_t frame, char *buf,
+                        size_t len)
+{
+	const struct profile_frame *f = profile_frame_at(p, frame);
+	if (f->kind == FRAME_INVALID)
+		return snprintf(buf, len, ":INVALID:");
+	if (f->kind == FRAME_GC)
+		return snprintf(buf, len, ":GC:");
+	return snprintf(buf, len, "%s (%s:%d)", profile_str(p, f->name),
+	                profile_str(p, f->file), (int)f->line);
+}

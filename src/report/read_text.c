@@ -1,0 +1,705 @@
+/* Reader of the collapsed text format austinc writes:
+ *
+ *     P<pid>;T<iid>:<tid>[;<file>:<function>:<line>]* <metric>
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * The text is parsed where it lies. A recording repeats the same stacks
+ * over and over, so the text before the metric (thread and frames) is
+ * looked up in a table of the stacks already seen, keyed by that text, and
+ * only a stack seen for the first time is split into frames; their ids go
+ * into one buffer that every line reuses. The metric's meaning depends on
+ * the mode, which the "# mode:" line gives or, failing that, the metrics'
+ * shape over the whole file: so samples are checked against the mode as
+ * they come when it is known, and once more at the end. */
+#include "report/read.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_ID UINT32_MAX
+
+/* Deeper than any stack austinc writes (4096 frames), and it bounds the
+ * frame buffer whatever the input. */
+#define MAX_DEPTH (1u << 20)
+
+/* Distinct metadata keys a recording may hold (austinc writes about a
+ * dozen): the model looks keys up by a linear search. */
+#define MAX_META_KEYS 1024
+#define META_SLOTS    (2 * MAX_META_KEYS) /* a power of two */
+
+/* How much of an offending piece of text an error message quotes. */
+#define QUOTE_BYTES 48
+
+/* The shapes a metric comes in; which ones a mode accepts. */
+enum shape {
+	SHAPE_UNSIGNED, /* "123": time, or memory */
+	SHAPE_NEGATIVE, /* "-123": memory only */
+	SHAPE_TRIPLE,   /* "123,0,-4096": full */
+	SHAPES,
+};
+
+struct stack_entry {
+	const char *text; /* into the input; NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	uint32_t stack;
+};
+
+/* A metadata key as read: its last value, both spans of the input. The
+ * model gets each key once, at the end, in the order keys first came: the
+ * same result as setting every line, without a search per line. */
+struct meta_entry {
+	const char *key, *value;
+	size_t key_len, value_len;
+	size_t line; /* where the value was read */
+};
+
+struct text_reader {
+	struct profile *p;
+	const char *data;
+	size_t len;
+	size_t line; /* 1-based number of the line being read */
+	char *err;
+	size_t err_len;
+
+	uint32_t *frames; /* the ids of the stack being split */
+	size_t depth, frames_capacity;
+
+	struct stack_entry *seen; /* stack text -> stack id */
+	size_t seen_count, seen_capacity;
+
+	uint32_t empty_string;   /* its id, or NO_ID until needed */
+	struct meta_entry *meta; /* MAX_META_KEYS of them, once needed */
+	uint32_t *meta_slots;    /* META_SLOTS: entry index + 1; 0: empty */
+	size_t meta_count;
+	char *scratch; /* NUL-terminated copies of metadata */
+	size_t scratch_capacity;
+
+	size_t first_sample;       /* the first sample this read added */
+	int mode_known;            /* a "# mode:" line was read */
+	size_t first_line[SHAPES]; /* where each shape first came; 0: never */
+	char first_text[SHAPES][QUOTE_BYTES + 8];
+};
+
+static int fail(struct text_reader *r, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* Set "line N: <message>" and return -1. */
+static int fail(struct text_reader *r, const char *fmt, ...)
+{
+	if (!r->err || r->err_len == 0)
+		return -1;
+	int n = snprintf(r->err, r->err_len, "line %zu: ", r->line);
+	if (n < 0 || (size_t)n >= r->err_len)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, r->err_len - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int out_of_memory(struct text_reader *r)
+{
+	return fail(r, "out of memory (or more than 4 billion distinct items)");
+}
+
+/* A short printable copy of untrusted text, for an error message: control
+ * bytes become '?', and a long text is cut (at a UTF-8 character
+ * boundary) and ends in "...". */
+static const char *quote(char *out, const char *text, size_t len)
+{
+	size_t n = len;
+	if (n > QUOTE_BYTES) {
+		n = QUOTE_BYTES;
+		/* Back over at most three continuation bytes. */
+		for (int k = 0;
+		     k < 3 && ((unsigned char)text[n] & 0xc0) == 0x80; k++)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	strcpy(out + n, n < len ? "..." : "");
+	return out;
+}
+
+/* --- numbers ---------------------------------------------------------- */
+
+/* Decimal digits, optionally after a '-', within int64_t; 0 or -1. */
+static int parse_int64(const char *s, size_t len, int64_t *out)
+{
+	size_t i = 0;
+	int negative = len > 0 && s[0] == '-';
+	i += (size_t)negative;
+	if (i == len)
+		return -1;
+	/* Accumulate as a negative number: its range is the larger. */
+	int64_t value = 0;
+	for (; i < len; i++) {
+		unsigned digit = (unsigned)(unsigned char)s[i] - '0';
+		if (digit > 9 || value < (INT64_MIN + (int64_t)digit) / 10)
+			return -1;
+		value = value * 10 - (int64_t)digit;
+	}
+	if (!negative && value == INT64_MIN)
+		return -1;
+	*out = negative ? value : -value;
+	return 0;
+}
+
+/* Digits only, no sign, within int64_t. */
+static int parse_count(const char *s, size_t len, int64_t *out)
+{
+	return len == 0 || s[0] == '-' ? -1 : parse_int64(s, len, out);
+}
+
+/* --- the table of stacks already seen ---------------------------------- */
+
+/* A fast hash of a line's stack text, eight bytes at a time. */
+static uint64_t hash_text(const char *s, size_t len)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = len * k;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	uint64_t tail = 0;
+	memcpy(&tail, s + i, len - i);
+	h = (h ^ tail) * k;
+	return h ^ (h >> 29);
+}
+
+static struct stack_entry *seen_slot(const struct text_reader *r,
+                                     const char *text, size_t len,
+                                     uint64_t hash)
+{
+	size_t mask = r->seen_capacity - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask) {
+		struct stack_entry *e = &r->seen[i];
+		if (!e->text || (e->hash == hash && e->len == len &&
+		                 memcmp(e->text, text, len) == 0))
+			return e;
+	}
+}
+
+/* Keep the table under half full; the table only saves time, so when it
+ * cannot grow the reader goes on without adding to it. */
+static int seen_reserve(struct text_reader *r)
+{
+	if ((r->seen_count + 1) * 2 <= r->seen_capacity)
+		return 0;
+	size_t capacity = r->seen_capacity ? r->seen_capacity * 2 : 1024;
+	struct stack_entry *slots = calloc(capacity, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < r->seen_capacity; i++) {
+		const struct stack_entry *e = &r->seen[i];
+		if (!e->text)
+			continue;
+		size_t j = e->hash & (capacity - 1);
+		while (slots[j].text)
+			j = (j + 1) & (capacity - 1);
+		slots[j] = *e;
+	}
+	free(r->seen);
+	r->seen = slots;
+	r->seen_capacity = capacity;
+	return 0;
+}
+
+static void seen_add(struct text_reader *r, const char *text, size_t len,
+                     uint64_t hash, uint32_t stack)
+{
+	if (seen_reserve(r))
+		return;
+	struct stack_entry *e = seen_slot(r, text, len, hash);
+	*e = (struct stack_entry){text, len, hash, stack};
+	r->seen_count++;
+}
+
+/* --- stacks ------------------------------------------------------------ */
+
+static int bad_prefix(struct text_reader *r)
+{
+	return fail(r, "expected 'P<pid>;T<iid>:<tid>' at the start of a "
+	               "sample");
+}
+
+/* Digits from *pos up to the byte stop, which must come; *pos is left on
+ * the stop. */
+static int take_number(const char *text, size_t len, size_t *pos, char stop,
+                       int64_t *out)
+{
+	const char *end = memchr(text + *pos, stop, len - *pos);
+	if (!end)
+		return -1;
+	size_t start = *pos;
+	*pos = (size_t)(end - text);
+	return parse_count(text + start, *pos - start, out);
+}
+
+/* "P<pid>;T<iid>:<tid>", then the end or a ';'. The thread's id, and in
+ * *pos where the frames begin. */
+static int parse_thread(struct text_reader *r, const char *text, size_t len,
+                        size_t *pos, uint32_t *thread)
+{
+	int64_t pid, iid, tid;
+	size_t i = 1;
+	if (len < 2 || text[0] != 'P' ||
+	    take_number(text, len, &i, ';', &pid) || i + 1 >= len ||
+	    text[i + 1] != 'T')
+		return bad_prefix(r);
+	i += 2;
+	if (take_number(text, len, &i, ':', &iid))
+		return bad_prefix(r);
+	i++;
+	/* The tid runs to the first frame's ';', or to the end. */
+	const char *semi = memchr(text + i, ';', len - i);
+	size_t end = semi ? (size_t)(semi - text) : len;
+	if (parse_count(text + i, end - i, &tid))
+		return bad_prefix(r);
+	*pos = end;
+	*thread = profile_thread(r->p, pid, iid, tid);
+	return *thread == NO_ID ? out_of_memory(r) : 0;
+}
+
+static int push_frame(struct text_reader *r, uint32_t frame)
+{
+	if (r->depth == r->frames_capacity) {
+		if (r->depth >= MAX_DEPTH)
+			return fail(r, "more than %u frames in one stack",
+			            MAX_DEPTH);
+		size_t capacity =
+		        r->frames_capacity ? r->frames_capacity * 2 : 256;
+		uint32_t *frames =
+		        realloc(r->frames, capacity * sizeof *frames);
+		if (!frames)
+			return out_of_memory(r);
+		r->frames = frames;
+		r->frames_capacity = capacity;
+	}
+	r->frames[r->depth++] = frame;
+	return 0;
+}
+
+static int is_text(const char *s, size_t len, const char *literal)
+{
+	return len == strlen(literal) && memcmp(s, literal, len) == 0;
+}
+
+/* "file:function:line" — split at the last two colons, as file names may
+ * hold colons and function names may not — or a pseudo-frame. */
+static int parse_frame(struct text_reader *r, const char *f, size_t len,
+                       uint32_t *frame)
+{
+	char q[QUOTE_BYTES + 8], q_line[QUOTE_BYTES + 8];
+	if (len == 0)
+		return fail(r, "empty frame (two ';' in a row, or a ';' at "
+		               "the end)");
+	if (is_text(f, len, ":INVALID:") || is_text(f, len, ":GC:")) {
+		enum profile_frame_kind kind =
+		        f[1] == 'G' ? FRAME_GC : FRAME_INVALID;
+		/* Pseudo-frames name the empty string, interned when the
+		 * first one comes. */
+		if (r->empty_string == NO_ID)
+			r->empty_string = profile_string(r->p, "", 0);
+		uint32_t none = r->empty_string;
+		*frame = none == NO_ID
+		                 ? NO_ID
+		                 : profile_frame(r->p, none, none, 0, kind);
+		return *frame == NO_ID ? out_of_memory(r) : 0;
+	}
+	const char *last = memrchr(f, ':', len);
+	const char *name_colon =
+	        last ? memrchr(f, ':', (size_t)(last - f)) : NULL;
+	if (!name_colon)
+		return fail(r, "frame '%s' is not file:function:line",
+		            quote(q, f, len));
+	const char *line_text = last + 1;
+	size_t line_len = len - (size_t)(line_text - f);
+	int64_t line;
+	if (parse_int64(line_text, line_len, &line) || line < INT32_MIN ||
+	    line > INT32_MAX)
+		return fail(r, "frame '%s': line '%s' is not a number",
+		            quote(q, f, len),
+		            quote(q_line, line_text, line_len));
+	uint32_t file = profile_string(r->p, f, (size_t)(name_colon - f));
+	uint32_t name = profile_string(r->p, name_colon + 1,
+	                               (size_t)(last - name_colon - 1));
+	*frame = file == NO_ID || name == NO_ID
+	                 ? NO_ID
+	                 : profile_frame(r->p, file, name, (int32_t)line,
+	                                 FRAME_PYTHON);
+	return *frame == NO_ID ? out_of_memory(r) : 0;
+}
+
+/* The thread and frames of a stack seen for the first time. */
+static int parse_stack(struct text_reader *r, const char *text, size_t len,
+                       uint32_t *stack)
+{
+	size_t pos = 0;
+	uint32_t thread = 0;
+	if (parse_thread(r, text, len, &pos, &thread))
+		return -1;
+	r->depth = 0;
+	/* Here text[pos] is the ';' before a frame, or pos is the end. */
+	while (pos < len) {
+		const char *f = text + pos + 1;
+		size_t left = len - pos - 1;
+		const char *semi = memchr(f, ';', left);
+		size_t flen = semi ? (size_t)(semi - f) : left;
+		uint32_t frame;
+		if (parse_frame(r, f, flen, &frame) || push_frame(r, frame))
+			return -1;
+		pos += 1 + flen;
+	}
+	/* Never a null pointer, even for no frames: the model compares
+	 * them with memcmp. */
+	static const uint32_t no_frames[1];
+	const uint32_t *frames = r->depth ? r->frames : no_frames;
+	*stack = profile_stack(r->p, thread, frames, (uint32_t)r->depth);
+	return *stack == NO_ID ? out_of_memory(r) : 0;
+}
+
+static int find_stack(struct text_reader *r, const char *text, size_t len,
+                      uint32_t *stack)
+{
+	uint64_t hash = hash_text(text, len);
+	if (r->seen_capacity) {
+		const struct stack_entry *e = seen_slot(r, text, len, hash);
+		if (e->text) {
+			*stack = e->stack;
+			return 0;
+		}
+	}
+	if (parse_stack(r, text, len, stack))
+		return -1;
+	seen_add(r, text, len, hash, *stack);
+	return 0;
+}
+
+/* --- metrics ----------------------------------------------------------- */
+
+static const char *const MODE_NAMES[] = {"wall", "cpu", "memory", "full"};
+
+static int mode_accepts(enum profile_mode mode, enum shape shape)
+{
+	switch (mode) {
+	case PROFILE_WALL:
+	case PROFILE_CPU:
+		return shape == SHAPE_UNSIGNED;
+	case PROFILE_MEMORY:
+		return shape != SHAPE_TRIPLE;
+	case PROFILE_FULL:
+		return shape == SHAPE_TRIPLE;
+	}
+	return 0;
+}
+
+static int wrong_shape(struct text_reader *r, enum shape shape,
+                       const char *quoted)
+{
+	static const char *const WHAT[] = {
+	        "is a single number", "is negative",
+	        "has three fields (time,idle,memory)"};
+	return fail(r, "metric '%s' %s, but the mode is %s", quoted,
+	            WHAT[shape], MODE_NAMES[r->p->mode]);
+}
+
+/* "<time>,<idle 0|1>,<memory>" */
+static int parse_triple(const char *m, size_t len, struct profile_sample *s)
+{
+	const char *c1 = memchr(m, ',', len);
+	const char *c2 =
+	        c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - m)) : NULL;
+	if (!c2)
+		return -1;
+	size_t idle_len = (size_t)(c2 - c1 - 1);
+	int64_t time;
+	if (parse_count(m, (size_t)(c1 - m), &time) || idle_len != 1 ||
+	    (c1[1] != '0' && c1[1] != '1') ||
+	    parse_int64(c2 + 1, len - (size_t)(c2 + 1 - m), &s->memory))
+		return -1;
+	s->time = (uint64_t)time;
+	s->idle = c1[1] == '1';
+	return 0;
+}
+
+/* The metric of a sample, whatever the mode; a single number is kept as
+ * both time and memory until the mode is settled. */
+static int parse_metric(struct text_reader *r, const char *m, size_t len,
+                        struct profile_sample *s)
+{
+	char q[QUOTE_BYTES + 8];
+	enum shape shape;
+	if (memchr(m, ',', len)) {
+		if (parse_triple(m, len, s))
+			return fail(r,
+			            "metric '%s' is not "
+			            "<time>,<idle 0|1>,<memory delta>",
+			            quote(q, m, len));
+		shape = SHAPE_TRIPLE;
+	} else {
+		if (parse_int64(m, len, &s->memory))
+			return fail(r, "metric '%s' is not a number",
+			            quote(q, m, len));
+		shape = s->memory < 0 ? SHAPE_NEGATIVE : SHAPE_UNSIGNED;
+		s->time = s->memory < 0 ? 0 : (uint64_t)s->memory;
+	}
+	if (r->mode_known && !mode_accepts(r->p->mode, shape))
+		return wrong_shape(r, shape, quote(q, m, len));
+	if (!r->first_line[shape]) {
+		r->first_line[shape] = r->line;
+		quote(r->first_text[shape], m, len);
+	}
+	return 0;
+}
+
+/* --- lines ------------------------------------------------------------- */
+
+static int read_sample(struct text_reader *r, const char *line, size_t len)
+{
+	if (line[0] != 'P')
+		return bad_prefix(r);
+	const char *space = memrchr(line, ' ', len);
+	if (!space)
+		return fail(r, "no metric: a sample ends in a space and a "
+		               "number");
+	/* The metric first: a line that is not a sample at all is more
+	 * likely to show it there. */
+	struct profile_sample s = {0};
+	if (parse_metric(r, space + 1, len - (size_t)(space + 1 - line), &s) ||
+	    find_stack(r, line, (size_t)(space - line), &s.stack))
+		return -1;
+	return profile_add_sample(r->p, &s) ? out_of_memory(r) : 0;
+}
+
+/* Copy key and value, NUL-terminated, into the scratch buffer. */
+static int copy_meta(struct text_reader *r, const char *key, size_t key_len,
+                     const char *value, size_t value_len)
+{
+	size_t need = key_len + value_len + 2;
+	if (need > r->scratch_capacity) {
+		char *scratch = realloc(r->scratch, need);
+		if (!scratch)
+			return out_of_memory(r);
+		r->scratch = scratch;
+		r->scratch_capacity = need;
+	}
+	memcpy(r->scratch, key, key_len);
+	r->scratch[key_len] = '\0';
+	memcpy(r->scratch + key_len + 1, value, value_len);
+	r->scratch[key_len + 1 + value_len] = '\0';
+	return 0;
+}
+
+static int check_mode(struct text_reader *r, const char *value, size_t len)
+{
+	char q[QUOTE_BYTES + 8];
+	for (size_t i = 0; i < sizeof MODE_NAMES / sizeof *MODE_NAMES; i++)
+		if (is_text(value, len, MODE_NAMES[i])) {
+			r->mode_known = 1;
+			r->p->mode = (enum profile_mode)i;
+			return 0;
+		}
+	return fail(r, "mode '%s' is not wall, cpu, memory or full",
+	            quote(q, value, len));
+}
+
+/* Where key's entry index + 1 is, or 0 would go. */
+static uint32_t *meta_slot(const struct text_reader *r, const char *key,
+                           size_t len)
+{
+	size_t mask = META_SLOTS - 1;
+	for (size_t i = hash_text(key, len) & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &r->meta_slots[i];
+		const struct meta_entry *e = *slot ? &r->meta[*slot - 1] : NULL;
+		if (!e || (e->key_len == len && memcmp(e->key, key, len) == 0))
+			return slot;
+	}
+}
+
+static int remember_meta(struct text_reader *r, const char *key, size_t key_len,
+                         const char *value, size_t value_len)
+{
+	if (!r->meta) {
+		r->meta = malloc(MAX_META_KEYS * sizeof *r->meta);
+		r->meta_slots = calloc(META_SLOTS, sizeof *r->meta_slots);
+		if (!r->meta || !r->meta_slots)
+			return out_of_memory(r);
+	}
+	uint32_t *slot = meta_slot(r, key, key_len);
+	if (!*slot) {
+		if (r->meta_count == MAX_META_KEYS)
+			return fail(r, "more than %d metadata keys",
+			            MAX_META_KEYS);
+		r->meta[r->meta_count] =
+		        (struct meta_entry){key, NULL, key_len, 0, 0};
+		*slot = (uint32_t)++r->meta_count;
+	}
+	struct meta_entry *e = &r->meta[*slot - 1];
+	e->value = value;
+	e->value_len = value_len;
+	e->line = r->line;
+	return 0;
+}
+
+/* "# key: value" (or "# key:" for an empty value). Any other line that
+ * starts with '#' is a comment. */
+static int read_metadata(struct text_reader *r, const char *line, size_t len)
+{
+	if (len < 3 || line[1] != ' ')
+		return 0;
+	const char *key = line + 2, *end = line + len;
+	const char *colon = memchr(key, ':', len - 2);
+	while (colon && colon + 1 < end && colon[1] != ' ')
+		colon = memchr(colon + 1, ':', (size_t)(end - colon - 1));
+	if (!colon || colon == key)
+		return 0;
+	const char *value = colon + 1 < end ? colon + 2 : end;
+	size_t key_len = (size_t)(colon - key);
+	size_t value_len = (size_t)(end - value);
+	if (is_text(key, key_len, "mode") && check_mode(r, value, value_len))
+		return -1;
+	return remember_meta(r, key, key_len, value, value_len);
+}
+
+/* Give the model the metadata read. */
+static int store_meta(struct text_reader *r)
+{
+	for (size_t i = 0; i < r->meta_count; i++) {
+		const struct meta_entry *e = &r->meta[i];
+		r->line = e->line;
+		if (copy_meta(r, e->key, e->key_len, e->value, e->value_len))
+			return -1;
+		const char *k = r->scratch, *v = r->scratch + e->key_len + 1;
+		if (profile_set_meta(r->p, k, v))
+			return out_of_memory(r);
+	}
+	return 0;
+}
+
+static int is_blank(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int read_line(struct text_reader *r, const char *line, size_t len)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len == 0 ||
+	    ((line[0] == ' ' || line[0] == '\t') && is_blank(line, len)))
+		return 0;
+	if (line[0] == '#')
+		return read_metadata(r, line, len);
+	return read_sample(r, line, len);
+}
+
+static int read_lines(struct text_reader *r)
+{
+	size_t pos = 0;
+	while (pos < r->len) {
+		const char *line = r->data + pos;
+		const char *newline = memchr(line, '\n', r->len - pos);
+		size_t len = newline ? (size_t)(newline - line) : r->len - pos;
+		pos += len + (newline != NULL);
+		r->line++;
+		if (read_line(r, line, len))
+			return -1;
+	}
+	return 0;
+}
+
+/* Text holds no NUL byte: a NUL means a binary file, and the model's
+ * strings could not hold one. */
+static int check_no_nul(struct text_reader *r)
+{
+	const char *nul = memchr(r->data, '\0', r->len);
+	if (!nul)
+		return 0;
+	r->line = 1;
+	for (const char *c = r->data; c < nul; c++)
+		r->line += *c == '\n';
+	return fail(r, "a NUL byte: not a text recording");
+}
+
+/* --- the mode ---------------------------------------------------------- */
+
+/* Without a "# mode:" line: three fields make full, a negative number
+ * memory, anything else wall. */
+static enum profile_mode infer_mode(const struct text_reader *r)
+{
+	if (r->first_line[SHAPE_TRIPLE])
+		return PROFILE_FULL;
+	if (r->first_line[SHAPE_NEGATIVE])
+		return PROFILE_MEMORY;
+	return PROFILE_WALL;
+}
+
+/* Check every sample against the final mode (the mode line may follow
+ * samples, or be missing), then keep only the metrics the mode has. */
+static int settle_mode(struct text_reader *r)
+{
+	if (!r->mode_known)
+		r->p->mode = infer_mode(r);
+	size_t first_bad = 0;
+	enum shape bad = SHAPES;
+	for (enum shape s = 0; s < SHAPES; s++)
+		if (r->first_line[s] && !mode_accepts(r->p->mode, s) &&
+		    (!first_bad || r->first_line[s] < first_bad)) {
+			first_bad = r->first_line[s];
+			bad = s;
+		}
+	if (bad != SHAPES) {
+		r->line = first_bad;
+		return wrong_shape(r, bad, r->first_text[bad]);
+	}
+	if (r->p->mode == PROFILE_FULL)
+		return 0;
+	struct profile_sample *samples = r->p->samples.items;
+	for (size_t i = r->first_sample; i < r->p->samples.n; i++) {
+		if (r->p->mode == PROFILE_MEMORY)
+			samples[i].time = 0;
+		else
+			samples[i].memory = 0;
+	}
+	return 0;
+}
+
+int read_text(struct profile *p, const char *data, size_t len, char *err,
+              size_t err_len)
+{
+	/* Samples already in the model (from an earlier read) keep their
+	 * metrics: only the ones read here are settled. */
+	struct text_reader r = {.p = p,
+	                        .data = data,
+	                        .len = len,
+	                        .err = err,
+	                        .err_len = err_len,
+	                        .first_sample = p->samples.n,
+	                        .empty_string = NO_ID};
+	int rc = 0;
+	if (len > 0)
+		rc = check_no_nul(&r) || read_lines(&r) ? -1 : 0;
+	if (rc == 0)
+		rc = store_meta(&r) || settle_mode(&r) ? -1 : 0;
+	free(r.frames);
+	free(r.seen);
+	free(r.meta);
+	free(r.meta_slots);
+	free(r.scratch);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/* The views austinc-report writes, each from the profile model.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_REPORT_VIEWS_H
+#define AUSTINC_REPORT_VIEWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report/profile.h"
+
+/* The tree's --threshold when none is given, percent of the total: the
+ * cut-off pyinstrument uses, which keeps a tree to a screen or two. */
+#define VIEW_TREE_THRESHOLD 1.0
+/* How many functions --top lists when o->top is 0. */
+#define VIEW_TOP_DEFAULT 5
+
+struct view_options {
+	enum profile_metric metric;
+	double threshold; /* --threshold: hide tree nodes under this percent */
+	int all;          /* --all: do not fold library frames */
+	int colour;       /* ANSI colours (a terminal) */
+	size_t top;       /* --top N */
+};
+
+/* Each returns 0, or -1 with errno set (out of memory); write errors are
+ * left in out's error flag for the caller. */
+
+/* Folded stacks, "P<pid>;T<iid>:<tid>;file:name:line;... <value>", one
+ * line per distinct stack with a non-zero value, metadata as "# " lines
+ * that never end in white space and digits. */
+int view_collapsed(const struct profile *p, const struct view_options *o,
+                   FILE *out);
+/* A top-down call tree for the terminal, pyinstrument style: one line per
+ * frame (function and the line it ran) with its total and self share,
+ * largest first; runs of library frames folded unless o->all; nodes under
+ * o->threshold percent left out and counted in a last line. */
+int view_tree(const struct profile *p, const struct view_options *o, FILE *out);
+/* The o->top functions (file and name, lines merged) with the largest
+ * self share, with their total share (once per stack under recursion). */
+int view_top(const struct profile *p, const struct view_options *o, FILE *out);
+/* A self-contained interactive SVG flame graph. */
+int view_svg(const struct profile *p, const struct view_options *o, FILE *out);
+/* speedscope's JSON file format, one profile per thread. */
+int view_speedscope(const struct profile *p, const struct view_options *o,
+                    FILE *out);
+
+/* Is this frame's file in the standard library or site-packages (folded
+ * by the tree unless --all)? True for paths containing "/lib/python2.",
+ * "/lib/python3.", "site-packages/" or "dist-packages/", and for frozen
+ * modules ("<frozen importlib._bootstrap>"). */
+int view_is_library_file(const char *file);
+
+/* Helpers the text views share (view_top.c). A value in its metric's
+ * unit: "2.03 s", "814.2 ms", "999 us", "104.9 MB". */
+void view_format_value(enum profile_metric m, uint64_t value, char *buf,
+                       size_t len);
+/* The metric's total over all samples; *samples: how many carry some. */
+uint64_t view_total(const struct profile *p, enum profile_metric m,
+                    size_t *samples);
+/* "2.03 s of wall time in 19876 samples", "104.9 MB grown in 52 samples". */
+void view_summary(const struct profile *p, enum profile_metric m, char *buf,
+                  size_t len);
+/* The one line a text view prints when nothing has the metric. */
+void view_nothing_to_show(const struct profile *p, enum profile_metric m,
+                          FILE *out);
+
+#endif

@@ -1,0 +1,304 @@
+"""MOJO recordings (-b), plain and gzipped, read back by austinc-report.
+
+shares.py is recorded three times on every interpreter: as text, as MOJO
+and as gzipped MOJO. In each, austinc-report --collapsed must find the
+program's own stacks, the same ones; leaf_a, leaf_b and leaf_c must have
+the 5:3:2 share of the samples the program was told to have (counted as
+test_sampling.py counts them); and a gzipped recording must read exactly as
+the same bytes unzipped, from a file or from standard input.
+
+To count MOJO samples this file decodes MOJO itself (decode_mojo, written
+from the format as src/emit/mojo.h describes it), which also checks
+austinc-report's reading: the time it gives each stack must be what the
+decoder adds up. (That a text and a MOJO recording of the same samples give
+one model is a unit test: two runs never sample the same instants.)
+"""
+
+import collections
+import gzip
+import os
+import subprocess
+
+import pytest
+
+from helpers import (
+    AUSTINC,
+    DEFAULT_TIMEOUT,
+    excerpt,
+    expected_lines,
+    loop_lines,
+    parse_output,
+    run_austinc,
+    target,
+)
+
+AUSTINC_REPORT = os.path.abspath(
+    os.environ.get("AUSTINC_REPORT")
+    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
+)
+
+MOJO_MAGIC = b"MOJ\x03"  # "MOJ" and version 3 as a MOJO integer
+GZIP_MAGIC = b"\x1f\x8b"
+
+# A stack carrying this share of a recording's time must be in the others.
+HEAVY = 0.05
+
+SECONDS = "2"
+LEAVES = ("leaf_a", "leaf_b", "leaf_c")
+SHARES = (5, 3, 2)
+
+
+# --------------------------------------------------------------------------
+# A MOJO decoder, for counting samples
+# --------------------------------------------------------------------------
+
+MojoSample = collections.namedtuple("MojoSample", "head frames time memory idle")
+
+
+class MojoReader(object):
+    """Events of a MOJO 3 stream; keys are scoped to the current pid."""
+
+    def __init__(self, data):
+        assert data[:3] == b"MOJ", "no MOJO header: %r" % data[:8]
+        self.data = data
+        self.pos = 3
+        self.pid = None
+        self.strings = {}
+        self.frames = {}
+        self.metadata = collections.OrderedDict()
+        self.samples = []
+
+    def integer(self):
+        byte = self.byte()
+        value, negative, shift = byte & 0x3F, byte & 0x40, 6
+        while byte & 0x80:
+            byte = self.byte()
+            value |= (byte & 0x7F) << shift
+            shift += 7
+        return -value if negative else value
+
+    def byte(self):
+        assert self.pos < len(self.data), "truncated at byte %d" % self.pos
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def string(self):
+        end = self.data.index(b"\0", self.pos)
+        text = self.data[self.pos:end].decode("utf-8", "replace")
+        self.pos = end + 1
+        return text
+
+    def stack(self):
+        self.pid = self.integer()
+        iid = self.integer()
+        tid = int(self.string(), 16)  # hexadecimal in MOJO
+        head = "P%d;T%d:%d" % (self.pid, iid, tid)
+        self.samples.append(MojoSample(head, [], [0], [0], [0]))
+
+    def frame(self):
+        key = self.integer()
+        file_key, name_key, line = self.integer(), self.integer(), self.integer()
+        for _ in range(3):  # end line, column, end column
+            self.integer()
+        self.frames[(self.pid, key)] = "%s:%s:%d" % (
+            self.strings[(self.pid, file_key)],
+            self.strings[(self.pid, name_key)], line)
+
+    def event(self):
+        at = self.pos
+        event = self.byte()
+        sample = self.samples[-1] if self.samples else None
+        if event == 1:
+            key = self.string()
+            self.metadata[key] = self.string()
+        elif event == 2:
+            self.stack()
+        elif event == 3:
+            self.frame()
+        elif event == 4:
+            sample.frames.append(":INVALID:")
+        elif event == 5:
+            sample.frames.append(self.frames[(self.pid, self.integer())])
+        elif event == 7:
+            sample.frames.append(":GC:")
+        elif event == 8:
+            sample.idle[0] = 1
+        elif event == 9:
+            sample.time[0] = self.integer()
+        elif event == 10:
+            sample.memory[0] = self.integer()
+        elif event == 11:
+            key = self.integer()
+            self.strings[(self.pid, key)] = self.string()
+        else:
+            pytest.fail("byte %d: event %d, which austinc does not write"
+                        % (at, event))
+
+
+def decode_mojo(data):
+    """(metadata, [MojoSample]) of a MOJO recording."""
+    reader = MojoReader(data)
+    assert reader.integer() == 3, "not MOJO version 3"
+    while reader.pos < len(reader.data):
+        reader.event()
+    return reader.metadata, reader.samples
+
+
+# --------------------------------------------------------------------------
+# Recording and reporting
+# --------------------------------------------------------------------------
+
+
+def report_collapsed(path=None, stdin_bytes=None):
+    """austinc-report --collapsed on PATH (or '-' and STDIN_BYTES)."""
+    if not os.path.exists(AUSTINC_REPORT):
+        pytest.fail("austinc-report not found at %s (set AUSTINC_REPORT)"
+                    % AUSTINC_REPORT)
+    cmd = [AUSTINC_REPORT, "--collapsed", str(path) if path else "-"]
+    proc = subprocess.run(cmd, input=stdin_bytes, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT)
+    out = proc.stdout.decode("utf-8", "replace")
+    assert proc.returncode == 0, "$ %s\nexit status %d\n%s\n%s" % (
+        " ".join(cmd), proc.returncode, excerpt(out),
+        proc.stderr.decode("utf-8", "replace"))
+    return out
+
+
+def record(python, path, *options):
+    """Record shares.py, its leaves at 5:3:2, into PATH with OPTIONS; the
+    bytes written."""
+    result = run_austinc(
+        list(options) + [python.path, target("shares.py"), SECONDS]
+        + [str(share) for share in SHARES], output_file=path)
+    assert result.returncode == 0, "$ %s\nexit status %s\n%s" % (
+        " ".join(result.args), result.returncode, excerpt(result.stderr))
+    assert result.stdout == "", "stdout must stay empty with -o"
+    with open(str(path), "rb") as f:
+        return f.read()
+
+
+def collapsed_sums(collapsed):
+    """{'P..;T..;frames': time} of a --collapsed view."""
+    sums = {}
+    for line in collapsed.splitlines():
+        if line and not line.startswith("#"):
+            stack, _, weight = line.rpartition(" ")
+            assert stack not in sums, "stack written twice: %r" % line
+            sums[stack] = int(weight)
+    return sums
+
+
+def program_stacks(sums, path):
+    """The stacks made of PATH's frames only, without the process and
+    thread (they differ from run to run): {frames: time}."""
+    stacks = collections.Counter()
+    for stack, weight in sums.items():
+        frames = tuple(stack.split(";")[2:])  # after "P<pid>;T<iid>:<tid>"
+        if frames and all(f.startswith(path + ":") for f in frames):
+            stacks[frames] += weight
+    return stacks
+
+
+def heavy(stacks):
+    total = sum(stacks.values())
+    return {frames for frames, w in stacks.items() if w >= HEAVY * total}
+
+
+def leaf_shares(leaves):
+    """Each leaf's share of the samples in the three leaves, from the
+    function names of the samples' innermost frames."""
+    counts = collections.Counter(leaves)
+    total = sum(counts[leaf] for leaf in LEAVES)
+    assert total, "no sample in %s" % ", ".join(LEAVES)
+    return {leaf: float(counts[leaf]) / total for leaf in LEAVES}
+
+
+def func_of(frame):
+    """'file:function:line' -> function."""
+    return frame.rsplit(":", 2)[1] if frame.count(":") >= 2 else frame
+
+
+# --------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------
+
+
+def check_mojo(data, name, collapsed):
+    """The decoded samples add up to what austinc-report shows; their
+    leaves."""
+    metadata, samples = decode_mojo(data)
+    assert metadata.get("mode") == "wall", "%s: metadata %r" % (name, metadata)
+    assert samples, "%s: no samples" % name
+    sums = collections.Counter()
+    for s in samples:
+        sums[";".join([s.head] + s.frames)] += s.time[0]
+    decoded = {stack: t for stack, t in sums.items() if t}
+    assert decoded == collapsed_sums(collapsed), (
+        "%s: austinc-report's stacks are not the recording's" % name)
+    return [func_of(s.frames[-1]) for s in samples if s.frames]
+
+
+def test_text_and_mojo_show_the_same_stacks(python, tmp_path):
+    path = target("shares.py")
+    line = expected_lines("shares.py")
+    text = record(python, tmp_path / "shares.txt")
+    mojo = record(python, tmp_path / "shares.mojo", "-b")
+    assert mojo.startswith(MOJO_MAGIC), "MOJO header: %r" % mojo[:8]
+    zipped = record(python, tmp_path / "shares.mojo.gz", "-b")
+    assert zipped.startswith(GZIP_MAGIC), "not gzip: %r" % zipped[:8]
+
+    stacks, leaves = {}, {}
+    for name in ("shares.txt", "shares.mojo", "shares.mojo.gz"):
+        collapsed = report_collapsed(tmp_path / name)
+        stacks[name] = program_stacks(collapsed_sums(collapsed), path)
+        assert stacks[name], "no stack of %s in %s\n%s" % (
+            path, name, excerpt(collapsed))
+        if name == "shares.txt":
+            profile = parse_output(text.decode("utf-8", "replace"))
+            leaves[name] = [s.leaf.func for s in profile.samples if s.leaf]
+        else:
+            data = mojo if name == "shares.mojo" else gzip.decompress(zipped)
+            leaves[name] = check_mojo(data, name, collapsed)
+
+    # The stacks the program spends its time in, as shares.py is written.
+    prefix = (
+        "%s:<module>:%d" % (path, line["module->main"]),
+        "%s:main:%d" % (path, line["main->outer"]),
+        "%s:outer:%d" % (path, line["outer->inner"]),
+    )
+    for name, found in stacks.items():
+        for leaf in LEAVES:
+            expected = {
+                prefix + ("%s:inner:%d" % (path, line["inner->" + leaf]),
+                          "%s:%s:%d" % (path, leaf, n))
+                for n in loop_lines(line, leaf)
+            }
+            assert expected & set(found), "%s: no stack %s;%s in %s" % (
+                name, ";".join(prefix), leaf, sorted(found))
+
+    # Whatever carries a good share of one recording is in the others.
+    for a in stacks:
+        for b in stacks:
+            missing = heavy(stacks[a]) - set(stacks[b])
+            assert not missing, "stacks of %s not in %s:\n%s" % (
+                a, b, "\n".join(";".join(s) for s in sorted(missing)))
+
+    truth = {leaf: float(w) / sum(SHARES) for leaf, w in zip(LEAVES, SHARES)}
+    for name in stacks:
+        for leaf, share in leaf_shares(leaves[name]).items():
+            assert abs(share - truth[leaf]) <= 0.10, (
+                "%s: %s has %.1f%% of the leaf samples, expected %.1f%% +- 10"
+                % (name, leaf, 100 * share, 100 * truth[leaf]))
+
+
+def test_gzipped_mojo_reads_as_plain(python, tmp_path):
+    zipped = record(python, tmp_path / "shares.mojo.gz", "-b")
+    plain = tmp_path / "unzipped.mojo"
+    plain.write_bytes(gzip.decompress(zipped))
+
+    from_gz = report_collapsed(tmp_path / "shares.mojo.gz")
+    assert program_stacks(collapsed_sums(from_gz), target("shares.py")), (
+        excerpt(from_gz))
+    assert report_collapsed(plain) == from_gz
+    assert report_collapsed(stdin_bytes=plain.read_bytes()) == from_gz
+    assert report_collapsed(stdin_bytes=zipped) == from_gz
