@@ -43,10 +43,10 @@ def test_children(python):
         % (sorted(working), sorted(workers), result.describe()))
     for pid in workers:
         n = sum(1 for s in by_pid[pid] if in_stack(s, path, "work"))
-        assert n >= 50, "worker %d: only %d samples in work()" % (pid, n)
+        assert n >= 20, "worker %d: only %d samples in work()" % (pid, n)
 
     in_child = [s for s in by_pid[child] if in_stack(s, child_path, "child_work")]
-    assert len(in_child) >= 100, "subprocess %d: %d samples in child_work()\n%s" % (
+    assert len(in_child) >= 30, "subprocess %d: %d samples in child_work()\n%s" % (
         child, len(in_child), result.describe())
     strays = [s for s in profile.samples
               if in_stack(s, child_path, "child_work") and s.pid != child]
@@ -56,7 +56,7 @@ def test_children(python):
     last_root = max(s.lineno for s in by_pid[root])
     late = [s for s in by_pid[fork]
             if s.lineno > last_root and in_stack(s, path, "orphan_work")]
-    assert len(late) >= 50, (
+    assert len(late) >= 20, (
         "only %d samples of the fork %d in orphan_work() after the root's last one\n%s"
         % (len(late), fork, result.describe()))
 
