@@ -14,10 +14,12 @@
  * and, for most names, the whole text. */
 #define FIRST_READ 256
 
-static int has_type(const uint8_t *object, uint64_t expected)
+static int has_type(const struct py_layout *l, const uint8_t *object,
+                    uint64_t expected)
 {
-	/* ob_type follows ob_refcnt in every non-free-threaded build. */
-	return expected == 0 || load_u64(object, 8) == expected;
+	/* ob_type follows ob_refcnt in every default build; free-threaded
+	 * builds (3.13t+) say where it is in their debug offsets. */
+	return expected == 0 || load_u64(object, layout_ob_type(l)) == expected;
 }
 
 /* Append one code point as UTF-8; lines and separators of the output
@@ -95,7 +97,7 @@ char *code_read_string(const struct remote *remote,
 		return NULL;
 	ssize_t got = remote_read_some(remote, addr, head, sizeof head);
 	if (got < (ssize_t)u->unicode.compact_size ||
-	    !has_type(head, types->unicode))
+	    !has_type(u, head, types->unicode))
 		return NULL;
 	int64_t length = (int64_t)load_u64(head, u->unicode.length);
 	uint32_t state = load_u32(head, u->unicode.state);
@@ -115,18 +117,21 @@ char *code_read_string(const struct remote *remote,
 	return text;
 }
 
+/* The contents of a bytes object (2.7: str) of at most max bytes, in a
+ * buffer the caller frees; NULL when it is not one or is longer. */
 static uint8_t *read_bytes(const struct code_reader *cr, uint64_t addr,
-                           size_t *len)
+                           size_t max, size_t *len)
 {
 	uint8_t head[FIRST_READ];
 	const struct py_layout *b = cr->layout;
 	if (!remote_plausible(addr))
 		return NULL;
 	ssize_t got = remote_read_some(cr->remote, addr, head, sizeof head);
-	if (got < (ssize_t)b->bytes.ob_sval || !has_type(head, cr->types.bytes))
+	if (got < (ssize_t)b->bytes.ob_sval ||
+	    !has_type(b, head, cr->types.bytes))
 		return NULL;
 	int64_t size = (int64_t)load_u64(head, b->bytes.ob_size);
-	if (size < 0 || size > MAX_LINETABLE_BYTES)
+	if (size < 0 || (uint64_t)size > max)
 		return NULL;
 	uint8_t *whole = read_rest(cr->remote, addr, head, (size_t)got,
 	                           b->bytes.ob_sval + (size_t)size);
@@ -135,6 +140,69 @@ static uint8_t *read_bytes(const struct code_reader *cr, uint64_t addr,
 	memmove(whole, whole + b->bytes.ob_sval, (size_t)size);
 	*len = (size_t)size;
 	return whole;
+}
+
+/* The length of the well-formed UTF-8 sequence at s[0, n) and its code
+ * point, or 0 when s does not start one (bad lead or continuation byte,
+ * cut short, overlong, surrogate or past U+10FFFF). */
+static size_t utf8_sequence(const uint8_t *s, size_t n, uint32_t *cp)
+{
+	size_t len = s[0] < 0x80   ? 1
+	             : s[0] < 0xc2 ? 0
+	             : s[0] < 0xe0 ? 2
+	             : s[0] < 0xf0 ? 3
+	             : s[0] < 0xf5 ? 4
+	                           : 0;
+	static const uint32_t lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	static const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (len == 0 || len > n)
+		return 0;
+	uint32_t v = s[0] & lead_mask[len];
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < smallest[len] || (v >= 0xd800 && v < 0xe000) || v > 0x10ffff)
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* 2.7 names files and functions with byte strings, in no declared
+ * encoding: UTF-8 is taken where it is well-formed (source files and paths
+ * mostly are), and any other byte becomes '?', so nothing undecodable is
+ * ever printed. */
+static char *bytes_to_utf8(const uint8_t *data, size_t n)
+{
+	char *out = malloc(n * 4 + 1);
+	if (!out)
+		return NULL;
+	size_t at = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = '?';
+		size_t len = utf8_sequence(data + i, n - i, &cp);
+		at += put_utf8(out + at, cp);
+		i += len ? len : 1;
+	}
+	out[at] = '\0';
+	return out;
+}
+
+/* A file or function name: a str, or before 3.0 (a layout without PEP 393
+ * strings) a byte string. */
+static char *read_name(const struct code_reader *cr, uint64_t addr)
+{
+	if (cr->layout->unicode.length != LAYOUT_NONE)
+		return code_read_string(cr->remote, cr->layout, &cr->types,
+		                        addr);
+	size_t len = 0;
+	uint8_t *raw = read_bytes(cr, addr, MAX_STRING_CHARS, &len);
+	if (!raw)
+		return NULL;
+	char *text = bytes_to_utf8(raw, len);
+	free(raw);
+	return text;
 }
 
 static void free_code_info(void *p)
@@ -171,7 +239,7 @@ static int still_same(const struct code_reader *cr, const struct code_info *ci,
 		return 0;
 	read_identity(cr->layout, header, identity);
 	return memcmp(identity, ci->identity, sizeof identity) == 0 &&
-	       has_type(header, cr->types.code);
+	       has_type(cr->layout, header, cr->types.code);
 }
 
 static struct code_info *decode(struct code_reader *cr, uint64_t addr)
@@ -180,7 +248,7 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 	uint8_t buf[1024];
 	if (!remote_plausible(addr) || co->code.size > sizeof buf ||
 	    remote_read(cr->remote, addr, buf, co->code.size) ||
-	    !has_type(buf, cr->types.code))
+	    !has_type(co, buf, cr->types.code))
 		return NULL;
 	struct code_info *ci = calloc(1, sizeof *ci);
 	if (!ci)
@@ -191,12 +259,10 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 	uint32_t name_at = co->code.qualname != LAYOUT_NONE ? co->code.qualname
 	                                                    : co->code.name;
 	ci->firstlineno = (int)load_u32(buf, co->code.firstlineno);
-	ci->filename = code_read_string(cr->remote, cr->layout, &cr->types,
-	                                load_u64(buf, co->code.filename));
-	ci->name = code_read_string(cr->remote, cr->layout, &cr->types,
-	                            load_u64(buf, name_at));
+	ci->filename = read_name(cr, load_u64(buf, co->code.filename));
+	ci->name = read_name(cr, load_u64(buf, name_at));
 	ci->linetable = read_bytes(cr, load_u64(buf, co->code.linetable),
-	                           &ci->linetable_len);
+	                           MAX_LINETABLE_BYTES, &ci->linetable_len);
 	if (!ci->filename || !ci->name || !ci->linetable) {
 		free_code_info(ci);
 		return NULL;
@@ -269,6 +335,11 @@ static int decode_line(const struct code_info *ci, enum line_format format,
 	int line = 0;
 	if (addr >= 0) {
 		switch (format) {
+		case LINES_LNOTAB27:
+			line = linetable_lnotab27(ci->linetable,
+			                          ci->linetable_len,
+			                          ci->firstlineno, addr);
+			break;
 		case LINES_LNOTAB:
 			line = linetable_lnotab(ci->linetable,
 			                        ci->linetable_len,

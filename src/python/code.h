@@ -40,7 +40,8 @@ struct code_info {
 };
 
 /* Addresses of the type objects that tell a real code object, string or
- * bytes object from garbage (0 when unknown: the check is skipped). */
+ * bytes object from garbage (0 when unknown: the check is skipped). On 2.7
+ * `bytes` is PyString_Type, which its names and line tables have. */
 struct py_types {
 	uint64_t code, unicode, bytes;
 };

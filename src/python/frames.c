@@ -30,6 +30,8 @@ void unwinder_init(struct unwinder *u, struct prefetch *pf,
 	size = max_end(size, layout->frame.code, 8);
 	size = max_end(size, layout->frame.lasti, 8);
 	size = max_end(size, layout->frame.owner, 1);
+	if (layout->frame.tlbc_index)
+		size = max_end(size, layout->frame.tlbc_index, 4);
 	u->frame_read_size = size;
 }
 
@@ -67,7 +69,7 @@ struct frame_view {
 };
 
 typedef const uint8_t *(*frame_reader)(struct unwinder *u, uint64_t addr);
-typedef void (*frame_decoder)(const struct py_layout *L, const uint8_t *hdr,
+typedef void (*frame_decoder)(struct unwinder *u, const uint8_t *hdr,
                               struct frame_view *v);
 
 /* Follow a chain of frames from addr, reading each with read and making
@@ -87,7 +89,7 @@ static int walk(struct unwinder *u, uint64_t addr, struct stack *out,
 			return problems + 1;
 		}
 		struct frame_view v;
-		decode(u->layout, hdr, &v);
+		decode(u, hdr, &v);
 		if (!v.skip)
 			problems += push_code(u, out, v.code, v.offset);
 		addr = v.previous;
@@ -105,9 +107,10 @@ static const uint8_t *read_frame_object(struct unwinder *u, uint64_t addr)
 	return prefetch_read(u->pf, addr, u->frame_read_size);
 }
 
-static void decode_frame_object(const struct py_layout *L, const uint8_t *f,
+static void decode_frame_object(struct unwinder *u, const uint8_t *f,
                                 struct frame_view *v)
 {
+	const struct py_layout *L = u->layout;
 	int64_t lasti = load_i32(f, L->frame.lasti);
 	if (L->line_format == LINES_LINETABLE310 && lasti >= 0)
 		lasti *= 2; /* 3.10 counts code units */
@@ -161,18 +164,58 @@ static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
 	return prefetch_read(u->pf, addr, u->frame_read_size);
 }
 
-/* 3.11+: _PyInterpreterFrames in per-thread data-stack chunks (generator
- * frames live in their generator objects); shim frames of the C stack are
- * not Python frames. */
-static void decode_interpreter_frame(const struct py_layout *L,
-                                     const uint8_t *hdr, struct frame_view *v)
+/* Does a frame with this owner belong to the interpreter rather than to a
+ * Python function? The C-stack shim frames of 3.12 and 3.13, and from 3.14
+ * the interpreter's own entry frames (and 3.15's sentinel base frame). */
+static int interpreter_owned(const struct py_layout *L, uint8_t owner)
 {
+	if (L->frame.owner_cstack >= 0 && owner == L->frame.owner_cstack)
+		return 1;
+	return owner < 8 && (L->frame.skip_owners >> owner & 1);
+}
+
+/* Free-threaded 3.14+: a thread may run its own copy of a code object's
+ * bytecode, entry tlbc_index of the code object's co_tlbc array
+ * (_PyCodeArray { Py_ssize_t size; char *entries[]; }), whose entry 0 is
+ * co_code_adaptive. The address instr_ptr counts from; 0 if unknown. */
+static uint64_t bytecode_start(struct unwinder *u, uint64_t code,
+                               const uint8_t *hdr)
+{
+	const struct py_layout *L = u->layout;
+	int32_t index =
+	        L->frame.tlbc_index ? load_i32(hdr, L->frame.tlbc_index) : 0;
+	if (index == 0)
+		return code + L->code.code_adaptive;
+	if (index < 0 || index > MAX_TLBC_INDEX || !remote_plausible(code))
+		return 0;
+	const uint8_t *field = prefetch_read(u->pf, code + L->code.tlbc, 8);
+	uint64_t array = field ? load_u64(field, 0) : 0;
+	uint32_t want = 8 * (uint32_t)(index + 2); /* size and entries */
+	const uint8_t *copy = remote_plausible(array)
+	                              ? prefetch_read(u->pf, array, want)
+	                              : NULL;
+	if (!copy || load_u64(copy, 0) <= (uint64_t)index)
+		return 0;
+	return load_u64(copy, 8 * (uint32_t)(index + 1));
+}
+
+/* 3.11+: _PyInterpreterFrames in per-thread data-stack chunks (generator
+ * frames live in their generator objects). From 3.14 f_executable is a
+ * tagged _PyStackRef: its tag bits are cleared to get the code object. */
+static void decode_interpreter_frame(struct unwinder *u, const uint8_t *hdr,
+                                     struct frame_view *v)
+{
+	const struct py_layout *L = u->layout;
 	v->previous = load_u64(hdr, L->frame.previous);
-	v->code = load_u64(hdr, L->frame.code);
-	uint64_t instr = load_u64(hdr, L->frame.lasti);
-	v->offset = (int64_t)(instr - (v->code + L->code.code_adaptive));
-	v->skip = L->frame.owner_cstack >= 0 &&
-	          hdr[L->frame.owner] == L->frame.owner_cstack;
+	v->skip = interpreter_owned(L, hdr[L->frame.owner]);
+	v->code = load_u64(hdr, L->frame.code) &
+	          ~(uint64_t)L->frame.code_tag_bits;
+	v->offset = -1;
+	if (v->skip)
+		return;
+	uint64_t start = bytecode_start(u, v->code, hdr);
+	if (start)
+		v->offset = (int64_t)(load_u64(hdr, L->frame.lasti) - start);
 }
 
 int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)

@@ -5,7 +5,11 @@
  * The per-version tables in layouts/ are generated from CPython's own headers
  * by scripts/gen-layouts; 3.13+ targets carry the same facts in
  * _Py_DebugOffsets, which layout_from_debug_offsets() reads. An offset of
- * LAYOUT_NONE means "this version has no such field". */
+ * LAYOUT_NONE means "this version has no such field".
+ *
+ * The members marked "(3.13+)" below are filled by the _Py_DebugOffsets
+ * reader only; the generated tables leave them 0, which always means the
+ * plain pre-3.14 default-build behaviour (documented at each member). */
 #ifndef AUSTINC_PYTHON_LAYOUT_H
 #define AUSTINC_PYTHON_LAYOUT_H
 
@@ -24,7 +28,8 @@ enum frame_model {
 
 /* How the current line is encoded in a code object. */
 enum line_format {
-	LINES_LNOTAB,       /* <= 3.9: co_lnotab, f_lasti in bytes */
+	LINES_LNOTAB27,     /* 2.7: co_lnotab, unsigned line increments */
+	LINES_LNOTAB,       /* 3.6-3.9: co_lnotab, f_lasti in bytes */
 	LINES_LINETABLE310, /* 3.10: co_linetable, f_lasti in code units */
 	LINES_LOCATIONS,    /* 3.11+: location table, code units */
 };
@@ -33,6 +38,18 @@ struct py_layout {
 	unsigned major, minor;
 	enum frame_model frame_model;
 	enum line_format line_format;
+	/* (3.13+) Read from the debug offsets of a CPython newer than any
+	 * austinc was checked against: see layout_newer_warning(). */
+	int newer_than_known;
+	/* (3.13+) A free-threaded build (Py_GIL_DISABLED): no GIL holder,
+	 * tstate.state tells which threads run. */
+	int free_threaded;
+
+	struct {
+		/* (3.13+) PyObject.ob_type; 0 stands for 8, where it is in
+		 * every default (GIL) build. Use layout_ob_type(). */
+		uint32_t ob_type;
+	} object;
 
 	struct {
 		uint32_t size; /* sizeof(_PyRuntimeState), bytes to read */
@@ -63,6 +80,9 @@ struct py_layout {
 		uint32_t native_thread_id; /* Linux TID (3.11+) */
 		uint32_t datastack_chunk;  /* 3.11+ */
 		uint32_t datastack_top;    /* 3.11+ */
+		/* (3.13+) int PyThreadState.state (_Py_THREAD_ATTACHED...);
+		 * set for free-threaded builds only, else 0. */
+		uint32_t state;
 	} tstate;
 
 	struct {
@@ -83,6 +103,16 @@ struct py_layout {
 		uint32_t owner;    /* char; LAYOUT_NONE before 3.11 */
 		int32_t owner_cstack; /* owner value of C-stack shim frames, -1
 		                         if none */
+		/* (3.14+) Bit n set: frames whose owner is n belong to the
+		 * interpreter, not to a Python function (entry frames,
+		 * sentinels), and are skipped. 0: only owner_cstack is. */
+		uint8_t skip_owners;
+		/* (3.14+) Tag bits of the _PyStackRef f_executable to clear
+		 * to get the code object's address; 0: a plain pointer. */
+		uint8_t code_tag_bits;
+		/* (3.14+, free-threaded) int32 tlbc_index: which thread-local
+		 * copy of the bytecode instr_ptr points into; 0: none. */
+		uint32_t tlbc_index;
 	} frame;
 
 	struct {
@@ -94,6 +124,8 @@ struct py_layout {
 		uint32_t
 		        linetable; /* co_lnotab / co_linetable (bytes object) */
 		uint32_t code_adaptive; /* first instruction (3.11+) */
+		/* (3.14+, free-threaded) _PyCodeArray *co_tlbc; 0: none. */
+		uint32_t tlbc;
 	} code;
 
 	struct {
@@ -116,21 +148,41 @@ struct py_layout {
 /* The generated table for major.minor, or NULL when there is none. */
 const struct py_layout *layout_for_version(unsigned major, unsigned minor);
 
-/* Bytes of _Py_DebugOffsets, as laid out by CPython 3.13, that
- * layout_from_debug_offsets() needs: read at least this many from the start
- * of the target's _PyRuntime. */
-#define LAYOUT_DEBUG_OFFSETS_SIZE 584
+/* The most bytes of _Py_DebugOffsets that layout_from_debug_offsets() reads
+ * (the largest block it knows): read at least this many from the start of
+ * the target's _PyRuntime. */
+#define LAYOUT_DEBUG_OFFSETS_MAX 1024
 
 /* Fill *out from a _Py_DebugOffsets block copied out of a target (the first
- * bytes of its _PyRuntime): a FRAME_DIRECT / LINES_LOCATIONS layout. The blob
- * is untrusted: it is bounds-checked and every offset is checked for
- * plausibility. Only 3.13 blocks (default or free-threaded build) are
- * accepted: 3.14 reshaped the struct, so its blocks are rejected.
+ * bytes of its _PyRuntime): a FRAME_DIRECT / LINES_LOCATIONS layout, for a
+ * default or a free-threaded build. The blob is untrusted: the cookie
+ * "xdebugpy", the declared version (a PY_VERSION_HEX, 3.13 or later) and
+ * every offset austinc uses are checked, and the block must be whole.
  *
- * Returns 0 on success and -1, leaving *out untouched, when len is short,
- * the cookie is not "xdebugpy", the version is not 3.13 or a value is
- * implausible. */
+ * The block's own shape (which members, in which order) is known for 3.13,
+ * 3.14 and, from CPython's development branch, 3.15. A later version is read
+ * with the newest shape known and, if that validates, accepted with
+ * newer_than_known set; so is 3.15 itself until it is released.
+ *
+ * Returns 0 on success and -1, leaving *out untouched, when the block is
+ * short, its cookie or version is wrong or a value is implausible. */
 int layout_from_debug_offsets(const uint8_t *blob, size_t len,
                               struct py_layout *out);
+
+/* The one-line warning for a layout with newer_than_known set ("CPython
+ * 3.N is newer than austinc knows; reading it through its debug offsets"),
+ * written into buf; returns 0 when the layout needs none (buf untouched). */
+int layout_newer_warning(const struct py_layout *l, char *buf, size_t len);
+
+/* PyObject.ob_type in this layout. */
+static inline uint32_t layout_ob_type(const struct py_layout *l)
+{
+	return l->object.ob_type ? l->object.ob_type : 8;
+}
+
+/* Is the thread whose PyThreadState was copied into tstate (at least up to
+ * tstate.state + 4) attached, i.e. running Python code, in a free-threaded
+ * build? Always 0 for other builds, whose running thread is the GIL's. */
+int layout_thread_attached(const struct py_layout *l, const uint8_t *tstate);
 
 #endif

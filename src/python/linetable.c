@@ -17,12 +17,15 @@ static int line_result(int64_t line)
 	return (line >= 1 && line <= INT_MAX) ? (int)line : 0;
 }
 
-/* co_lnotab: pairs (address increment: unsigned byte, line increment: signed
- * byte since 3.6). The line of `addr` is firstlineno plus the line increments
- * of all the pairs whose cumulative address is <= addr. A trailing odd byte is
- * ignored, as CPython does. An offset past the last pair gets the last line:
- * the table does not know where the bytecode ends. */
-int linetable_lnotab(const uint8_t *tab, size_t len, int firstlineno, int addr)
+/* co_lnotab: pairs (address increment: unsigned byte, line increment). The
+ * line of `addr` is firstlineno plus the line increments of all the pairs
+ * whose cumulative address is <= addr. A trailing odd byte is ignored, as
+ * CPython does. An offset past the last pair gets the last line: the table
+ * does not know where the bytecode ends. Line increments are signed bytes
+ * since 3.6 (lines may go backwards), unsigned before (2.7 splits a jump of
+ * more than 255 lines into several pairs and never goes back). */
+static int lnotab(const uint8_t *tab, size_t len, int firstlineno, int addr,
+                  bool signed_lines)
 {
 	int64_t line = firstlineno;
 	int64_t at = 0;
@@ -36,9 +39,20 @@ int linetable_lnotab(const uint8_t *tab, size_t len, int firstlineno, int addr)
 		at += tab[i];
 		if (at > addr)
 			break;
-		line += (int8_t)tab[i + 1];
+		line += signed_lines ? (int8_t)tab[i + 1] : tab[i + 1];
 	}
 	return line_result(line);
+}
+
+int linetable_lnotab(const uint8_t *tab, size_t len, int firstlineno, int addr)
+{
+	return lnotab(tab, len, firstlineno, addr, true);
+}
+
+int linetable_lnotab27(const uint8_t *tab, size_t len, int firstlineno,
+                       int addr)
+{
+	return lnotab(tab, len, firstlineno, addr, false);
 }
 
 /* 3.10 co_linetable: pairs (bytecode length in bytes: unsigned byte, line delta

@@ -13,8 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* co_lnotab, CPython <= 3.9 (and 2.7). */
+/* co_lnotab, CPython 3.6 to 3.9: signed line increments. */
 int linetable_lnotab(const uint8_t *tab, size_t len, int firstlineno, int addr);
+
+/* co_lnotab, CPython 2.7: unsigned line increments. */
+int linetable_lnotab27(const uint8_t *tab, size_t len, int firstlineno,
+                       int addr);
 
 /* co_linetable, CPython 3.10. */
 int linetable_310(const uint8_t *tab, size_t len, int firstlineno, int addr);

@@ -23,18 +23,29 @@ enum symbol_index {
 	SYM_CODE_TYPE,
 	SYM_UNICODE_TYPE,
 	SYM_BYTES_TYPE,
+	SYM_STRING_TYPE,
+	SYM_TSTATE_CURRENT,
+	SYM_GC_COLLECTING,
 	SYM_COUNT,
 };
 
+/* Before 3.7 the runtime's parts are globals of their own source files:
+ * interp_head in pystate.c and collecting in gcmodule.c are statics, found
+ * in .symtab (which shared builds keep); _PyThreadState_Current is
+ * exported. 2.7's str is PyString_Type (its PyBytes_Type is a macro). */
 static const char *const symbol_names[SYM_COUNT] = {
-        "_PyRuntime",  "Py_Version",     "interp_head",
-        "PyCode_Type", "PyUnicode_Type", "PyBytes_Type",
+        "_PyRuntime",     "Py_Version",
+        "interp_head",    "PyCode_Type",
+        "PyUnicode_Type", "PyBytes_Type",
+        "PyString_Type",  "_PyThreadState_Current",
+        "collecting",
 };
 
 struct candidate {
 	struct mapped_file file;
 	uint64_t bias;
 	uint64_t symbols[SYM_COUNT]; /* run-time addresses, 0 when absent */
+	uint64_t sizes[SYM_COUNT];   /* st_size */
 };
 
 /* Remember the last file looked up, so that polling a starting process does
@@ -44,6 +55,7 @@ static struct {
 	int found;
 	uint64_t first_load_vaddr;
 	uint64_t values[SYM_COUNT];
+	uint64_t sizes[SYM_COUNT];
 } last_lookup;
 
 static int lookup_symbols(pid_t pid, struct candidate *c)
@@ -58,18 +70,22 @@ static int lookup_symbols(pid_t pid, struct candidate *c)
 		procfs_root_path(pid, c->file.path, on_disk, sizeof on_disk);
 		last_lookup.found = elf_lookup(on_disk, q, SYM_COUNT, &info);
 		last_lookup.first_load_vaddr = info.first_load_vaddr;
-		for (int i = 0; i < SYM_COUNT; i++)
+		for (int i = 0; i < SYM_COUNT; i++) {
 			last_lookup.values[i] = q[i].value;
+			last_lookup.sizes[i] = q[i].size;
+		}
 		snprintf(last_lookup.path, sizeof last_lookup.path, "%s",
 		         c->file.path);
 	}
 	if (last_lookup.found <= 0)
 		return -1;
 	c->bias = c->file.start - last_lookup.first_load_vaddr;
-	for (int i = 0; i < SYM_COUNT; i++)
+	for (int i = 0; i < SYM_COUNT; i++) {
 		c->symbols[i] = last_lookup.values[i]
 		                        ? last_lookup.values[i] + c->bias
 		                        : 0;
+		c->sizes[i] = last_lookup.sizes[i];
+	}
 	return 0;
 }
 
@@ -153,6 +169,20 @@ static enum py_status detect_version(const struct remote *remote,
 	return PY_UNSUPPORTED;
 }
 
+/* A CPython newer than any austinc knows is read through its debug offsets
+ * with a one-line warning, once per version (attach is retried while a
+ * program starts, and -C meets the same interpreter again and again). */
+static void warn_if_newer(const struct py_layout *layout)
+{
+	static unsigned warned_minor;
+	char line[128];
+	if (layout->minor != warned_minor &&
+	    layout_newer_warning(layout, line, sizeof line)) {
+		fprintf(stderr, "austinc: %s\n", line);
+		warned_minor = layout->minor;
+	}
+}
+
 static enum py_status choose_layout(const struct remote *remote,
                                     struct py_runtime *rt, char *why,
                                     size_t len)
@@ -168,8 +198,10 @@ static enum py_status choose_layout(const struct remote *remote,
 		free(block);
 		if (n < 0)
 			return read_failure(why, len, "_Py_DebugOffsets");
-		if (!bad)
+		if (!bad) {
+			warn_if_newer(&rt->layout);
 			return PY_FOUND;
+		}
 		snprintf(
 		        why, len,
 		        "Python %u.%u: no valid _Py_DebugOffsets in _PyRuntime",
@@ -181,12 +213,65 @@ static enum py_status choose_layout(const struct remote *remote,
 	if (!table) {
 		snprintf(why, len,
 		         "unsupported Python version %u.%u (austinc reads "
-		         "CPython 3.8 to 3.13)",
+		         "CPython 2.7 and 3.6 to 3.13)",
 		         rt->major, rt->minor);
 		return PY_UNSUPPORTED;
 	}
 	rt->layout = *table;
 	return PY_FOUND;
+}
+
+/* A table for a version without _PyRuntime describes the interp_head
+ * pointer as the runtime, with the head at offset 0; _PyRuntimeState has
+ * other members first. */
+static int layout_wants_interp_head(const struct py_layout *L)
+{
+	return L->runtime.interp_head == 0;
+}
+
+/* Does the symbol found match the layout chosen by the version? A file
+ * named for one version that holds another's runtime is not read. */
+static enum py_status check_shape(const struct candidate *c,
+                                  const struct py_runtime *rt, char *why,
+                                  size_t len)
+{
+	int has_runtime = c->symbols[SYM_RUNTIME] != 0;
+	if (has_runtime != layout_wants_interp_head(&rt->layout))
+		return PY_FOUND;
+	snprintf(why, len,
+	         "%s: Python %u.%u should have %s, but the file has %s",
+	         c->file.path, rt->major, rt->minor,
+	         has_runtime ? "interp_head" : "_PyRuntime",
+	         has_runtime ? "_PyRuntime" : "interp_head");
+	return PY_UNSUPPORTED;
+}
+
+/* The address of symbol i if it is an object of the given size, else 0:
+ * the static names looked for are common words, and a variable of another
+ * size is not the one meant. */
+static uint64_t object_of_size(const struct candidate *c, int i, uint64_t size)
+{
+	return c->sizes[i] == size ? c->symbols[i] : 0;
+}
+
+/* Where the process-wide GIL holder and collector flag are, if anywhere
+ * (see struct py_runtime). */
+static void locate_gil_and_gc(const struct candidate *c, struct py_runtime *rt)
+{
+	const struct py_layout *L = &rt->layout;
+	rt->gil_holder_at = rt->gc_collecting_at = 0;
+	if (L->runtime.gil_holder != LAYOUT_NONE)
+		rt->gil_holder_at = rt->addr + L->runtime.gil_holder;
+	if (L->runtime.gc_collecting != LAYOUT_NONE)
+		rt->gc_collecting_at = rt->addr + L->runtime.gc_collecting;
+	if (!layout_wants_interp_head(L))
+		return;
+	/* 3.6 has a gil_last_holder static too, but it creates its GIL only
+	 * when a second thread starts: until then nothing records a holder
+	 * there, while _PyThreadState_Current always names the running
+	 * thread. */
+	rt->gil_holder_at = object_of_size(c, SYM_TSTATE_CURRENT, 8);
+	rt->gc_collecting_at = object_of_size(c, SYM_GC_COLLECTING, 4);
 }
 
 /* Is the main interpreter up, with at least one thread? */
@@ -226,26 +311,25 @@ enum py_status runtime_find(pid_t pid, const struct remote *remote,
 		snprintf(why, why_len, "no Python runtime found");
 		return PY_NOT_YET;
 	}
-	if (!c.symbols[SYM_RUNTIME]) {
-		/* interp_head alone: CPython 3.6 or older. */
-		unsigned major = 0, minor = 0;
-		version_from_name(c.file.path, &major, &minor);
-		snprintf(why, why_len,
-		         "unsupported Python version %u.%u (austinc reads "
-		         "CPython 3.8 to 3.13)",
-		         major, minor);
-		return PY_UNSUPPORTED;
-	}
-	rt->addr = c.symbols[SYM_RUNTIME];
+	/* _PyRuntime from 3.7, interp_head before. */
+	rt->addr = c.symbols[SYM_RUNTIME] ? c.symbols[SYM_RUNTIME]
+	                                  : c.symbols[SYM_INTERP_HEAD];
 	snprintf(rt->path, sizeof rt->path, "%s", c.file.path);
+	uint64_t bytes_type = c.symbols[SYM_BYTES_TYPE]
+	                              ? c.symbols[SYM_BYTES_TYPE]
+	                              : c.symbols[SYM_STRING_TYPE];
 	rt->types = (struct py_types){.code = c.symbols[SYM_CODE_TYPE],
 	                              .unicode = c.symbols[SYM_UNICODE_TYPE],
-	                              .bytes = c.symbols[SYM_BYTES_TYPE]};
+	                              .bytes = bytes_type};
 	enum py_status st = detect_version(remote, &c, rt, why, why_len);
 	if (st == PY_FOUND)
 		st = choose_layout(remote, rt, why, why_len);
 	if (st == PY_FOUND)
+		st = check_shape(&c, rt, why, why_len);
+	if (st == PY_FOUND) {
+		locate_gil_and_gc(&c, rt);
 		st = check_initialised(remote, rt, why, why_len);
+	}
 	/* The runtime symbol is there: whatever could not be read yet (the
 	 * loader still mapping the library), this is a Python starting up. */
 	return st == PY_NOT_YET ? PY_STARTING : st;

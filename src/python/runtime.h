@@ -14,7 +14,19 @@
 #include "remote.h"
 
 struct py_runtime {
-	uint64_t addr;                /* _PyRuntime in the target */
+	/* _PyRuntime in the target; before 3.7, which has none, the static
+	 * interp_head pointer (its layout then has interp_head at 0). */
+	uint64_t addr;
+	/* Where the one GIL of the process records its holder, a thread state
+	 * pointer: _PyRuntime.ceval.gil.last_holder (3.7-3.11), the static
+	 * gil_last_holder (3.6), or _PyThreadState_Current (2.7, whose GIL
+	 * keeps no record: the pointer is NULL while the GIL is free). 0 when
+	 * the GIL is per interpreter (3.12+) or cannot be found. */
+	uint64_t gil_holder_at;
+	/* The collector's one `collecting` flag (an int): _PyRuntime.gc (3.7,
+	 * 3.8) or a static of gcmodule.c (2.7, 3.6). 0 when it is per
+	 * interpreter (3.9+) or cannot be found. */
+	uint64_t gc_collecting_at;
 	unsigned major, minor, micro; /* micro is 0 when unknown */
 	int shared; /* the runtime lives in libpython, not the executable */
 	char path[PATH_MAX]; /* the file that holds it, as the target sees it */

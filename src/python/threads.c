@@ -32,16 +32,21 @@ static void compute_read_sizes(struct py_process *p)
 	const struct py_layout *L = &p->runtime.layout;
 	const uint32_t interp[] = {L->interp.next, L->interp.tstate_head,
 	                           L->interp.id};
-	const uint32_t tstate[] = {
-	        L->tstate.next, L->tstate.frame, L->tstate.thread_id,
-	        L->tstate.native_thread_id, L->tstate.datastack_chunk};
+	/* tstate.state: who runs, in free-threaded builds. */
+	const uint32_t tstate[] = {L->tstate.next,
+	                           L->tstate.frame,
+	                           L->tstate.thread_id,
+	                           L->tstate.native_thread_id,
+	                           L->tstate.datastack_chunk,
+	                           L->tstate.state};
 	/* 3.13 keeps them some 7 KiB into the struct: read just that part. */
 	p->interp_read_from = interp[0];
 	for (size_t i = 1; i < 3; i++)
 		if (interp[i] < p->interp_read_from)
 			p->interp_read_from = interp[i];
 	p->interp_read_size = read_size(0, interp, 3) - p->interp_read_from;
-	p->tstate_read_size = read_size(0, tstate, 5);
+	p->tstate_read_size =
+	        read_size(0, tstate, sizeof tstate / sizeof tstate[0]);
 }
 
 static int read_tids(pid_t pid, int32_t *tids, size_t max)
@@ -131,8 +136,10 @@ static void describe(struct py_process *p)
 		         rt->major, rt->minor, shape);
 }
 
-enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
-                         size_t why_len)
+enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
+                                 const struct py_runtime *rt,
+                                 struct py_process **out, char *why,
+                                 size_t why_len)
 {
 	struct py_process *p = calloc(1, sizeof *p);
 	if (!p) {
@@ -140,14 +147,13 @@ enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
 		return PY_NOT_YET;
 	}
 	p->pid = pid;
-	remote_init(&p->remote, pid);
-	enum py_status st =
-	        runtime_find(pid, &p->remote, &p->runtime, why, why_len);
-	if (st != PY_FOUND ||
-	    code_reader_init(&p->code, &p->remote, &p->runtime.layout,
+	p->remote = *remote;
+	p->runtime = *rt;
+	if (code_reader_init(&p->code, &p->remote, &p->runtime.layout,
 	                     &p->runtime.types)) {
 		free(p);
-		return st == PY_FOUND ? PY_NOT_YET : st;
+		snprintf(why, why_len, "out of memory");
+		return PY_NOT_YET;
 	}
 	if (prefetch_init(&p->prefetch, &p->remote)) {
 		py_detach(p);
@@ -161,6 +167,18 @@ enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
 	describe(p);
 	*out = p;
 	return PY_FOUND;
+}
+
+enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
+                         size_t why_len)
+{
+	struct remote remote;
+	struct py_runtime rt;
+	remote_init(&remote, pid);
+	enum py_status st = runtime_find(pid, &remote, &rt, why, why_len);
+	if (st != PY_FOUND)
+		return st;
+	return py_attach_runtime(pid, &remote, &rt, out, why, why_len);
 }
 
 void py_detach(struct py_process *p)
@@ -190,28 +208,30 @@ static uint64_t read_word(struct py_process *p, uint64_t addr, size_t len)
 	return value;
 }
 
-/* The thread state that last took the interpreter's GIL: the runtime's
+/* The thread state that last took the interpreter's GIL: the process's
  * one GIL up to 3.11, the interpreter's own from 3.12. */
 static uint64_t gil_holder(struct py_process *p, uint64_t interp)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	if (L->runtime.gil_holder != LAYOUT_NONE)
-		return read_word(p, p->runtime.addr + L->runtime.gil_holder, 8);
+	if (p->runtime.gil_holder_at) {
+		uint64_t now = read_word(p, p->runtime.gil_holder_at, 8);
+		if (now)
+			p->last_gil_holder = now;
+		return p->last_gil_holder;
+	}
 	if (L->interp.gil == LAYOUT_NONE || L->gil.last_holder == LAYOUT_NONE)
 		return 0;
 	uint64_t gil = read_word(p, interp + L->interp.gil, 8);
 	return gil ? read_word(p, gil + L->gil.last_holder, 8) : 0;
 }
 
-/* Is the interpreter's collector running? Its state is the runtime's on
- * 3.8, the interpreter's after. */
+/* Is the interpreter's collector running? It says so in one flag for the
+ * whole process up to 3.8, in each interpreter after. */
 static int gc_collecting(struct py_process *p, uint64_t interp)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	uint64_t at = 0;
-	if (L->runtime.gc_collecting != LAYOUT_NONE)
-		at = p->runtime.addr + L->runtime.gc_collecting;
-	else if (L->interp.gc_collecting != LAYOUT_NONE)
+	uint64_t at = p->runtime.gc_collecting_at;
+	if (!at && L->interp.gc_collecting != LAYOUT_NONE)
 		at = interp + L->interp.gc_collecting;
 	return at && (uint32_t)read_word(p, at, 4) != 0;
 }
@@ -223,12 +243,23 @@ struct interp_tick {
 	int collecting;
 };
 
-static void read_interp_tick(struct py_process *p, unsigned want,
-                             uint64_t interp, const uint8_t *is,
-                             struct interp_tick *out)
+/* The interpreter's id; versions without one (2.7, 3.6) count from the
+ * main interpreter, the last of the list, as 0, which is what their
+ * successors' ids would say for interpreters created one after another. */
+static int64_t interp_id(const struct py_process *p, size_t index, size_t n)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	out->iid = (int64_t)load_u64(is, L->interp.id - p->interp_read_from);
+	if (L->interp.id == LAYOUT_NONE)
+		return (int64_t)(n - 1 - index);
+	return (int64_t)load_u64(p->interps[index].state,
+	                         L->interp.id - p->interp_read_from);
+}
+
+static void read_interp_tick(struct py_process *p, unsigned want, size_t index,
+                             size_t n, struct interp_tick *out)
+{
+	uint64_t interp = p->interps[index].addr;
+	out->iid = interp_id(p, index, n);
 	out->gil_holder =
 	        want & (PY_WANT_GIL | PY_WANT_GC) ? gil_holder(p, interp) : 0;
 	out->collecting = (want & PY_WANT_GC) && gc_collecting(p, interp);
@@ -259,6 +290,10 @@ static void sample_threads(struct py_process *p, const uint8_t *interp,
 		                           .tid = thread_tid(p, ts),
 		                           .holds_gil =
 		                                   tstate == it->gil_holder};
+		/* Free-threaded builds have no GIL holder: the threads
+		 * attached to the interpreter are the ones running. */
+		if (L->free_threaded)
+			thread.holds_gil = layout_thread_attached(L, ts);
 		thread.in_gc = thread.holds_gil && it->collecting;
 		tstate = load_u64(ts, L->tstate.next);
 		if (thread.tid == 0)
@@ -269,6 +304,33 @@ static void sample_threads(struct py_process *p, const uint8_t *interp,
 		res->threads++;
 		res->errors += problems > 0;
 	}
+}
+
+/* Read this tick's list of interpreters into p->interps; returns how many
+ * were read. An unreadable link ends the list and counts as an error. */
+static size_t read_interpreters(struct py_process *p, uint64_t interp,
+                                struct py_sample_result *res)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	struct cycle_check cycle;
+	size_t n = 0;
+	cycle_init(&cycle);
+	while (interp && n < MAX_INTERPRETERS) {
+		const uint8_t *is = NULL;
+		errno = 0;
+		if (remote_plausible(interp) && !cycle_seen(&cycle, interp))
+			is = prefetch_read(&p->prefetch,
+			                   interp + p->interp_read_from,
+			                   p->interp_read_size);
+		if (!is) {
+			res->gone |= errno == ESRCH;
+			res->errors++;
+			break;
+		}
+		p->interps[n++] = (struct interp_seen){interp, is};
+		interp = load_u64(is, L->interp.next - p->interp_read_from);
+	}
+	return n;
 }
 
 struct py_sample_result py_sample(struct py_process *p, unsigned want,
@@ -285,27 +347,11 @@ struct py_sample_result py_sample(struct py_process *p, unsigned want,
 		res.errors = !res.gone;
 		return res;
 	}
-	uint64_t interp = load_u64(head, 0);
-	struct cycle_check cycle;
-	cycle_init(&cycle);
-	for (int n = 0; interp && n < MAX_INTERPRETERS; n++) {
-		const uint8_t *is = NULL;
-		errno = 0;
-		if (remote_plausible(interp) && !cycle_seen(&cycle, interp))
-			is = prefetch_read(&p->prefetch,
-			                   interp + p->interp_read_from,
-			                   p->interp_read_size);
-		if (!is) {
-			res.gone |= errno == ESRCH;
-			res.errors++;
-			break;
-		}
+	size_t n = read_interpreters(p, load_u64(head, 0), &res);
+	for (size_t i = 0; i < n && !res.gone; i++) {
 		struct interp_tick it;
-		read_interp_tick(p, want, interp, is, &it);
-		sample_threads(p, is, &it, fn, ctx, &res);
-		if (res.gone)
-			break;
-		interp = load_u64(is, L->interp.next - p->interp_read_from);
+		read_interp_tick(p, want, i, n, &it);
+		sample_threads(p, p->interps[i].state, &it, fn, ctx, &res);
 	}
 	return res;
 }

@@ -25,8 +25,23 @@ struct py_process {
 	uint32_t pthread_tid_offset;
 	/* The parts of the interpreter and thread states a sample reads. */
 	uint32_t interp_read_from, interp_read_size, tstate_read_size;
+	/* The last thread state seen holding the process-wide GIL: 2.7 only
+	 * says who holds it now, and nobody does while all threads wait. */
+	uint64_t last_gil_holder;
+	/* This tick's interpreters, in list order (newest first). */
+	struct interp_seen {
+		uint64_t addr;
+		const uint8_t *state; /* its bytes from interp_read_from on */
+	} interps[MAX_INTERPRETERS];
 	char description[64];
 	struct stack stack;
 };
+
+/* py_attach() once runtime_find() has found rt in pid's memory, read
+ * through remote (which tests make a fake address space). */
+enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
+                                 const struct py_runtime *rt,
+                                 struct py_process **out, char *why,
+                                 size_t why_len);
 
 #endif

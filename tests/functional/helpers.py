@@ -40,8 +40,9 @@ AUSTINC = os.path.abspath(
 PYENV_ROOT = os.environ.get("PYENV_ROOT") or "/root/.pyenv"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
-SUPPORTED = {(3, 8), (3, 9), (3, 10), (3, 11), (3, 12), (3, 13)}
-UNSUPPORTED_ISSUE = 7  # the issue that brings 2.7, 3.6, 3.7 and 3.14+
+SUPPORTED = {(2, 7), (3, 6), (3, 7), (3, 8), (3, 9), (3, 10), (3, 11), (3, 12),
+             (3, 13)}
+UNSUPPORTED_ISSUE = 7  # the issue that brings 3.14+
 
 # Every child process gets at most this long unless a test says otherwise.
 DEFAULT_TIMEOUT = 60.0

@@ -5,6 +5,7 @@ Python process use a supported one).
 """
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -17,6 +18,7 @@ from helpers import (
     dead_pid,
     run_austinc,
     sleeper,
+    target,
 )
 
 USAGE_ERROR = 2
@@ -126,30 +128,42 @@ def test_attach_not_python():
         assert proc.alive(), "austinc must leave a process it attached to running"
 
 
-def _python37():
+def _renamed_python(tmp_path):
+    """[env, LD_PRELOAD=..., python]: a CPython 3.6-3.10 whose libpython is
+    a copy named for 3.5, a version austinc has no layout for.
+
+    Before 3.11 the version is read from the library's file name, so this
+    is what an unsupported version looks like to austinc: a real runtime,
+    under a name it cannot read. The copy keeps its soname, so the loader
+    takes the preloaded file for the library the executable needs."""
     for interp in INTERPRETERS:
-        if interp.implementation == "CPython" and interp.minor == (3, 7):
-            return interp
-    return None
+        if (interp.implementation != "CPython" or interp.shape != "shared"
+                or not (3, 6) <= interp.minor <= (3, 10)):
+            continue
+        maps = subprocess.run(
+            [interp.path, "-c", "print(open('/proc/self/maps').read())"],
+            stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+        libs = {l.split()[-1] for l in maps.splitlines() if "/libpython" in l}
+        if len(libs) != 1:
+            continue
+        renamed = tmp_path / "libpython3.5m.so.1.0"
+        shutil.copyfile(libs.pop(), str(renamed))
+        return ["env", "LD_PRELOAD=%s" % renamed, interp.path]
+    pytest.skip("no shared-library CPython 3.6-3.10 to disguise as 3.5")
 
 
-# Issue 7 brings 3.7 support; then these two tests move to another version.
-def test_unsupported_version_launch():
-    py37 = _python37()
-    if py37 is None:
-        pytest.skip("no CPython 3.7 interpreter on this machine")
-    result = run_austinc(["-t", "2s", py37.path, "-c", "import time; time.sleep(3)"],
+def test_unsupported_version_launch(tmp_path):
+    python = _renamed_python(tmp_path)
+    result = run_austinc(["-t", "2s"] + python + ["-c", "import time; time.sleep(3)"],
                          timeout=20)
-    assert_error(result, UNSUPPORTED_VERSION, "3.7")
+    assert_error(result, UNSUPPORTED_VERSION, "3.5")
 
 
-def test_unsupported_version_attach():
-    py37 = _python37()
-    if py37 is None:
-        pytest.skip("no CPython 3.7 interpreter on this machine")
-    with sleeper(py37, 15) as proc:
+def test_unsupported_version_attach(tmp_path):
+    python = _renamed_python(tmp_path)
+    with Running(python + [target("sleeper.py"), 15]) as proc:
         result = run_austinc(["-x", "1", "-p", proc.pid], timeout=20)
-        assert_error(result, UNSUPPORTED_VERSION, "3.7")
+        assert_error(result, UNSUPPORTED_VERSION, "3.5")
         assert proc.alive(), "austinc must leave the process running"
 
 

@@ -66,7 +66,7 @@ def where(python, pid, *options):
     assert result.elapsed < 10, "-w took %.1fs" % result.elapsed
     processes = parse_where(result.stdout)
     for p in processes:
-        # The micro version may be unknown (3.8 to 3.10 do not export it).
+        # The micro version may be unknown (nothing before 3.11 exports it).
         assert python.version_str.startswith(p.version) and p.version.count(".") >= 1, (
             "Python %s, not %s" % (p.version, python.version_str))
         if python.shape == "shared":
@@ -103,7 +103,10 @@ def check_where_threads(python, proc, pid, tids):
         assert t.frames[-1].file == path and first <= t.frames[-1].line <= last, (
             "%s at %s" % (name, t.frames[-1]))
         outermost = t.frames[0]
-        assert outermost.func == qualname(python, "Thread._bootstrap") and (
+        # 2.7's threading.Thread calls it __bootstrap (a private name).
+        bootstrap = qualname(python, "Thread._bootstrap",
+                             "__bootstrap" if python.version < (3,) else None)
+        assert outermost.func == bootstrap and (
             outermost.file.endswith("threading.py")), "outermost first: %s" % t.frames
         assert t.tid != proc.pid and (tid == 0 or t.tid == tid), (
             "%s on thread %d, the target says %d" % (name, t.tid, tid))

@@ -1,7 +1,10 @@
 /* The frame walkers against a fake address space: good stacks, cycles,
- * truncated strings and wild pointers.
+ * truncated strings and wild pointers; 3.14's tagged f_executable,
+ * interpreter-owned frames and thread-local bytecode, on layouts read from
+ * the synthetic 3.14 and 3.14t _Py_DebugOffsets fixtures.
  *
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include <stdio.h>
 #include <string.h>
 
 #include "python/code.h"
@@ -20,6 +23,7 @@
 static uint8_t arena[ARENA_SIZE];
 static size_t arena_used;
 static const struct py_layout *L;
+static struct py_layout from_block; /* a layout read from a fixture */
 static struct remote remote;
 static struct fake_region region = {.addr = BASE, .data = arena};
 static struct code_reader code;
@@ -51,7 +55,7 @@ static uint64_t make_str_len(const char *text, int64_t length)
 {
 	size_t n = strlen(text);
 	uint64_t s = alloc(L->unicode.ascii_size + n + 1);
-	put64(s, 8, STR_TYPE);
+	put64(s, layout_ob_type(L), STR_TYPE);
 	put64(s, L->unicode.length, (uint64_t)length);
 	put32(s, L->unicode.state,
 	      (1u << L->unicode.kind_shift) | (1u << L->unicode.compact_shift) |
@@ -68,7 +72,7 @@ static uint64_t make_str(const char *text)
 static uint64_t make_bytes(const uint8_t *data, size_t n)
 {
 	uint64_t b = alloc(L->bytes.ob_sval + n + 1);
-	put64(b, 8, BYTES_TYPE);
+	put64(b, layout_ob_type(L), BYTES_TYPE);
 	put64(b, L->bytes.ob_size, n);
 	memcpy(arena + (b - BASE) + L->bytes.ob_sval, data, n);
 	return b;
@@ -78,7 +82,7 @@ static uint64_t make_code(const char *file, const char *name, int first,
                           const uint8_t *table, size_t table_len)
 {
 	uint64_t c = alloc(L->code.size + 64);
-	put64(c, 8, CODE_TYPE);
+	put64(c, layout_ob_type(L), CODE_TYPE);
 	put64(c, L->code.filename, make_str(file));
 	put64(c, L->code.name, make_str(name));
 	if (L->code.qualname != LAYOUT_NONE)
@@ -88,9 +92,9 @@ static uint64_t make_code(const char *file, const char *name, int first,
 	return c;
 }
 
-static void setup_version(unsigned minor)
+static void setup_layout(const struct py_layout *layout)
 {
-	L = layout_for_version(3, minor);
+	L = layout;
 	ck_assert_ptr_nonnull(L);
 	memset(arena, 0, sizeof arena);
 	memset(tstate, 0, sizeof tstate);
@@ -101,6 +105,26 @@ static void setup_version(unsigned minor)
 	ck_assert_int_eq(code_reader_init(&code, &remote, L, &types), 0);
 	ck_assert_int_eq(prefetch_init(&pf, &remote), 0);
 	unwinder_init(&unwinder, &pf, L, &code);
+}
+
+static void setup_version(unsigned minor)
+{
+	setup_layout(layout_for_version(3, minor));
+}
+
+/* The layout read from tests/unit/fixtures/debug_offsets_<name>.bin. */
+static void setup_block(const char *name)
+{
+	uint8_t blob[LAYOUT_DEBUG_OFFSETS_MAX];
+	char path[512];
+	snprintf(path, sizeof path, "%s/debug_offsets_%s.bin", FIXTURES_DIR,
+	         name);
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	size_t n = fread(blob, 1, sizeof blob, f);
+	fclose(f);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &from_block), 0);
+	setup_layout(&from_block);
 }
 
 static void teardown(void)
@@ -360,6 +384,138 @@ START_TEST(interpreter_frame_cycle_and_wild_pointer)
 }
 END_TEST
 
+/* 3.13+: tstate->current_frame, no cframe. */
+static void set_current_frame(uint64_t current, uint64_t chunk)
+{
+	memcpy(tstate + L->tstate.frame, &current, sizeof current);
+	memcpy(tstate + L->tstate.datastack_chunk, &chunk, sizeof chunk);
+}
+
+/* A 3.14 interpreter frame: f_executable as a tagged stack reference. */
+static uint64_t make_frame314(uint64_t at, uint64_t executable,
+                              uint64_t code_addr, int unit, uint8_t owner,
+                              uint64_t previous)
+{
+	put64(at, L->frame.code, executable);
+	put64(at, L->frame.lasti,
+	      code_addr + L->code.code_adaptive + 2 * (uint64_t)unit);
+	put64(at, L->frame.previous, previous);
+	arena[at - BASE + L->frame.owner] = owner;
+	return at;
+}
+
+enum {
+	OWNED_BY_THREAD = 0,
+	OWNED_BY_GENERATOR = 1,
+	OWNED_BY_INTERPRETER = 3, /* 3.14: entry frames of the eval loop */
+	OWNED_BY_CSTACK = 4,
+	TAG_REFCNT = 1, /* Py_TAG_REFCNT / Py_TAG_DEFERRED */
+	TAG_INT = 3,    /* Py_INT_TAG: a tagged int, not an object */
+};
+
+/* Two Python functions, each entered from C through an entry frame owned
+ * by the interpreter, and a C-stack frame on top: only the functions are
+ * sampled, their references untagged. */
+START_TEST(direct_314_tagged_refs_and_interpreter_frames)
+{
+	setup_block("3_14");
+	uint64_t c1 =
+	        make_code("app.py", "<module>", 1, locations, sizeof locations);
+	uint64_t c2 = make_code("app.py", "Worker.run", 20, locations,
+	                        sizeof locations);
+	uint64_t none = make_str("None stands in");
+	uint64_t chunk = make_chunk(4096);
+	uint64_t f0 = chunk + L->chunk.size;
+	make_frame314(f0, none | TAG_REFCNT, none, 0, OWNED_BY_INTERPRETER, 0);
+	make_frame314(f0 + 128, c1 | TAG_REFCNT, c1, 1, OWNED_BY_THREAD, f0);
+	make_frame314(f0 + 256, none | TAG_REFCNT, none, 0,
+	              OWNED_BY_INTERPRETER, f0 + 128);
+	make_frame314(f0 + 384, c2, c2, 5, OWNED_BY_GENERATOR, f0 + 256);
+	make_frame314(f0 + 512, TAG_INT | 8, none, 0, OWNED_BY_CSTACK,
+	              f0 + 384);
+	set_current_frame(f0 + 512, chunk);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_str_eq(stack.frames[0].name, "Worker.run");
+	ck_assert_int_eq(stack.frames[0].line, 23);
+	ck_assert_str_eq(stack.frames[1].name, "<module>");
+	ck_assert_int_eq(stack.frames[1].line, 2);
+
+	/* Read as a plain pointer, the tagged reference is no code object:
+	 * the tag bits are what made the difference. */
+	from_block.frame.code_tag_bits = 0;
+	unwinder_init(&unwinder, &pf, L, &code);
+	ck_assert_int_gt(unwind(), 0);
+	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
+	teardown();
+}
+END_TEST
+
+/* The same frames read with 3.13's rules: owner 3 was the C-stack shim
+ * then, and 4 a value no frame had. */
+START_TEST(direct_313_skips_only_cstack_frames)
+{
+	setup_version(13);
+	uint64_t c = make_code("a.py", "f", 1, locations, sizeof locations);
+	uint64_t chunk = make_chunk(4096);
+	uint64_t f0 = chunk + L->chunk.size;
+	make_iframe(f0, c, 0, 0);
+	make_iframe(f0 + 128, c, 0, f0);
+	arena[f0 + 128 - BASE + L->frame.owner] = 3;
+	set_current_frame(f0 + 128, chunk);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 1);
+	teardown();
+}
+END_TEST
+
+/* 3.14t: the deferred tag is bit 0 only, and a thread may run its own
+ * copy of the bytecode (tlbc_index into the code object's co_tlbc). */
+START_TEST(direct_314t_deferred_refs_and_thread_local_bytecode)
+{
+	setup_block("3_14t");
+	uint64_t c1 =
+	        make_code("ft.py", "main", 1, locations, sizeof locations);
+	uint64_t c2 =
+	        make_code("ft.py", "work", 10, locations, sizeof locations);
+	/* _PyCodeArray of c2: size 3; entry 0 is co_code_adaptive. */
+	uint64_t copies = alloc(64);
+	uint64_t copy2 = alloc(64);
+	put64(copies, 0, 3);
+	put64(copies, 8, c2 + L->code.code_adaptive);
+	put64(copies, 16, alloc(64));
+	put64(copies, 24, copy2);
+	put64(c2, L->code.tlbc, copies);
+	uint64_t chunk = make_chunk(4096);
+	uint64_t f1 = chunk + L->chunk.size;
+	uint64_t f2 = f1 + 128;
+	make_frame314(f1, c1 | TAG_REFCNT, c1, 1, OWNED_BY_THREAD, 0);
+	make_frame314(f2, c2, c2, 0, OWNED_BY_THREAD, f1);
+	put64(f2, L->frame.lasti, copy2 + 2 * 5); /* unit 5 of copy 2 */
+	put32(f2, L->frame.tlbc_index, 2);
+	set_current_frame(f2, chunk);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_str_eq(stack.frames[0].name, "work");
+	ck_assert_int_eq(stack.frames[0].line, 13);
+	ck_assert_str_eq(stack.frames[1].name, "main");
+	ck_assert_int_eq(stack.frames[1].line, 2);
+
+	/* An index past the array: the frame is named, at its first line. */
+	put32(f2, L->frame.tlbc_index, 3);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "work");
+	ck_assert_int_eq(stack.frames[0].line, 10);
+
+	/* Bit 1 is no tag in 3.14t: such a reference is garbage. */
+	put32(f2, L->frame.tlbc_index, 0);
+	put64(f2, L->frame.code, c2 | 2);
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_ptr_null(stack.frames[0].file);
+	teardown();
+}
+END_TEST
+
 Suite *frames_suite(void)
 {
 	Suite *s = suite_create("frames");
@@ -374,6 +530,9 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
 	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
+	tcase_add_test(tc, direct_314_tagged_refs_and_interpreter_frames);
+	tcase_add_test(tc, direct_313_skips_only_cstack_frames);
+	tcase_add_test(tc, direct_314t_deferred_refs_and_thread_local_bytecode);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,8 +4,11 @@
  *
  * Exposes, through suites.h:
  *     Suite *layout_suite(void);
- * FIXTURES_DIR (a string) names the directory of debug_offsets_3_13.bin,
- * written by scripts/capture-debug-offsets. */
+ * FIXTURES_DIR (a string) names the directory of the debug_offsets_*.bin
+ * blocks: 3.13 captured from the installed library by
+ * scripts/capture-debug-offsets, the others written by
+ * scripts/gen-debug-offsets-fixtures (3.13t from CPython's 3.13 headers;
+ * 3.14, 3.14t and 3.16 synthesised member by member). */
 #include "python/layout.h"
 
 #include <check.h>
@@ -19,25 +22,61 @@
 #error "FIXTURES_DIR must name the unit-test fixture directory"
 #endif
 
-/* Byte offsets of a few members of the 3.13 block, for corrupting it. */
+/* Byte offset of the i-th uint64_t member after the 24-byte header. */
+#define SLOT(i) (24 + 8 * (i))
+
+/* Members of the 3.13 block, for corrupting it. */
 #define OFF_VERSION       8
 #define OFF_FREE_THREADED 16
-#define OFF_INTERP_HEAD   40
-#define OFF_INTERP_NEXT   64
-#define OFF_FRAME_OWNER   264
+#define OFF_INTERP_HEAD   SLOT(2)
+#define OFF_INTERP_NEXT   SLOT(3 + 2)
+#define OFF_FRAME_OWNER   SLOT(3 + 13 + 9 + 5)
 
-static uint8_t fixture[4096];
+/* Members of the 3.14 block: runtime_state has 3, interpreter_state 16,
+ * thread_state 9, interpreter_frame 8, code_object 11. */
+#define OFF314_TSTATE_SIZE SLOT(3 + 16)
+#define OFF314_EXECUTABLE  SLOT(3 + 16 + 9 + 2)
+#define OFF314_OWNER       SLOT(3 + 16 + 9 + 5)
+#define OFF314_TLBC_INDEX  SLOT(3 + 16 + 9 + 7)
+#define OFF314_OB_TYPE     SLOT(3 + 16 + 9 + 8 + 11 + 1)
+
+#define BLOCK_MAX 1024
+
+static uint8_t fixture[BLOCK_MAX];
 static size_t fixture_len;
+
+/* Read tests/unit/fixtures/debug_offsets_<name>.bin into buf (zeroed
+ * beyond the file); returns its length. */
+static size_t load_block(const char *name, uint8_t *buf)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/debug_offsets_%s.bin", FIXTURES_DIR,
+	         name);
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	memset(buf, 0, BLOCK_MAX);
+	size_t n = fread(buf, 1, BLOCK_MAX, f);
+	fclose(f);
+	ck_assert_uint_gt(n, 24);
+	ck_assert_uint_le(n, LAYOUT_DEBUG_OFFSETS_MAX);
+	return n;
+}
 
 static void load_fixture(void)
 {
-	FILE *f = fopen(FIXTURES_DIR "/debug_offsets_3_13.bin", "rb");
+	fixture_len = load_block("3_13", fixture);
+	ck_assert_uint_eq(fixture_len, 584);
+}
 
-	ck_assert_msg(f != NULL, "cannot open %s",
-	              FIXTURES_DIR "/debug_offsets_3_13.bin");
-	fixture_len = fread(fixture, 1, sizeof fixture, f);
-	fclose(f);
-	ck_assert_uint_eq(fixture_len, LAYOUT_DEBUG_OFFSETS_SIZE);
+/* A layout read from the named fixture, which must be accepted. */
+static struct py_layout read_block(const char *name)
+{
+	uint8_t blob[BLOCK_MAX];
+	struct py_layout d;
+	size_t n = load_block(name, blob);
+	ck_assert_msg(layout_from_debug_offsets(blob, n, &d) == 0,
+	              "debug_offsets_%s.bin rejected", name);
+	return d;
 }
 
 static void put_u64(uint8_t *blob, size_t off, uint64_t v)
@@ -48,32 +87,66 @@ static void put_u64(uint8_t *blob, size_t off, uint64_t v)
 START_TEST(test_versions)
 {
 	static const struct {
-		unsigned minor;
+		unsigned major, minor;
 		enum frame_model model;
 		enum line_format lines;
 	} want[] = {
-	        {8, FRAME_OBJECTS, LINES_LNOTAB},
-	        {9, FRAME_OBJECTS, LINES_LNOTAB},
-	        {10, FRAME_OBJECTS, LINES_LINETABLE310},
-	        {11, FRAME_CFRAME, LINES_LOCATIONS},
-	        {12, FRAME_CFRAME, LINES_LOCATIONS},
-	        {13, FRAME_DIRECT, LINES_LOCATIONS},
+	        {2, 7, FRAME_OBJECTS, LINES_LNOTAB27},
+	        {3, 6, FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 7, FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 8, FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 9, FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 10, FRAME_OBJECTS, LINES_LINETABLE310},
+	        {3, 11, FRAME_CFRAME, LINES_LOCATIONS},
+	        {3, 12, FRAME_CFRAME, LINES_LOCATIONS},
+	        {3, 13, FRAME_DIRECT, LINES_LOCATIONS},
 	};
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		const struct py_layout *l =
-		        layout_for_version(3, want[i].minor);
+		        layout_for_version(want[i].major, want[i].minor);
 
 		ck_assert_ptr_nonnull(l);
-		ck_assert_uint_eq(l->major, 3);
+		ck_assert_uint_eq(l->major, want[i].major);
 		ck_assert_uint_eq(l->minor, want[i].minor);
 		ck_assert_int_eq(l->frame_model, want[i].model);
 		ck_assert_int_eq(l->line_format, want[i].lines);
 	}
-	ck_assert_ptr_null(layout_for_version(3, 7));
+	ck_assert_ptr_null(layout_for_version(3, 5));
 	ck_assert_ptr_null(layout_for_version(3, 14));
-	ck_assert_ptr_null(layout_for_version(2, 7));
+	ck_assert_ptr_null(layout_for_version(2, 6));
 	ck_assert_ptr_null(layout_for_version(4, 13));
+}
+END_TEST
+
+/* Before 3.7 there is no _PyRuntime: the tables describe the interp_head
+ * pointer as an 8-byte runtime with the head at 0, and leave the GIL and
+ * the collector (statics of their own) to runtime discovery. 2.7 has no
+ * PEP 393 str and no interpreter ids. */
+START_TEST(test_old_runtimes)
+{
+	const struct py_layout *v27 = layout_for_version(2, 7);
+	const struct py_layout *v36 = layout_for_version(3, 6);
+	const struct py_layout *v37 = layout_for_version(3, 7);
+
+	for (int i = 0; i < 2; i++) {
+		const struct py_layout *l = i ? v36 : v27;
+
+		ck_assert_uint_eq(l->runtime.size, 8);
+		ck_assert_uint_eq(l->runtime.interp_head, 0);
+		ck_assert_uint_eq(l->runtime.gil_holder, LAYOUT_NONE);
+		ck_assert_uint_eq(l->runtime.gc_collecting, LAYOUT_NONE);
+		ck_assert_uint_eq(l->interp.id, LAYOUT_NONE);
+		ck_assert_uint_eq(l->interp.gc_collecting, LAYOUT_NONE);
+	}
+	ck_assert_uint_gt(v37->runtime.interp_head, 0);
+	ck_assert_uint_ne(v37->runtime.gil_holder, LAYOUT_NONE);
+	ck_assert_uint_ne(v37->runtime.gc_collecting, LAYOUT_NONE);
+	ck_assert_uint_ne(v37->interp.id, LAYOUT_NONE);
+	ck_assert_uint_eq(v27->unicode.length, LAYOUT_NONE);
+	ck_assert_uint_ne(v36->unicode.length, LAYOUT_NONE);
+	/* PyStringObject: ob_shash and ob_sstate before the characters. */
+	ck_assert_uint_gt(v27->bytes.ob_sval, v27->bytes.ob_size + 8);
 }
 END_TEST
 
@@ -130,6 +203,8 @@ START_TEST(test_fixture_matches_table)
 	ck_assert_uint_eq(d.minor, 13);
 	ck_assert_int_eq(d.frame_model, FRAME_DIRECT);
 	ck_assert_int_eq(d.line_format, LINES_LOCATIONS);
+	ck_assert_int_eq(d.newer_than_known, 0);
+	ck_assert_int_eq(d.free_threaded, 0);
 
 	/* Carried by the block. */
 	ck_assert_uint_eq(d.runtime.size, t->runtime.size);
@@ -169,151 +244,427 @@ START_TEST(test_fixture_matches_table)
 }
 END_TEST
 
-/* The fields the block lacks come from constants of the 3.13 ABI: they must
+/* The fields the block lacks come from the reader's 3.13 facts: they must
  * agree with what the headers said. */
 START_TEST(test_fixture_constants_match_table)
 {
-	const struct py_layout *t = layout_for_version(3, 13);
+	struct py_layout t = *layout_for_version(3, 13);
 	struct py_layout d;
 
 	load_fixture();
 	ck_assert_int_eq(layout_from_debug_offsets(fixture, fixture_len, &d),
 	                 0);
-	ck_assert_uint_eq(d.runtime.gil_holder, t->runtime.gil_holder);
-	ck_assert_uint_eq(d.runtime.gc_collecting, t->runtime.gc_collecting);
-	ck_assert_uint_eq(d.tstate.datastack_top, t->tstate.datastack_top);
-	ck_assert_uint_eq(d.cframe.current_frame, t->cframe.current_frame);
-	ck_assert_uint_eq(d.chunk.size, t->chunk.size);
-	ck_assert_uint_eq(d.chunk.previous, t->chunk.previous);
-	ck_assert_uint_eq(d.chunk.chunk_size, t->chunk.chunk_size);
-	ck_assert_int_eq(d.frame.owner_cstack, t->frame.owner_cstack);
-	ck_assert_uint_eq(d.unicode.compact_size, t->unicode.compact_size);
-	ck_assert_uint_eq(d.unicode.kind_shift, t->unicode.kind_shift);
-	ck_assert_uint_eq(d.unicode.compact_shift, t->unicode.compact_shift);
-	ck_assert_uint_eq(d.unicode.ascii_shift, t->unicode.ascii_shift);
+	ck_assert_uint_eq(d.runtime.gil_holder, t.runtime.gil_holder);
+	ck_assert_uint_eq(d.runtime.gc_collecting, t.runtime.gc_collecting);
+	ck_assert_uint_eq(d.tstate.datastack_top, t.tstate.datastack_top);
+	ck_assert_uint_eq(d.cframe.current_frame, t.cframe.current_frame);
+	ck_assert_uint_eq(d.chunk.size, t.chunk.size);
+	ck_assert_uint_eq(d.chunk.previous, t.chunk.previous);
+	ck_assert_uint_eq(d.chunk.chunk_size, t.chunk.chunk_size);
+	ck_assert_int_eq(d.frame.owner_cstack, t.frame.owner_cstack);
+	ck_assert_uint_eq(d.unicode.compact_size, t.unicode.compact_size);
+	ck_assert_uint_eq(d.unicode.kind_shift, t.unicode.kind_shift);
+	ck_assert_uint_eq(d.unicode.compact_shift, t.unicode.compact_shift);
+	ck_assert_uint_eq(d.unicode.ascii_shift, t.unicode.ascii_shift);
+	/* The table leaves ob_type at 0, "where it is in every default
+	 * build"; the block says where that is. */
+	ck_assert_uint_eq(layout_ob_type(&t), 8);
+	ck_assert_uint_eq(d.object.ob_type, 8);
+	t.object.ob_type = 8;
 	/* Nothing left over: the whole struct agrees. */
-	ck_assert_int_eq(memcmp(&d, t, sizeof d), 0);
+	ck_assert_int_eq(memcmp(&d, &t, sizeof d), 0);
+}
+END_TEST
+
+/* 3.13t, from CPython's 3.13 headers with Py_GIL_DISABLED: the same thread
+ * state and frame as the default build, objects 16 bytes further in. */
+START_TEST(test_313t_free_threaded)
+{
+	const struct py_layout *t = layout_for_version(3, 13);
+	struct py_layout d = read_block("3_13t");
+
+	ck_assert_uint_eq(d.minor, 13);
+	ck_assert_int_eq(d.free_threaded, 1);
+	ck_assert_int_eq(d.newer_than_known, 0);
+	ck_assert_uint_eq(d.object.ob_type, 24);
+	ck_assert_uint_eq(layout_ob_type(&d), 24);
+	ck_assert_uint_eq(d.runtime.size, 328256);
+	ck_assert_uint_eq(d.interp.size, 215616);
+	ck_assert_uint_eq(d.interp.gc_collecting, 7400 + 200);
+	ck_assert_uint_eq(d.gil.last_holder, 7776 - 7760);
+	/* _status, _whence, state. */
+	ck_assert_uint_eq(d.tstate.state, 32 + 8);
+	ck_assert_int_eq(memcmp(&d.frame, &t->frame, sizeof d.frame), 0);
+	ck_assert_uint_eq(d.tstate.frame, t->tstate.frame);
+	ck_assert_uint_eq(d.tstate.native_thread_id,
+	                  t->tstate.native_thread_id);
+	ck_assert_uint_eq(d.tstate.datastack_top, t->tstate.datastack_top);
+	ck_assert_uint_eq(d.code.size, t->code.size + 16);
+	ck_assert_uint_eq(d.code.filename, t->code.filename + 16);
+	ck_assert_uint_eq(d.code.qualname, t->code.qualname + 16);
+	ck_assert_uint_eq(d.code.firstlineno, t->code.firstlineno + 16);
+	ck_assert_uint_eq(d.code.code_adaptive, t->code.code_adaptive + 16);
+	ck_assert_uint_eq(d.code.tlbc, 0); /* no thread-local bytecode */
+	ck_assert_uint_eq(d.bytes.ob_size, 32);
+	ck_assert_uint_eq(d.bytes.ob_sval, 48);
+	ck_assert_uint_eq(d.unicode.length, 32);
+	ck_assert_uint_eq(d.unicode.state, 48);
+	ck_assert_uint_eq(d.unicode.ascii_size, 56);
+	ck_assert_uint_eq(d.unicode.compact_size, 72);
+	/* 3.13 keeps `interned:2` in both builds. */
+	ck_assert_uint_eq(d.unicode.kind_shift, 2);
+	ck_assert_uint_eq(d.unicode.compact_shift, 5);
+	ck_assert_uint_eq(d.unicode.ascii_shift, 6);
+}
+END_TEST
+
+/* Everything austinc reads from a 3.14 block, each member taken from its
+ * 3.14 place (members were inserted in interpreter_state,
+ * interpreter_frame and code_object). */
+START_TEST(test_314_shape)
+{
+	struct py_layout d = read_block("3_14");
+
+	ck_assert_uint_eq(d.major, 3);
+	ck_assert_uint_eq(d.minor, 14);
+	ck_assert_int_eq(d.frame_model, FRAME_DIRECT);
+	ck_assert_int_eq(d.line_format, LINES_LOCATIONS);
+	ck_assert_int_eq(d.newer_than_known, 0);
+	ck_assert_int_eq(d.free_threaded, 0);
+	ck_assert_uint_eq(d.runtime.size, 285368);
+	ck_assert_uint_eq(d.runtime.interp_head, 632);
+	ck_assert_uint_eq(d.runtime.gil_holder, LAYOUT_NONE);
+	ck_assert_uint_eq(d.interp.size, 199064);
+	ck_assert_uint_eq(d.interp.next, 7264);
+	ck_assert_uint_eq(d.interp.tstate_head, 7344);
+	ck_assert_uint_eq(d.interp.id, 7272);
+	ck_assert_uint_eq(d.interp.gil, 16);
+	ck_assert_uint_eq(d.interp.gc_collecting, 7400 + 200);
+	ck_assert_uint_eq(d.gil.last_holder, 7760 - 7752);
+	ck_assert_uint_eq(d.tstate.size, 832);
+	ck_assert_uint_eq(d.tstate.next, 8);
+	ck_assert_uint_eq(d.tstate.interp, 16);
+	ck_assert_uint_eq(d.tstate.frame, 72);
+	ck_assert_uint_eq(d.tstate.thread_id, 152);
+	ck_assert_uint_eq(d.tstate.native_thread_id, 160);
+	ck_assert_uint_eq(d.tstate.datastack_chunk, 232);
+	ck_assert_uint_eq(d.tstate.datastack_top, 240);
+	ck_assert_uint_eq(d.tstate.state, 0); /* a GIL build */
+	ck_assert_uint_eq(d.frame.size, 88);
+	ck_assert_uint_eq(d.frame.previous, 8);
+	ck_assert_uint_eq(d.frame.code, 0);
+	ck_assert_uint_eq(d.frame.lasti, 56);
+	ck_assert_uint_eq(d.frame.owner, 74);
+	ck_assert_uint_eq(d.frame.tlbc_index, 0);
+	/* FRAME_OWNED_BY_INTERPRETER (3) and _CSTACK (4) are skipped. */
+	ck_assert_int_eq(d.frame.owner_cstack, -1);
+	ck_assert_uint_eq(d.frame.skip_owners, (1u << 3) | (1u << 4));
+	/* Py_TAG_BITS of the default build. */
+	ck_assert_uint_eq(d.frame.code_tag_bits, 3);
+	ck_assert_uint_eq(d.code.size, 208);
+	ck_assert_uint_eq(d.code.filename, 112);
+	ck_assert_uint_eq(d.code.name, 120);
+	ck_assert_uint_eq(d.code.qualname, 128);
+	ck_assert_uint_eq(d.code.linetable, 136);
+	ck_assert_uint_eq(d.code.firstlineno, 68);
+	ck_assert_uint_eq(d.code.code_adaptive, 200);
+	ck_assert_uint_eq(d.code.tlbc, 0);
+	ck_assert_uint_eq(d.object.ob_type, 8);
+	ck_assert_uint_eq(d.bytes.ob_size, 16);
+	ck_assert_uint_eq(d.bytes.ob_sval, 32);
+	ck_assert_uint_eq(d.unicode.length, 16);
+	ck_assert_uint_eq(d.unicode.state, 32);
+	ck_assert_uint_eq(d.unicode.ascii_size, 40);
+	ck_assert_uint_eq(d.unicode.compact_size, 56);
+	ck_assert_uint_eq(d.unicode.kind_shift, 2);
+	ck_assert_uint_eq(d.unicode.compact_shift, 5);
+	ck_assert_uint_eq(d.unicode.ascii_shift, 6);
+}
+END_TEST
+
+START_TEST(test_314t_free_threaded)
+{
+	struct py_layout d = read_block("3_14t");
+
+	ck_assert_uint_eq(d.minor, 14);
+	ck_assert_int_eq(d.free_threaded, 1);
+	ck_assert_uint_eq(d.object.ob_type, 24);
+	ck_assert_uint_eq(d.gil.last_holder, 7776 - 7760);
+	/* _status, holds_gil, _whence, state. */
+	ck_assert_uint_eq(d.tstate.state, 32 + 12);
+	ck_assert_uint_eq(d.frame.owner, 78);
+	ck_assert_uint_eq(d.frame.tlbc_index, 72);
+	ck_assert_uint_eq(d.frame.code_tag_bits, 1); /* Py_TAG_DEFERRED */
+	ck_assert_uint_eq(d.frame.skip_owners, (1u << 3) | (1u << 4));
+	ck_assert_uint_eq(d.code.size, 232);
+	ck_assert_uint_eq(d.code.filename, 128);
+	ck_assert_uint_eq(d.code.qualname, 144);
+	ck_assert_uint_eq(d.code.firstlineno, 84);
+	ck_assert_uint_eq(d.code.tlbc, 216);
+	ck_assert_uint_eq(d.code.code_adaptive, 224);
+	ck_assert_uint_eq(d.bytes.ob_size, 32);
+	ck_assert_uint_eq(d.unicode.length, 32);
+	ck_assert_uint_eq(d.unicode.state, 48);
+	ck_assert_uint_eq(d.unicode.ascii_size, 56);
+	/* 3.14 made `interned` a whole byte in free-threaded builds. */
+	ck_assert_uint_eq(d.unicode.kind_shift, 8);
+	ck_assert_uint_eq(d.unicode.compact_shift, 11);
+	ck_assert_uint_eq(d.unicode.ascii_shift, 12);
+}
+END_TEST
+
+/* The running thread of a free-threaded build is the attached one. */
+START_TEST(test_thread_attached)
+{
+	struct py_layout ft = read_block("3_14t");
+	struct py_layout ft13 = read_block("3_13t");
+	struct py_layout gil = read_block("3_14");
+	uint8_t tstate[1024];
+	int32_t state;
+
+	memset(tstate, 0, sizeof tstate);
+	state = 1; /* _Py_THREAD_ATTACHED */
+	memcpy(tstate + 44, &state, sizeof state);
+	ck_assert_int_eq(layout_thread_attached(&ft, tstate), 1);
+	ck_assert_int_eq(layout_thread_attached(&ft13, tstate), 0);
+	ck_assert_int_eq(layout_thread_attached(&gil, tstate), 0);
+	memcpy(tstate + 40, &state, sizeof state);
+	ck_assert_int_eq(layout_thread_attached(&ft13, tstate), 1);
+	state = 2; /* _Py_THREAD_SUSPENDED */
+	memcpy(tstate + 44, &state, sizeof state);
+	ck_assert_int_eq(layout_thread_attached(&ft, tstate), 0);
+	state = 0; /* _Py_THREAD_DETACHED */
+	memcpy(tstate + 44, &state, sizeof state);
+	ck_assert_int_eq(layout_thread_attached(&ft, tstate), 0);
+}
+END_TEST
+
+/* A version newer than any known is read with the newest shape (3.15's),
+ * and flagged; so is 3.15, which is not released. */
+START_TEST(test_future_version_accepted_with_warning)
+{
+	uint8_t blob[BLOCK_MAX];
+	char line[128];
+	struct py_layout d;
+	size_t n = load_block("3_16", blob);
+
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), 0);
+	ck_assert_uint_eq(d.minor, 16);
+	ck_assert_int_eq(d.newer_than_known, 1);
+	ck_assert_int_eq(layout_newer_warning(&d, line, sizeof line), 1);
+	ck_assert_str_eq(line, "CPython 3.16 is newer than austinc knows; "
+	                       "reading it through its debug offsets");
+	/* Read from 3.15's places (thread_state grew before thread_id). */
+	ck_assert_uint_eq(d.tstate.thread_id, 152);
+	ck_assert_uint_eq(d.tstate.native_thread_id, 160);
+	ck_assert_uint_eq(d.tstate.datastack_chunk, 232);
+	ck_assert_uint_eq(d.frame.owner, 74);
+	ck_assert_uint_eq(d.code.code_adaptive, 200);
+	ck_assert_uint_eq(d.unicode.compact_size, 56); /* from the block */
+	ck_assert_uint_eq(d.frame.skip_owners, (1u << 3) | (1u << 4));
+
+	put_u64(blob, OFF_VERSION, 0x030f00a3); /* 3.15.0a3 */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), 0);
+	ck_assert_int_eq(layout_newer_warning(&d, line, sizeof line), 1);
+	ck_assert_str_eq(line, "CPython 3.15 is newer than austinc knows; "
+	                       "reading it through its debug offsets");
+
+	/* Known versions: no warning, buffer untouched. */
+	strcpy(line, "unchanged");
+	d = read_block("3_14");
+	ck_assert_int_eq(layout_newer_warning(&d, line, sizeof line), 0);
+	d = read_block("3_13");
+	ck_assert_int_eq(layout_newer_warning(&d, line, sizeof line), 0);
+	ck_assert_str_eq(line, "unchanged");
 }
 END_TEST
 
 START_TEST(test_truncated_rejected)
 {
+	static const char *const names[] = {"3_13", "3_13t", "3_14", "3_14t",
+	                                    "3_16"};
+	uint8_t blob[BLOCK_MAX];
 	struct py_layout d, before;
 
-	load_fixture();
 	memset(&d, 0xaa, sizeof d);
 	before = d;
-	ck_assert_int_eq(
-	        layout_from_debug_offsets(fixture, fixture_len - 1, &d), -1);
-	ck_assert_int_eq(layout_from_debug_offsets(fixture, 16, &d), -1);
-	ck_assert_int_eq(layout_from_debug_offsets(fixture, 0, &d), -1);
-	ck_assert_int_eq(layout_from_debug_offsets(NULL, fixture_len, &d), -1);
-	ck_assert_int_eq(memcmp(&d, &before, sizeof d), 0);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t n = load_block(names[i], blob);
+		ck_assert_int_eq(layout_from_debug_offsets(blob, n - 1, &d),
+		                 -1);
+		ck_assert_int_eq(layout_from_debug_offsets(blob, 24, &d), -1);
+		ck_assert_int_eq(layout_from_debug_offsets(blob, 16, &d), -1);
+		ck_assert_int_eq(layout_from_debug_offsets(blob, 0, &d), -1);
+		ck_assert_int_eq(layout_from_debug_offsets(NULL, n, &d), -1);
+		ck_assert_int_eq(memcmp(&d, &before, sizeof d), 0);
+	}
+	/* The 3.14 block is longer than the 3.13 one: 3.13's length is not
+	 * enough. */
+	load_block("3_14", blob);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, 584, &d), -1);
 }
 END_TEST
 
 START_TEST(test_bad_cookie_rejected)
 {
-	uint8_t blob[LAYOUT_DEBUG_OFFSETS_SIZE];
+	uint8_t blob[BLOCK_MAX];
 	struct py_layout d, before;
+	size_t n;
 
-	load_fixture();
 	memset(&d, 0x55, sizeof d);
 	before = d;
-	memcpy(blob, fixture, sizeof blob);
+	n = load_block("3_13", blob);
 	blob[0] = 'X';
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
-	memcpy(blob, fixture, sizeof blob);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_13", blob);
 	blob[7] = '\0';
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_14", blob);
+	memcpy(blob, "xdebugpz", 8);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
 	ck_assert_int_eq(memcmp(&d, &before, sizeof d), 0);
 }
 END_TEST
 
-/* Only 3.13 blocks are read: 3.14 moved members inside the struct. */
+/* The declared version picks the shape; a version that does not match
+ * the block's real shape fails the checks instead of being misread. */
 START_TEST(test_other_versions_rejected)
 {
-	uint8_t blob[LAYOUT_DEBUG_OFFSETS_SIZE];
+	uint8_t blob[BLOCK_MAX];
 	struct py_layout d;
+	size_t n;
 
 	load_fixture();
-	memcpy(blob, fixture, sizeof blob);
-	put_u64(blob, OFF_VERSION, 0x030e00f0); /* 3.14.0 */
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
-	put_u64(blob, OFF_VERSION, 0x030c01f0); /* 3.12.1 */
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	memcpy(blob, fixture, sizeof fixture);
+	put_u64(blob, OFF_VERSION, 0x030c01f0); /* 3.12.1: no block */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, BLOCK_MAX, &d), -1);
 	put_u64(blob, OFF_VERSION, 0x040d00f0); /* 4.13 */
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, BLOCK_MAX, &d), -1);
+	put_u64(blob, OFF_VERSION, 0x030d00e0); /* release level 0xe */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, BLOCK_MAX, &d), -1);
+	put_u64(blob, OFF_VERSION, 0x1030d00f0ull); /* not 32 bits */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, BLOCK_MAX, &d), -1);
 	put_u64(blob, OFF_VERSION, 0x030d05f0); /* 3.13.5: same ABI */
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), 0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, fixture_len, &d), 0);
 	ck_assert_uint_eq(d.minor, 13);
+
+	/* A 3.13 block that says 3.14 or 3.16, even followed by enough
+	 * bytes for those shapes. */
+	put_u64(blob, OFF_VERSION, 0x030e00f0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, BLOCK_MAX, &d), -1);
+	put_u64(blob, OFF_VERSION, 0x031000a1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, BLOCK_MAX, &d), -1);
+
+	/* A 3.14 block that says 3.13; a 3.15-shaped one that says 3.14. */
+	n = load_block("3_14", blob);
+	put_u64(blob, OFF_VERSION, 0x030d00f0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_14t", blob);
+	put_u64(blob, OFF_VERSION, 0x030d00f0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_16", blob);
+	put_u64(blob, OFF_VERSION, 0x030e00f0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
 }
 END_TEST
 
 START_TEST(test_implausible_rejected)
 {
-	uint8_t blob[LAYOUT_DEBUG_OFFSETS_SIZE];
+	uint8_t blob[BLOCK_MAX];
 	struct py_layout d;
+	size_t n;
 
 	load_fixture();
-	memcpy(blob, fixture, sizeof blob);
+	memcpy(blob, fixture, sizeof fixture);
 	put_u64(blob, OFF_INTERP_HEAD, 2u << 20);
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, fixture_len, &d), -1);
 
-	memcpy(blob, fixture, sizeof blob);
+	memcpy(blob, fixture, sizeof fixture);
 	put_u64(blob, OFF_INTERP_HEAD, UINT64_MAX - 4);
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, fixture_len, &d), -1);
 
-	memcpy(blob, fixture, sizeof blob);
+	memcpy(blob, fixture, sizeof fixture);
 	put_u64(blob, OFF_INTERP_NEXT, 3); /* misaligned pointer */
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, fixture_len, &d), -1);
 
-	memcpy(blob, fixture, sizeof blob);
+	memcpy(blob, fixture, sizeof fixture);
 	put_u64(blob, OFF_FRAME_OWNER, 4096); /* past the frame */
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, fixture_len, &d), -1);
 
-	memcpy(blob, fixture, sizeof blob);
+	memcpy(blob, fixture, sizeof fixture);
 	put_u64(blob, OFF_FREE_THREADED, 2);
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), -1);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, fixture_len, &d), -1);
 
-	/* A free-threaded block is fine. */
-	memcpy(blob, fixture, sizeof blob);
-	put_u64(blob, OFF_FREE_THREADED, 1);
-	ck_assert_int_eq(layout_from_debug_offsets(blob, sizeof blob, &d), 0);
+	/* 3.14: a misplaced f_executable, owner and ob_type. */
+	n = load_block("3_14", blob);
+	put_u64(blob, OFF314_EXECUTABLE, 4);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_14", blob);
+	put_u64(blob, OFF314_OWNER, 88);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_14", blob);
+	put_u64(blob, OFF314_OB_TYPE, 16); /* not PyObject's last member */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+
+	/* 3.14t: thread-local bytecode must be described, and the thread
+	 * state must hold the state field. */
+	n = load_block("3_14t", blob);
+	put_u64(blob, OFF314_TLBC_INDEX, 0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_14t", blob);
+	put_u64(blob, OFF314_TLBC_INDEX, 86); /* runs past the frame */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	n = load_block("3_14t", blob);
+	put_u64(blob, OFF314_TSTATE_SIZE, 44); /* state would be outside */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), -1);
+	/* The same block as a GIL build does not need those. */
+	n = load_block("3_14t", blob);
+	put_u64(blob, OFF314_TLBC_INDEX, 0);
+	put_u64(blob, OFF_FREE_THREADED, 0);
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), 0);
+	ck_assert_uint_eq(d.frame.tlbc_index, 0);
 }
 END_TEST
 
 /* Random values after a valid header never crash the reader, and whatever
  * it accepts stays inside the bounds it promises. */
-START_TEST(test_random_blobs)
+static void check_random(const char *name)
 {
-	uint8_t blob[LAYOUT_DEBUG_OFFSETS_SIZE + 8];
+	uint8_t good[BLOCK_MAX], blob[BLOCK_MAX];
 	uint64_t x = 0x9e3779b97f4a7c15u;
 	struct py_layout d;
+	size_t n = load_block(name, good);
 
-	load_fixture();
 	for (int round = 0; round < 2000; round++) {
-		memcpy(blob, fixture, LAYOUT_DEBUG_OFFSETS_SIZE);
+		memcpy(blob, good, sizeof blob);
 		for (int k = 0; k < 4; k++) {
-			size_t at;
-
 			x ^= x << 13;
 			x ^= x >> 7;
 			x ^= x << 17;
-			at = 24 + (x % (LAYOUT_DEBUG_OFFSETS_SIZE - 24));
-			blob[at] = (uint8_t)(x >> 32);
+			blob[16 + x % (n - 16)] = (uint8_t)(x >> 32);
 		}
-		if (layout_from_debug_offsets(blob, sizeof blob, &d) == 0) {
-			ck_assert_uint_le(d.runtime.interp_head + 8,
-			                  d.runtime.size);
-			ck_assert_uint_le(d.tstate.datastack_top + 8,
-			                  d.tstate.size);
-			ck_assert_uint_le(d.frame.owner + 1, d.frame.size);
-			ck_assert_uint_le(d.code.qualname + 8, d.code.size);
-			ck_assert_uint_le(d.unicode.state + 4,
-			                  d.unicode.ascii_size);
-		}
+		if (layout_from_debug_offsets(blob, n, &d) != 0)
+			continue;
+		ck_assert_uint_le(d.runtime.interp_head + 8, d.runtime.size);
+		ck_assert_uint_le(d.tstate.datastack_top + 8, d.tstate.size);
+		ck_assert_uint_le(d.frame.owner + 1, d.frame.size);
+		ck_assert_uint_le(d.frame.tlbc_index + 4, d.frame.size);
+		ck_assert_uint_le(d.code.qualname + 8, d.code.size);
+		ck_assert_uint_le(d.code.tlbc + 8, d.code.size);
+		ck_assert_uint_le(d.unicode.state + 4, d.unicode.ascii_size);
+		ck_assert_uint_le(layout_ob_type(&d) + 8, d.bytes.ob_sval);
+		if (d.free_threaded)
+			ck_assert_uint_le(d.tstate.state + 4, d.tstate.size);
 	}
+}
+
+START_TEST(test_random_blobs)
+{
+	check_random("3_13");
+	check_random("3_13t");
+	check_random("3_14");
+	check_random("3_14t");
+	check_random("3_16");
 }
 END_TEST
 
@@ -325,10 +676,16 @@ Suite *layout_suite(void)
 
 	tcase_add_test(tables, test_versions);
 	tcase_add_test(tables, test_missing_fields);
+	tcase_add_test(tables, test_old_runtimes);
 	suite_add_tcase(s, tables);
 
 	tcase_add_test(debug, test_fixture_matches_table);
 	tcase_add_test(debug, test_fixture_constants_match_table);
+	tcase_add_test(debug, test_313t_free_threaded);
+	tcase_add_test(debug, test_314_shape);
+	tcase_add_test(debug, test_314t_free_threaded);
+	tcase_add_test(debug, test_thread_attached);
+	tcase_add_test(debug, test_future_version_accepted_with_warning);
 	tcase_add_test(debug, test_truncated_rejected);
 	tcase_add_test(debug, test_bad_cookie_rejected);
 	tcase_add_test(debug, test_other_versions_rejected);

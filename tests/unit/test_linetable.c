@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +20,21 @@
 
 typedef int (*decoder_fn)(const uint8_t *, size_t, int, int);
 
-static decoder_fn decoder_for(int minor)
+static decoder_fn decoder_for(const struct lt_version *v)
 {
-	if (minor <= 9)
+	if (v->major == 2)
+		return linetable_lnotab27;
+	if (v->minor <= 9)
 		return linetable_lnotab;
-	if (minor == 10)
+	if (v->minor == 10)
 		return linetable_310;
 	return linetable_locations;
+}
+
+/* co_lnotab (2.7, 3.6-3.9) rather than a 3.10+ table. */
+static int is_lnotab(const struct lt_version *v)
+{
+	return v->major == 2 || v->minor <= 9;
 }
 
 /* Calls `fn` on an exact-size heap copy of tab[0, len), so that a read past
@@ -63,13 +72,18 @@ static int fixture_line(const struct lt_code *c, int addr)
 
 START_TEST(test_fixture_versions)
 {
-	/* One block per supported version, in order. */
-	ck_assert_uint_eq(N_ELEMS(lt_versions), 6);
-	for (size_t v = 0; v < N_ELEMS(lt_versions); v++) {
+	/* One block per supported version, in order: 2.7, then 3.6 on. */
+	ck_assert_uint_eq(N_ELEMS(lt_versions), 9);
+	ck_assert_int_eq(lt_versions[0].major, 2);
+	ck_assert_int_eq(lt_versions[0].minor, 7);
+	ck_assert_int_eq(lt_versions[0].unit, 1);
+	for (size_t v = 1; v < N_ELEMS(lt_versions); v++) {
 		ck_assert_int_eq(lt_versions[v].major, 3);
-		ck_assert_int_eq(lt_versions[v].minor, 8 + (int)v);
-		ck_assert_uint_gt(lt_versions[v].n_codes, 0);
+		ck_assert_int_eq(lt_versions[v].minor, 5 + (int)v);
+		ck_assert_int_eq(lt_versions[v].unit, 2);
 	}
+	for (size_t v = 0; v < N_ELEMS(lt_versions); v++)
+		ck_assert_uint_gt(lt_versions[v].n_codes, 0);
 }
 END_TEST
 
@@ -77,7 +91,7 @@ END_TEST
 START_TEST(test_fixture_offsets)
 {
 	const struct lt_version *v = &lt_versions[_i];
-	decoder_fn fn = decoder_for(v->minor);
+	decoder_fn fn = decoder_for(v);
 	int checked = 0;
 
 	for (size_t k = 0; k < v->n_codes; k++) {
@@ -89,7 +103,8 @@ START_TEST(test_fixture_offsets)
 
 			ck_assert_int_eq(rg->start, prev_end);
 			prev_end = rg->end;
-			for (int off = rg->start; off < rg->end; off += 2) {
+			for (int off = rg->start; off < rg->end;
+			     off += v->unit) {
 				int got =
 				        decode_copy(fn, c->table, c->table_len,
 				                    c->firstlineno, off);
@@ -114,13 +129,13 @@ END_TEST
 START_TEST(test_fixture_bounds)
 {
 	const struct lt_version *v = &lt_versions[_i];
-	decoder_fn fn = decoder_for(v->minor);
+	decoder_fn fn = decoder_for(v);
 
 	for (size_t k = 0; k < v->n_codes; k++) {
 		const struct lt_code *c = &v->codes[k];
 		int end = code_size(c);
 		int last = c->ranges[c->n_ranges - 1].line;
-		int want = v->minor <= 9 ? last : 0;
+		int want = is_lnotab(v) ? last : 0;
 
 		ck_assert_int_eq(
 		        fn(c->table, c->table_len, c->firstlineno, end), want);
@@ -137,12 +152,13 @@ START_TEST(test_fixture_bounds)
 END_TEST
 
 /* How many bytes of bytecode the complete entries of tab[0, len) cover, or
- * -1 if len does not end at an entry boundary. */
-static int covered(int minor, const uint8_t *tab, size_t len, size_t full)
+ * -1 if len does not end at an entry boundary. `pairs`: a table of byte
+ * pairs (lnotab, 3.10), else a location table (3.11+). */
+static int covered(bool pairs, const uint8_t *tab, size_t len, size_t full)
 {
 	int bytes = 0;
 
-	if (minor <= 10) {
+	if (pairs) {
 		if (len % 2)
 			return -1;
 		for (size_t i = 0; i < len; i += 2)
@@ -163,17 +179,17 @@ static int covered(int minor, const uint8_t *tab, size_t len, size_t full)
 START_TEST(test_fixture_truncated)
 {
 	const struct lt_version *v = &lt_versions[_i];
-	decoder_fn fn = decoder_for(v->minor);
+	decoder_fn fn = decoder_for(v);
 
 	for (size_t k = 0; k < v->n_codes; k++) {
 		const struct lt_code *c = &v->codes[k];
 		int end = code_size(c);
 
 		for (size_t len = 0; len < c->table_len; len++) {
-			int cov =
-			        covered(v->minor, c->table, len, c->table_len);
+			int cov = covered(v->major == 2 || v->minor <= 10,
+			                  c->table, len, c->table_len);
 
-			for (int off = 0; off < end; off += 2) {
+			for (int off = 0; off < end; off += v->unit) {
 				int got = decode_copy(fn, c->table, len,
 				                      c->firstlineno, off);
 				int full = fixture_line(c, off);
@@ -185,9 +201,9 @@ START_TEST(test_fixture_truncated)
 					              "expected %d",
 					              v->python, c->name, len,
 					              off, got, full);
-				else if (v->minor >= 10 && cov >= 0)
+				else if (!is_lnotab(v) && cov >= 0)
 					ck_assert_int_eq(got, 0);
-				else if (v->minor >= 10)
+				else if (!is_lnotab(v))
 					ck_assert(got == 0 || got == full);
 			}
 		}
@@ -204,6 +220,8 @@ START_TEST(test_empty)
 	/* No lnotab entry: the whole code is on the first line. */
 	ck_assert_int_eq(linetable_lnotab(NULL, 0, 42, 0), 42);
 	ck_assert_int_eq(linetable_lnotab(none, 0, 42, 100), 42);
+	ck_assert_int_eq(linetable_lnotab27(NULL, 0, 42, 0), 42);
+	ck_assert_int_eq(linetable_lnotab27(none, 0, 42, 100), 42);
 	/* An empty 3.10+ table covers no bytecode at all. */
 	ck_assert_int_eq(linetable_310(NULL, 0, 42, 0), 0);
 	ck_assert_int_eq(linetable_310(none, 0, 42, 0), 0);
@@ -211,6 +229,7 @@ START_TEST(test_empty)
 	ck_assert_int_eq(linetable_locations(none, 0, 42, 0), 0);
 	/* A NULL table with a length is a caller's bug, not a crash. */
 	ck_assert_int_eq(linetable_lnotab(NULL, 8, 42, 0), 0);
+	ck_assert_int_eq(linetable_lnotab27(NULL, 8, 42, 0), 0);
 	ck_assert_int_eq(linetable_310(NULL, 8, 42, 0), 0);
 	ck_assert_int_eq(linetable_locations(NULL, 8, 42, 0), 0);
 }
@@ -255,6 +274,57 @@ START_TEST(test_lnotab)
 }
 END_TEST
 
+/* 2.7: line increments are unsigned, so 128-255 move forward. */
+START_TEST(test_lnotab27)
+{
+	/* 0 -> 1, 6 -> 201, 10 -> 501 (255 + 45 in two pairs), 13 -> 502. */
+	static const uint8_t tab[] = {6, 200, 4, 255, 0, 45, 3, 1};
+	static const struct {
+		int addr, line;
+	} want[] = {{0, 1},    {5, 1},    {6, 201},  {9, 201},
+	            {10, 501}, {12, 501}, {13, 502}, {100000, 502}};
+
+	for (size_t i = 0; i < N_ELEMS(want); i++)
+		ck_assert_int_eq(decode_copy(linetable_lnotab27, tab,
+		                             sizeof(tab), 1, want[i].addr),
+		                 want[i].line);
+	/* The same bytes read as 3.6+ go backwards: 1 - 56 is no line. */
+	ck_assert_int_eq(decode_copy(linetable_lnotab, tab, sizeof(tab), 1, 6),
+	                 0);
+	/* A line past INT_MAX is no line, not an overflow. */
+	ck_assert_int_eq(decode_copy(linetable_lnotab27, tab, sizeof(tab),
+	                             INT_MAX - 100, 6),
+	                 0);
+}
+END_TEST
+
+/* The 2.7 fixtures have line increments above 127 (the +300 and +202 line
+ * jumps of "jumps"): read as signed, as 3.6+ must, they give wrong lines.
+ * So the fixture test above tells the two decoders apart. */
+START_TEST(test_fixture_27_unsigned)
+{
+	const struct lt_version *v = &lt_versions[0];
+	int differ = 0;
+
+	ck_assert_int_eq(v->major, 2);
+	for (size_t k = 0; k < v->n_codes; k++) {
+		const struct lt_code *c = &v->codes[k];
+
+		for (int off = 0; off < code_size(c); off++) {
+			int want = fixture_line(c, off);
+
+			ck_assert_int_eq(
+			        linetable_lnotab27(c->table, c->table_len,
+			                           c->firstlineno, off),
+			        want);
+			differ += linetable_lnotab(c->table, c->table_len,
+			                           c->firstlineno, off) != want;
+		}
+	}
+	ck_assert_int_gt(differ, 0);
+}
+END_TEST
+
 /* Checked against CPython 3.10's co_lines() on the same table. */
 static const uint8_t t310[] = {
         4,   1,    /* [0, 4) 201 */
@@ -289,7 +359,7 @@ START_TEST(test_310)
 	/* Cut anywhere, the entries before the cut still answer. */
 	for (size_t len = 0; len < sizeof(t310); len++)
 		for (size_t i = 0; i < N_ELEMS(want310); i++) {
-			int cov = covered(10, t310, len & ~(size_t)1, 0);
+			int cov = covered(true, t310, len & ~(size_t)1, 0);
 			int addr = want310[i].addr;
 			int got = decode_copy(linetable_310, t310, len, 200,
 			                      addr);
@@ -453,8 +523,8 @@ static uint32_t rng(void)
  * and, in exact-size heap copies, never reads outside them. */
 START_TEST(test_garbage)
 {
-	static const decoder_fn fns[] = {linetable_lnotab, linetable_310,
-	                                 linetable_locations};
+	static const decoder_fn fns[] = {linetable_lnotab, linetable_lnotab27,
+	                                 linetable_310, linetable_locations};
 	uint8_t buf[96];
 
 	for (int iter = 0; iter < 10000; iter++) {
@@ -510,11 +580,13 @@ Suite *linetable_suite(void)
 	tcase_add_loop_test(tc, test_fixture_offsets, 0, nver);
 	tcase_add_loop_test(tc, test_fixture_bounds, 0, nver);
 	tcase_add_loop_test(tc, test_fixture_truncated, 0, nver);
+	tcase_add_test(tc, test_fixture_27_unsigned);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hand-made");
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_lnotab);
+	tcase_add_test(tc, test_lnotab27);
 	tcase_add_test(tc, test_310);
 	tcase_add_test(tc, test_locations);
 	tcase_add_test(tc, test_locations_truncated);
