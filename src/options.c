@@ -26,6 +26,8 @@
 #define INTERVAL_MAX_US US_PER_S
 #define TIMEOUT_MAX_US  (3600ULL * US_PER_S)
 #define EXPOSURE_MAX_US (30ULL * 24 * 3600 * US_PER_S)
+#define SYSTEM_MIN_US   (10ULL * US_PER_MS)
+#define SYSTEM_MAX_US   (60ULL * US_PER_S)
 
 /* Units a duration may carry, as a bit mask. */
 #define UNIT_S   1u
@@ -34,7 +36,7 @@
 #define UNIT_ALL (UNIT_S | UNIT_MS | UNIT_US)
 
 /* Values of the long-only options, outside the range of short ones. */
-enum { OPT_USAGE = 256, OPT_HELP_LONG };
+enum { OPT_USAGE = 256, OPT_HELP_LONG, OPT_SYSTEM };
 
 static const char USAGE_TEXT[] = "Usage: austinc [OPTION...] command [ARG...]\n"
                                  "   or: austinc [OPTION...] -p PID\n"
@@ -66,6 +68,9 @@ static const char HELP_TEXT[] =
         "(default 3s)\n"
         "  -x, --exposure=TIME   stop sampling after TIME (default: at "
         "exit)\n"
+        "      --system[=PERIOD] also record the machine's and each sampled\n"
+        "                        process's CPU, memory and I/O every PERIOD\n"
+        "                        (default 100ms), as '# system:' metadata\n"
         "  -P, --pipe            no summary on stderr (output read by a "
         "program)\n"
         "  -V, --version         print the version and exit\n"
@@ -76,6 +81,8 @@ static const char HELP_TEXT[] =
         "  -i  units s, ms, us; a bare number is microseconds; 1us to 1s\n"
         "  -t  units s, ms; a bare number is milliseconds; at most 3600s\n"
         "  -x  units s, ms; a bare number is seconds; at most 30 days\n"
+        "  --system  units s, ms; a bare number is milliseconds; 10ms to 60s;\n"
+        "            given after '=' only (--system=50ms)\n"
         "Seconds and milliseconds may have decimals (1.5ms), microseconds\n"
         "may not; the value must be a whole number of microseconds.\n"
         "\n"
@@ -85,6 +92,7 @@ static const char HELP_TEXT[] =
         "  austinc -m -o memory.txt python app.py\n"
         "  austinc -f -C python -m app.workers\n"
         "  austinc -s -g python app.py\n"
+        "  austinc --system=50ms -f -o run.txt python app.py\n"
         "  austinc -w 4242\n"
         "  austinc python app.py | flamegraph.pl > app.svg\n"
         "\n"
@@ -125,6 +133,7 @@ static const struct option LONG_OPTIONS[] = {
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, OPT_HELP_LONG},
         {"usage", no_argument, NULL, OPT_USAGE},
+        {"system", optional_argument, NULL, OPT_SYSTEM},
         {NULL, 0, NULL, 0},
 };
 
@@ -312,6 +321,11 @@ static const struct duration_spec TIMEOUT_SPEC = {
         1,         TIMEOUT_MAX_US, "at most 3600s",
 };
 
+static const struct duration_spec SYSTEM_SPEC = {
+        "system period", US_PER_MS,     UNIT_S | UNIT_MS,       "s or ms",
+        SYSTEM_MIN_US,   SYSTEM_MAX_US, "between 10ms and 60s",
+};
+
 static const struct duration_spec EXPOSURE_SPEC = {
         "exposure", US_PER_S,        UNIT_S | UNIT_MS,  "s or ms",
         1,          EXPOSURE_MAX_US, "at most 30 days",
@@ -477,6 +491,12 @@ static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 	case 'x':
 		return read_duration(&EXPOSURE_SPEC, arg, &opts->exposure_us,
 		                     err);
+	case OPT_SYSTEM:
+		if (arg == NULL) {
+			opts->system_us = DEFAULT_SYSTEM_US;
+			return 0;
+		}
+		return read_duration(&SYSTEM_SPEC, arg, &opts->system_us, err);
 	case 'o':
 		return read_output(arg, &opts->output, err);
 	case 'p':
@@ -565,6 +585,8 @@ static int check_combination(const struct options *opts, FILE *err)
 		        "the GIL holder, idle or not";
 	else if (opts->where_pid && (opts->pid != 0 || opts->argc > 0))
 		clash = "-w/--where and a command or -p: -w takes its own PID";
+	else if (opts->where_pid && opts->system_us)
+		clash = "-w/--where and --system: -w takes no recording";
 	if (!clash)
 		return 0;
 	fprintf(err, "austinc: cannot combine %s\n", clash);

@@ -11,11 +11,14 @@
 
 #define DEFAULT_INTERVAL_US 100
 #define DEFAULT_TIMEOUT_US  3000000 /* wait up to 3 s for a runtime */
+#define DEFAULT_SYSTEM_US   100000  /* --system without a period: 100 ms */
 
 struct options {
 	uint64_t interval_us; /* -i: sampling interval */
 	uint64_t timeout_us;  /* -t: how long to wait for a Python runtime */
 	uint64_t exposure_us; /* -x: stop after this long; 0 = until exit */
+	uint64_t system_us;   /* --system: period of the system records;
+	                         0 = none */
 	const char *output;   /* -o: NULL means stdout */
 	pid_t pid;            /* -p: attach; 0 means launch argv */
 	pid_t where_pid;      /* -w: the process to show */

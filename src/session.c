@@ -21,6 +21,7 @@
 #include "python/python.h"
 #include "sample.h"
 #include "stats.h"
+#include "system.h"
 #include "target.h"
 #include "timeutil.h"
 #include "tracked.h"
@@ -37,6 +38,8 @@
  * (it exec'd something else, say) is dropped; a later scan may find it
  * again. */
 #define MAX_FAILED_TICKS 100
+/* --system: the shortest period worth a last batch when sampling ends. */
+#define MIN_LAST_SYSTEM_US 10000
 
 static volatile sig_atomic_t interrupts; /* SIGINT count */
 static volatile sig_atomic_t terminated; /* SIGTERM or SIGHUP seen */
@@ -75,7 +78,9 @@ struct session {
 	enum metric_kind metric;
 	unsigned want; /* PY_WANT_* */
 	struct tracked_set tracked;
-	struct mojo *mojo; /* -b: MOJO instead of text */
+	struct mojo *mojo;     /* -b: MOJO instead of text */
+	struct system *system; /* --system: machine and process metrics */
+	uint64_t next_system_us, last_system_us;
 	int root_tracked, root_gone;
 	uint64_t tick_us, previous_tick_us, next_scan_us;
 	/* The process being sampled, and its RSS change waiting for the GIL
@@ -332,6 +337,11 @@ static void write_header(struct session *s)
 	emit_metadata(s, "interval", value);
 	emit_metadata(s, "mode", mode_name(s));
 	emit_metadata(s, "python", python_description(s));
+	if (s->opts->system_us) {
+		snprintf(value, sizeof value, "%lluus",
+		         (unsigned long long)s->opts->system_us);
+		emit_metadata(s, "system-period", value);
+	}
 	sink_flush(s->sink);
 }
 
@@ -566,6 +576,49 @@ static void maybe_scan_children(struct session *s)
 	s->next_scan_us = now_us() + CHILD_SCAN_US;
 }
 
+static void emit_system_record(void *ctx, const char *record)
+{
+	emit_metadata(ctx, "system", record);
+}
+
+/* --system: one batch of records, the machine's and each tracked
+ * process's, stamped with the time since sampling began. */
+static void record_system(struct session *s, uint64_t now)
+{
+	pid_t pids[MAX_TRACKED];
+	for (size_t i = 0; i < s->tracked.n; i++)
+		pids[i] = s->tracked.procs[i].pid;
+	system_record(s->system, pids, s->tracked.n, now - s->stats.start_us,
+	              emit_system_record, s);
+	s->last_system_us = now;
+	/* Keep to the period's grid; after a stall, start a new one. */
+	s->next_system_us += s->opts->system_us;
+	if (s->next_system_us <= now)
+		s->next_system_us = now + s->opts->system_us;
+}
+
+/* --system: a batch when one is due, between ticks; it reads a dozen /proc
+ * files, too much for the tick. */
+static void maybe_record_system(struct session *s)
+{
+	uint64_t now = now_us();
+	if (s->system && now >= s->next_system_us)
+		record_system(s, now);
+}
+
+/* Sleep until the next tick, waking for the system batches due before it
+ * (the interval may be longer than their period). A signal ends the wait
+ * early, as it ends the plain sleep. */
+static void sleep_until_tick(struct session *s, uint64_t tick_us)
+{
+	while (s->system && s->next_system_us < tick_us && !interrupts &&
+	       !terminated) {
+		sleep_until_us(s->next_system_us);
+		maybe_record_system(s);
+	}
+	sleep_until_us(tick_us);
+}
+
 /* When the next tick is due: with nothing to sample yet (-C, a command
  * that has not started Python), at the next scan. */
 static uint64_t next_tick_us(const struct session *s, uint64_t next_us)
@@ -586,6 +639,11 @@ static void sample_loop(struct session *s)
 	if (s->py) /* else -C found Python descendants first */
 		track_root(s, s->py);
 	s->py = NULL; /* the set owns it now */
+	/* The first batch opens the first period, at t=0. */
+	if (s->system) {
+		s->next_system_us = next_us;
+		record_system(s, next_us);
+	}
 	for (;;) {
 		uint64_t t0 = now_ns();
 		s->tick_us = t0 / 1000;
@@ -601,14 +659,20 @@ static void sample_loop(struct session *s)
 		if (should_stop(s, 0))
 			break;
 		maybe_scan_children(s);
+		maybe_record_system(s);
 		next_us = next_tick_us(s, next_us + s->opts->interval_us);
 		uint64_t after = now_us();
 		if (next_us < after)
 			next_us = after;
 		else
-			sleep_until_us(next_us);
+			sleep_until_tick(s, next_us);
 	}
-	s->stats.end_us = now_us();
+	/* The figures of the last, shorter period, unless it is too short to
+	 * give any. */
+	uint64_t end = now_us();
+	if (s->system && end - s->last_system_us >= MIN_LAST_SYSTEM_US)
+		record_system(s, end);
+	s->stats.end_us = end;
 	s->stats.cpu_ns = cpu_time_ns() - cpu_start;
 }
 
@@ -711,8 +775,12 @@ int session_run(const struct options *opts)
 	configure_modes(s);
 	install_signal_handlers();
 	s->clocks = cache_new(THREAD_CLOCKS);
-	if (!s->clocks) {
+	if (opts->system_us)
+		s->system = system_new();
+	if (!s->clocks || (opts->system_us && !s->system)) {
 		fprintf(stderr, "austinc: out of memory\n");
+		system_free(s->system);
+		cache_free(s->clocks, NULL);
 		return EXIT_INTERNAL;
 	}
 	int code = open_output(s);
@@ -721,6 +789,7 @@ int session_run(const struct options *opts)
 	py_detach(s->py);
 	tracked_clear(&s->tracked);
 	mojo_free(s->mojo);
+	system_free(s->system);
 	cache_free(s->clocks, NULL);
 	return code;
 }

@@ -24,12 +24,15 @@ enum {
 
 typedef int (*view_fn)(const struct profile *, const struct view_options *,
                        FILE *);
+typedef int (*diff_fn)(const struct profile *, const struct profile *,
+                       const struct view_options *, FILE *);
 
 struct report_options {
 	view_fn view;
 	const char *view_name;
 	const char *output; /* NULL: stdout */
 	const char *input;  /* NULL: stdin */
+	const char *base;   /* --diff BASE: compare input with it */
 	int metric_given;
 	struct view_options view_opts;
 };
@@ -48,6 +51,15 @@ static const char HELP_TEXT[] =
         "      --top=N             the N hottest functions, self and total\n"
         "      --svg=FILE          an interactive SVG flame graph\n"
         "      --speedscope=FILE   speedscope's JSON file format\n"
+        "      --html=FILE         a self-contained HTML report: flame "
+        "graph,\n"
+        "                          and with --system the timeline under "
+        "it\n"
+        "\n"
+        "Before and after:\n"
+        "      --diff=BASE NEW     compare recording NEW with BASE, with\n"
+        "                          --collapsed, --tree (the default) or "
+        "--html\n"
         "\n"
         "Options:\n"
         "  -m, --metric=METRIC     time (default), cpu, wall, memory+ or\n"
@@ -67,6 +79,9 @@ static const char HELP_TEXT[] =
         "  austinc-report --collapsed profile.txt | flamegraph.pl > app.svg\n"
         "  austinc-report --svg app.svg --metric memory+ profile.txt\n"
         "  austinc -b python app.py | austinc-report --top 10\n"
+        "  austinc --system -f python app.py | austinc-report --html "
+        "app.html\n"
+        "  austinc-report --diff before.txt after.txt\n"
         "\n"
         "Exit status: 0 success, 1 internal error, 2 bad option, 3 the\n"
         "recording cannot be read or is not valid, 4 the recording has no\n"
@@ -78,6 +93,8 @@ enum {
 	OPT_TOP,
 	OPT_SVG,
 	OPT_SPEEDSCOPE,
+	OPT_HTML,
+	OPT_DIFF,
 	OPT_USAGE
 };
 
@@ -87,6 +104,8 @@ static const struct option LONG_OPTIONS[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"svg", required_argument, NULL, OPT_SVG},
         {"speedscope", required_argument, NULL, OPT_SPEEDSCOPE},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"diff", required_argument, NULL, OPT_DIFF},
         {"metric", required_argument, NULL, 'm'},
         {"all", no_argument, NULL, 'a'},
         {"threshold", required_argument, NULL, 't'},
@@ -154,6 +173,11 @@ static int apply(struct report_options *o, int c, const char *arg)
 		return set_view(o, view_svg, "--svg", arg);
 	case OPT_SPEEDSCOPE:
 		return set_view(o, view_speedscope, "--speedscope", arg);
+	case OPT_HTML:
+		return set_view(o, view_html, "--html", arg);
+	case OPT_DIFF:
+		o->base = arg;
+		return REPORT_OK;
 	case 'm':
 		o->metric_given = 1;
 		if (profile_metric_parse(arg, &o->view_opts.metric) == 0)
@@ -199,6 +223,18 @@ static int bad_option(char **argv)
 	return usage_error("unknown or incomplete option '%s'", word);
 }
 
+/* The before-and-after form of a view, if it has one. */
+static diff_fn diff_view(view_fn view)
+{
+	if (view == view_collapsed)
+		return view_diff_collapsed;
+	if (view == view_tree)
+		return view_diff_tree;
+	if (view == view_html)
+		return view_diff_html;
+	return NULL;
+}
+
 static int parse(int argc, char **argv, struct report_options *o)
 {
 	memset(o, 0, sizeof *o);
@@ -220,6 +256,10 @@ static int parse(int argc, char **argv, struct report_options *o)
 		o->input = argv[optind];
 	if (!o->view)
 		set_view(o, view_tree, "--tree", NULL);
+	if (o->base && !diff_view(o->view))
+		return usage_error("--diff works with --collapsed, --tree or "
+		                   "--html, not %s",
+		                   o->view_name);
 	return REPORT_OK;
 }
 
@@ -238,7 +278,8 @@ static int choose_metric(struct report_options *o, const struct profile *p)
 	return REPORT_NO_METRIC;
 }
 
-static int write_view(struct report_options *o, const struct profile *p)
+static int write_view(struct report_options *o, const struct profile *base,
+                      const struct profile *p)
 {
 	int to_stdout = !o->output || strcmp(o->output, "-") == 0;
 	FILE *out = to_stdout ? stdout : fopen(o->output, "we");
@@ -249,7 +290,8 @@ static int write_view(struct report_options *o, const struct profile *p)
 	}
 	o->view_opts.colour =
 	        to_stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	int failed = o->view(p, &o->view_opts, out) != 0;
+	int failed = base ? diff_view(o->view)(base, p, &o->view_opts, out)
+	                  : o->view(p, &o->view_opts, out);
 	int saved = errno;
 	int write_error = ferror(out);
 	if (fclose(out) != 0)
@@ -267,24 +309,39 @@ static int write_view(struct report_options *o, const struct profile *p)
 	return REPORT_OK;
 }
 
+/* Read a recording (NULL: stdin) into p; REPORT_OK or REPORT_BAD_INPUT. */
+static int read_recording(struct profile *p, const char *path)
+{
+	char err[512];
+	profile_init(p);
+	if (report_read(p, path, err, sizeof err) == 0)
+		return REPORT_OK;
+	fprintf(stderr, "austinc-report: %s\n", err);
+	return REPORT_BAD_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	struct report_options o;
 	int rc = parse(argc, argv, &o);
 	if (rc != REPORT_OK)
 		return rc < 0 ? REPORT_OK : rc;
-	static struct profile p;
-	profile_init(&p);
-	char err[512];
-	if (report_read(&p, o.input, err, sizeof err) != 0) {
-		fprintf(stderr, "austinc-report: %s: %s\n",
-		        o.input ? o.input : "standard input", err);
-		rc = REPORT_BAD_INPUT;
-	}
+	static struct profile base, p;
+	int diff = o.base != NULL;
+	if (diff)
+		rc = read_recording(&base, o.base);
+	if (rc == REPORT_OK)
+		rc = read_recording(&p, o.input);
+	if (rc == REPORT_OK && diff)
+		rc = choose_metric(&o, &base);
 	if (rc == REPORT_OK)
 		rc = choose_metric(&o, &p);
+	o.view_opts.base_name = o.base;
+	o.view_opts.new_name = o.input ? o.input : "standard input";
 	if (rc == REPORT_OK)
-		rc = write_view(&o, &p);
+		rc = write_view(&o, diff ? &base : NULL, &p);
 	profile_free(&p);
+	if (diff)
+		profile_free(&base);
 	return rc;
 }

@@ -97,6 +97,7 @@ void profile_init(struct profile *p)
 	array_init(&p->frame_ids, sizeof(uint32_t));
 	array_init(&p->samples, sizeof(struct profile_sample));
 	array_init(&p->meta, sizeof(struct profile_meta));
+	array_init(&p->series, sizeof(struct profile_series));
 }
 
 void profile_free(struct profile *p)
@@ -109,9 +110,12 @@ void profile_free(struct profile *p)
 		free(m->key);
 		free(m->value);
 	}
+	for (size_t i = 0; i < p->series.n; i++)
+		free(((struct profile_series *)p->series.items)[i]
+		             .points.items);
 	struct profile_array *arrays[] = {
 	        &p->strings,   &p->frames,  &p->threads, &p->stacks,
-	        &p->frame_ids, &p->samples, &p->meta};
+	        &p->frame_ids, &p->samples, &p->meta,    &p->series};
 	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
 		free(arrays[i]->items);
 	free(p->string_index.slots);
@@ -242,9 +246,8 @@ static int same_stack(const struct profile *p, uint32_t id, const void *key)
 	if (s->thread != k->thread || s->depth != k->depth)
 		return 0;
 	/* An empty stack has no frames to compare (and maybe no array). */
-	return k->depth == 0 ||
-	       memcmp(profile_stack_frames(p, s), k->frames,
-	              k->depth * sizeof *k->frames) == 0;
+	return k->depth == 0 || memcmp(profile_stack_frames(p, s), k->frames,
+	                               k->depth * sizeof *k->frames) == 0;
 }
 
 static uint64_t hash_stack(uint32_t thread, const uint32_t *frames,
@@ -305,6 +308,41 @@ int profile_add_sample(struct profile *p, const struct profile_sample *s)
 	if (!item)
 		return -1;
 	*item = *s;
+	return 0;
+}
+
+/* --- system series -------------------------------------------------- */
+
+uint32_t profile_series(struct profile *p, const char *name, int64_t pid)
+{
+	uint32_t name_id = profile_string(p, name, strlen(name));
+	if (name_id == NO_ID)
+		return NO_ID;
+	/* A recording has a few dozen series: a scan is enough. */
+	for (size_t i = 0; i < p->series.n; i++) {
+		const struct profile_series *s =
+		        profile_series_at(p, (uint32_t)i);
+		if (s->name == name_id && s->pid == pid)
+			return (uint32_t)i;
+	}
+	struct profile_series *s = array_push(&p->series);
+	if (!s)
+		return NO_ID;
+	s->name = name_id;
+	s->pid = pid;
+	array_init(&s->points, sizeof(struct profile_point));
+	return (uint32_t)(p->series.n - 1);
+}
+
+int profile_series_add(struct profile *p, uint32_t series, uint64_t t_us,
+                       double value)
+{
+	struct profile_series *s =
+	        (struct profile_series *)p->series.items + series;
+	struct profile_point *point = array_push(&s->points);
+	if (!point)
+		return -1;
+	*point = (struct profile_point){t_us, value};
 	return 0;
 }
 

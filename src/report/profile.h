@@ -57,6 +57,10 @@ struct profile_sample {
 	uint32_t idle;  /* 1: the thread was idle (-f, or 0) */
 	uint64_t time;  /* microseconds (0 in memory mode) */
 	int64_t memory; /* RSS delta, bytes (0 unless -m or -f) */
+	/* With --system: when the period the sample was taken in began,
+	 * microseconds since sampling began (the t of the last system record
+	 * before it); 0 otherwise. */
+	uint64_t at_us;
 };
 
 struct profile_meta {
@@ -75,6 +79,20 @@ struct profile_index {
 	size_t capacity;
 };
 
+/* One point of a --system time series. */
+struct profile_point {
+	uint64_t t_us; /* since sampling began */
+	double value;
+};
+
+/* A --system time series: a machine figure (pid 0) or one process's, named
+ * as in the recording ("cpu.user", "rss", "disk.write"...). */
+struct profile_series {
+	uint32_t name;               /* string id */
+	int64_t pid;                 /* 0: the machine */
+	struct profile_array points; /* struct profile_point, by time */
+};
+
 struct profile {
 	enum profile_mode mode;
 	struct profile_array strings;   /* char * (NUL-terminated, owned) */
@@ -84,6 +102,8 @@ struct profile {
 	struct profile_array frame_ids; /* uint32_t: the stacks' frames */
 	struct profile_array samples;   /* struct profile_sample, in order */
 	struct profile_array meta;      /* struct profile_meta, in order */
+	struct profile_array series;    /* struct profile_series */
+	uint64_t period_us; /* --system period; 0: no system records */
 	struct profile_index string_index, frame_index, thread_index,
 	        stack_index;
 };
@@ -102,6 +122,23 @@ uint32_t profile_stack(struct profile *p, uint32_t thread,
 
 /* Append a sample; 0, or -1 when out of memory. */
 int profile_add_sample(struct profile *p, const struct profile_sample *s);
+
+/* The series of that name and pid, created when new; UINT32_MAX when out
+ * of memory. */
+uint32_t profile_series(struct profile *p, const char *name, int64_t pid);
+/* Append a point; 0, or -1 when out of memory. */
+int profile_series_add(struct profile *p, uint32_t series, uint64_t t_us,
+                       double value);
+static inline const struct profile_series *
+profile_series_at(const struct profile *p, uint32_t id)
+{
+	return (const struct profile_series *)p->series.items + id;
+}
+static inline const struct profile_point *
+profile_points(const struct profile_series *s)
+{
+	return (const struct profile_point *)s->points.items;
+}
 
 /* Set (or replace) a metadata value; 0 or -1. The "mode" key also sets
  * p->mode ("wall", "cpu", "memory", "full"). */

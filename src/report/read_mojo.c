@@ -10,7 +10,11 @@
  * the same frames (tests/unit/test_mojo.c holds it to that), so both readers
  * give the same model, ids and all, for the same samples. Without a "mode"
  * metadata the mode is what the metrics show, and, as in the text reader,
- * a sample keeps only the metrics of the mode. */
+ * a sample keeps only the metrics of the mode.
+ *
+ * A METADATA event with the key "system" is a --system record (read.h): it
+ * ends the sample before it, its figures go to the model's series and not
+ * to the metadata, and the samples after it get its t as their at_us. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,9 +68,11 @@ struct reader {
 	struct definitions strings, frames;
 	int seen_stack;
 	int64_t pid; /* of the latest STACK: definitions belong to it */
+	struct system_reader system;
 	/* the sample being read */
 	int in_sample;
 	size_t sample_at;
+	uint64_t sample_at_us; /* the period it was taken in */
 	uint32_t thread;
 	uint32_t *stack;
 	size_t depth, stack_capacity;
@@ -255,6 +261,7 @@ static int end_sample(struct reader *r, size_t at)
 	        .idle = (uint32_t)r->idle,
 	        .time = r->time,
 	        .memory = r->memory,
+	        .at_us = r->sample_at_us,
 	};
 	if (sample.stack == NO_ID || profile_add_sample(r->p, &sample))
 		return fail(r, at, "out of memory");
@@ -272,6 +279,31 @@ static int is_mode(const char *value)
 	return 0;
 }
 
+/* A --system record: the sample before it is complete. Errors name the
+ * byte of the offending field. */
+static int on_system(struct reader *r, size_t at, const char *value,
+                     uint32_t len)
+{
+	char message[256];
+	size_t offset;
+	size_t value_at = (size_t)((const uint8_t *)value - r->data);
+	if (end_sample(r, at))
+		return -1;
+	if (system_read_record(r->p, &r->system, value, len, &offset, message,
+	                       sizeof message))
+		return fail(r, value_at + offset, "%s", message);
+	return 0;
+}
+
+static int on_period(struct reader *r, const char *value, uint32_t len)
+{
+	char message[256];
+	size_t value_at = (size_t)((const uint8_t *)value - r->data);
+	if (system_read_period(r->p, value, len, message, sizeof message))
+		return fail(r, value_at, "%s", message);
+	return 0;
+}
+
 static int on_metadata(struct reader *r, size_t at)
 {
 	const char *key, *value;
@@ -280,6 +312,10 @@ static int on_metadata(struct reader *r, size_t at)
 	    read_string(r, &value, &value_len, "metadata value"))
 		return -1;
 	/* Both end at their NUL, which read_string found. */
+	if (strcmp(key, "system") == 0)
+		return on_system(r, at, value, value_len);
+	if (strcmp(key, "system-period") == 0 && on_period(r, value, value_len))
+		return -1;
 	if (strcmp(key, "mode") == 0) {
 		if (!is_mode(value))
 			return fail(
@@ -338,6 +374,7 @@ static int on_stack(struct reader *r, size_t at)
 	r->pid = pid;
 	r->in_sample = 1;
 	r->sample_at = at;
+	r->sample_at_us = r->system.t_us;
 	r->depth = 0;
 	r->gc = r->idle = r->has_time = r->has_memory = 0;
 	r->time = 0;
@@ -629,5 +666,6 @@ int read_mojo(struct profile *p, const uint8_t *data, size_t len, char *err,
 	free(r.strings.slots);
 	free(r.frames.slots);
 	free(r.stack);
+	system_reader_free(&r.system);
 	return result;
 }

@@ -83,7 +83,7 @@ static int ends_with(const char *start, const char *end, const char *suffix)
 
 /* The module a library file holds: ".../lib/python3.12/json/decoder.py"
  * is "json.decoder"; a frozen module keeps its name as it is. */
-static void put_module(FILE *out, const char *file)
+void view_put_module(FILE *out, const char *file)
 {
 	if (strncmp(file, FROZEN, strlen(FROZEN)) == 0) {
 		fputs(file, out);
@@ -335,7 +335,7 @@ static void put_region(const struct tree_view *v, const struct region *r)
 	        r->frames == 1 ? "" : "s");
 	for (size_t i = 0; i < r->n_files && i < REGION_MODULES; i++) {
 		fputs(i ? ", " : "", v->out);
-		put_module(v->out, profile_str(v->p, r->files[i]));
+		view_put_module(v->out, profile_str(v->p, r->files[i]));
 	}
 	if (r->n_files > REGION_MODULES)
 		fputs(", …", v->out);

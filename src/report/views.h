@@ -22,6 +22,9 @@ struct view_options {
 	int all;          /* --all: do not fold library frames */
 	int colour;       /* ANSI colours (a terminal) */
 	size_t top;       /* --top N */
+	/* --diff: how to name the BASE and NEW recordings in a diff view's
+	 * header (file names); NULL: not named. */
+	const char *base_name, *new_name;
 };
 
 /* Each returns 0, or -1 with errno set (out of memory); write errors are
@@ -46,11 +49,41 @@ int view_svg(const struct profile *p, const struct view_options *o, FILE *out);
 int view_speedscope(const struct profile *p, const struct view_options *o,
                     FILE *out);
 
+/* One self-contained HTML report (no network): the flame graph with a
+ * metric switch, and under it the --system timeline panels on one time
+ * axis; selecting a range redraws the flame graph from that range's
+ * samples, and the range is kept in the URL fragment (#range=2.0-3.5). */
+int view_html(const struct profile *p, const struct view_options *o,
+              FILE *out);
+
+/* Before and after (--diff BASE NEW). Process and thread ids differ from
+ * run to run, so both diff views merge the threads and processes of each
+ * run: a stack is its frames (file, function and line) alone. */
+/* Folded stacks with both counts, "stack <base> <new>", as FlameGraph's
+ * difffolded.pl writes them for flamegraph.pl: one line per stack with a
+ * value in either run, raw values in the metric's unit (no P;T prefix). */
+int view_diff_collapsed(const struct profile *base, const struct profile *p,
+                        const struct view_options *o, FILE *out);
+/* The call tree of NEW (and what BASE had that NEW lost) with each node's
+ * share of its own run's total in BASE and in NEW and the change in
+ * points, biggest change first; library frames folded unless o->all; a
+ * node whose change and NEW share are both under o->threshold hidden. */
+int view_diff_tree(const struct profile *base, const struct profile *p,
+                   const struct view_options *o, FILE *out);
+/* The HTML report of NEW, its flame graph coloured by growth or shrink of
+ * each frame's share against BASE (shares of each run's own total). */
+int view_diff_html(const struct profile *base, const struct profile *p,
+                   const struct view_options *o, FILE *out);
+
 /* Is this frame's file in the standard library or site-packages (folded
  * by the tree unless --all)? True for paths containing "/lib/python2.",
  * "/lib/python3.", "site-packages/" or "dist-packages/", and for frozen
  * modules ("<frozen importlib._bootstrap>"). */
 int view_is_library_file(const char *file);
+
+/* The module of a library file, as the tree names it in a folded run:
+ * ".../lib/python3.12/json/decoder.py" is "json.decoder" (view_tree.c). */
+void view_put_module(FILE *out, const char *file);
 
 /* Helpers the text views share (view_top.c). A value in its metric's
  * unit: "2.03 s", "814.2 ms", "999 us", "104.9 MB". */

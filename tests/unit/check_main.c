@@ -8,10 +8,13 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-	        options_suite, linetable_suite, layout_suite, collapsed_suite,
-	        cache_suite,   elf_suite,       frames_suite, procfs_suite,
-	        tasks_suite,   where_suite,     views_suite,  graphics_suite,
-	        mojo_suite,    read_suite,
+	        options_suite,     linetable_suite, layout_suite,
+	        collapsed_suite,   cache_suite,     elf_suite,
+	        frames_suite,      procfs_suite,    tasks_suite,
+	        where_suite,       views_suite,     graphics_suite,
+	        mojo_suite,        read_suite,      system_suite,
+	        system_read_suite, diff_suite,      html_suite,
+	        threads_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

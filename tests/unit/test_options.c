@@ -305,6 +305,18 @@ static const struct bad_case BAD[] = {
         {{"-x", "-5", "python"}, "invalid exposure '-5': " POSITIVE},
         {{"-x", "2592001", "python"},
          "exposure '2592001' out of range: must be at most 30 days"},
+        {{"--system=5ms", "python"},
+         "system period '5ms' out of range: must be between 10ms and 60s"},
+        {{"--system=61s", "python"},
+         "system period '61s' out of range: must be between 10ms and 60s"},
+        {{"--system=100us", "python"},
+         "invalid system period '100us': " OTHER_UNITS},
+        {{"--system=", "python"}, "invalid system period '': " OTHER_UNITS},
+        {{"--system=0", "python"}, "invalid system period '0': " POSITIVE},
+        {{"--system=0.0001", "python"},
+         "invalid system period '0.0001': " NOT_WHOLE},
+        {{"--s", "python"}, "option '--s' is ambiguous"},
+        {{"-w", "42", "--system"}, "cannot combine -w/--where and --system"},
         {{"-p", "abc"}, "invalid PID 'abc': " PID_FORMAT},
         {{"-p", "0"}, "invalid PID '0': " PID_FORMAT},
         {{"-p", "-1"}, "invalid PID '-1': " PID_FORMAT},
@@ -390,6 +402,8 @@ static void assert_full_help(const struct parsed *p)
 	        "-w, --where=PID",
 	        "-z, --gzip",
 	        "-b, --binary",
+	        "--system[=PERIOD]",
+	        "10ms to 60s",
 	        "austinc -w 4242\n",
 	        "-V, --version",
 	        "-?, --help",
@@ -504,6 +518,42 @@ START_TEST(test_mode_flags)
 }
 END_TEST
 
+/* --system takes its period only after '=': a separate word is the
+ * command. */
+START_TEST(test_system_period)
+{
+	static const struct {
+		const char *option;
+		uint64_t us;
+	} cases[] = {
+	        {"--system", 100000},     {"--system=50ms", 50000},
+	        {"--system=20", 20000},   {"--system=1.5s", 1500000},
+	        {"--system=10ms", 10000}, {"--system=60s", 60000000},
+	        {"--sys=0.25s", 250000},  {"--system=0.01s", 10000},
+	};
+	struct parsed p;
+
+	PARSE(&p, "python");
+	ck_assert_uint_eq(p.opts.system_us, 0);
+	free_parsed(&p);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		PARSE(&p, cases[i].option, "-f", "python");
+		assert_runs_quietly(&p);
+		ck_assert_msg(p.opts.system_us == cases[i].us,
+		              "%s gave %llu us", cases[i].option,
+		              (unsigned long long)p.opts.system_us);
+		ck_assert(p.opts.full);
+		free_parsed(&p);
+	}
+	PARSE(&p, "--system", "50ms", "python");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.system_us, 100000);
+	ck_assert_int_eq(p.opts.argc, 2);
+	ck_assert_str_eq(p.opts.argv[0], "50ms");
+	free_parsed(&p);
+}
+END_TEST
+
 START_TEST(test_parse_duration)
 {
 	uint64_t us = 12345;
@@ -558,6 +608,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_mode_flags);
 	tcase_add_test(tc, test_parse_duration);
+	tcase_add_test(tc, test_system_period);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,881 @@
+/* The before-and-after views (--diff BASE NEW): folded stacks with both
+ * runs' values, and a call tree of the change in each frame's share.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * Two recordings intern their strings and frames each in its own order, so
+ * the frames of both are first matched by what they are (kind, file,
+ * function, line) into one table of joint frames, and everything after
+ * compares joint ids. Processes and threads are not compared at all: their
+ * ids are whatever the kernel gave each run, so the threads of a run are
+ * merged and a stack is its frames alone. A frame is a function at a line,
+ * as in the tree view, so a function that moved its time from one line to
+ * another shows it.
+ *
+ *     base: 1.21 s of wall time in 12034 samples (before.txt)
+ *     new:  804.5 ms of wall time in 8013 samples (after.txt)
+ *     Shares of each run's own total, threads merged; largest change first.
+ *
+ *       base     new  change
+ *     100.0%  100.0%    +0.0  <module>  app.py:52
+ *      66.4%   49.8%   -16.6  ├─ hot  app.py:20
+ *      33.1%   49.6%   +16.5  └─ other  app.py:30
+ *
+ * Shares are of each run's own total: a run that took half as long is
+ * compared by where its time went, not by how much there was. The folded
+ * stacks keep the raw values, as FlameGraph's difffolded.pl writes them
+ * (its -n normalises; flamegraph.pl colours by the raw difference). */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit/collapsed.h"
+#include "report/views.h"
+
+#define BOLD  "\033[1m"
+#define DIM   "\033[2m"
+#define RED   "\033[31m"
+#define GREEN "\033[32m"
+#define RESET "\033[0m"
+
+#define NONE UINT32_MAX
+
+/* What a stack with no Python frame is called in both views. */
+#define FRAMELESS "[no Python frames]"
+
+enum run { BASE, NEW, RUNS };
+
+/* --- frames of both runs ---------------------------------------------- */
+
+/* A joint frame is named by the first frame of either run that had it. */
+struct joint_frame {
+	const struct profile *p;
+	uint32_t frame;
+};
+
+struct joint {
+	const struct profile *runs[RUNS];
+	struct joint_frame *frames;
+	size_t n;
+	uint32_t *slots; /* joint id + 1, by content; 0: empty */
+	size_t capacity;
+	uint32_t *of[RUNS]; /* a run's frame id -> joint id */
+};
+
+static uint64_t hash_text(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t frame_hash(const struct profile *p, uint32_t id)
+{
+	const struct profile_frame *f = profile_frame_at(p, id);
+	uint64_t h = 0xcbf29ce484222325ull ^ f->kind;
+	h = hash_text(h, profile_str(p, f->file)) * 0x9e3779b97f4a7c15ull;
+	h = hash_text(h, profile_str(p, f->name)) ^ (uint32_t)f->line;
+	return (h * 0x9e3779b97f4a7c15ull) ^ (h >> 29);
+}
+
+static int same_frame(const struct profile *a, uint32_t x,
+                      const struct profile *b, uint32_t y)
+{
+	const struct profile_frame *f = profile_frame_at(a, x);
+	const struct profile_frame *g = profile_frame_at(b, y);
+	return f->kind == g->kind && f->line == g->line &&
+	       strcmp(profile_str(a, f->file), profile_str(b, g->file)) == 0 &&
+	       strcmp(profile_str(a, f->name), profile_str(b, g->name)) == 0;
+}
+
+/* The table is sized for every frame of both runs: it never grows. */
+static uint32_t joint_id(struct joint *j, const struct profile *p,
+                         uint32_t frame)
+{
+	size_t mask = j->capacity - 1;
+	size_t i = frame_hash(p, frame) & mask;
+	for (; j->slots[i]; i = (i + 1) & mask) {
+		const struct joint_frame *jf = &j->frames[j->slots[i] - 1];
+		if (same_frame(jf->p, jf->frame, p, frame))
+			return j->slots[i] - 1;
+	}
+	j->frames[j->n] = (struct joint_frame){p, frame};
+	j->slots[i] = (uint32_t)++j->n;
+	return j->slots[i] - 1;
+}
+
+static void joint_free(struct joint *j)
+{
+	free(j->frames);
+	free(j->slots);
+	free(j->of[BASE]);
+	free(j->of[NEW]);
+}
+
+static int joint_build(struct joint *j, const struct profile *base,
+                       const struct profile *p)
+{
+	memset(j, 0, sizeof *j);
+	j->runs[BASE] = base;
+	j->runs[NEW] = p;
+	size_t most = base->frames.n + p->frames.n;
+	j->capacity = 16;
+	while (j->capacity < 2 * most)
+		j->capacity *= 2;
+	j->slots = calloc(j->capacity, sizeof *j->slots);
+	j->frames = malloc((most ? most : 1) * sizeof *j->frames);
+	for (int r = BASE; r < RUNS; r++)
+		j->of[r] = malloc(
+		        (j->runs[r]->frames.n ? j->runs[r]->frames.n : 1) *
+		        sizeof *j->of[r]);
+	if (!j->slots || !j->frames || !j->of[BASE] || !j->of[NEW]) {
+		joint_free(j);
+		return -1;
+	}
+	for (int r = BASE; r < RUNS; r++)
+		for (uint32_t id = 0; id < j->runs[r]->frames.n; id++)
+			j->of[r][id] = joint_id(j, j->runs[r], id);
+	return 0;
+}
+
+static const struct profile_frame *
+joint_frame_at(const struct joint *j, uint32_t id, const struct profile **p)
+{
+	*p = j->frames[id].p;
+	return profile_frame_at(*p, j->frames[id].frame);
+}
+
+/* --- per-stack sums --------------------------------------------------- */
+
+/* Each stack's value under the metric, summed over its samples. */
+static uint64_t *stack_sums(const struct profile *p, enum profile_metric m)
+{
+	uint64_t *sums = calloc(p->stacks.n ? p->stacks.n : 1, sizeof *sums);
+	if (!sums)
+		return NULL;
+	for (size_t i = 0; i < p->samples.n; i++) {
+		const struct profile_sample *s = profile_sample_at(p, i);
+		sums[s->stack] += profile_value(p, s, m);
+	}
+	return sums;
+}
+
+/* Frames over all of a run's distinct stacks: what sizes the tables. */
+static size_t depth_sum(const struct profile *p)
+{
+	size_t sum = 0;
+	for (uint32_t i = 0; i < p->stacks.n; i++)
+		sum += profile_stack_at(p, i)->depth;
+	return sum;
+}
+
+/* Call add(ctx, run, stack, value) for every stack of both runs with a
+ * value, BASE first, each run's stacks in the order they first came. */
+typedef int (*stack_fn)(void *ctx, const struct joint *j, int run,
+                        uint32_t stack, uint64_t value);
+
+static int each_stack(const struct joint *j, enum profile_metric m,
+                      stack_fn add, void *ctx)
+{
+	for (int r = BASE; r < RUNS; r++) {
+		uint64_t *sums = stack_sums(j->runs[r], m);
+		if (!sums)
+			return -1;
+		int rc = 0;
+		for (uint32_t id = 0; id < j->runs[r]->stacks.n && !rc; id++)
+			if (sums[id])
+				rc = add(ctx, j, r, id, sums[id]);
+		free(sums);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- folded stacks ---------------------------------------------------- */
+
+struct diff_stack {
+	size_t first; /* its joint frames: ids[first .. first + depth) */
+	uint32_t depth;
+	uint64_t value[RUNS];
+};
+
+/* Distinct stacks of joint frames, sized for all the stacks of both runs
+ * (nothing grows). */
+struct stacks {
+	struct diff_stack *items;
+	size_t n;
+	uint32_t *ids;
+	size_t n_ids;
+	uint32_t *slots; /* stack index + 1, by frames; 0: empty */
+	size_t capacity;
+};
+
+static uint64_t ids_hash(const uint32_t *ids, uint32_t depth)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull * (depth + 1u);
+	for (uint32_t i = 0; i < depth; i++) {
+		h = (h ^ ids[i]) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+/* Add a run's stack: its frames are written as joint ids at the end of
+ * the pool, and kept there only when the stack is new. */
+static int add_folded(void *ctx, const struct joint *j, int run, uint32_t stack,
+                      uint64_t value)
+{
+	struct stacks *s = ctx;
+	const struct profile *p = j->runs[run];
+	const struct profile_stack *st = profile_stack_at(p, stack);
+	const uint32_t *frames = profile_stack_frames(p, st);
+	uint32_t *key = s->ids + s->n_ids;
+	for (uint32_t d = 0; d < st->depth; d++)
+		key[d] = j->of[run][frames[d]];
+	size_t mask = s->capacity - 1;
+	size_t i = ids_hash(key, st->depth) & mask;
+	for (; s->slots[i]; i = (i + 1) & mask) {
+		struct diff_stack *e = &s->items[s->slots[i] - 1];
+		if (e->depth == st->depth &&
+		    memcmp(s->ids + e->first, key, st->depth * sizeof *key) ==
+		            0) {
+			e->value[run] += value;
+			return 0;
+		}
+	}
+	s->items[s->n] =
+	        (struct diff_stack){.first = s->n_ids, .depth = st->depth};
+	s->items[s->n].value[run] = value;
+	s->slots[i] = (uint32_t)++s->n;
+	s->n_ids += st->depth;
+	return 0;
+}
+
+static void stacks_free(struct stacks *s)
+{
+	free(s->items);
+	free(s->ids);
+	free(s->slots);
+}
+
+static int stacks_build(struct stacks *s, const struct joint *j,
+                        enum profile_metric m)
+{
+	memset(s, 0, sizeof *s);
+	size_t most = j->runs[BASE]->stacks.n + j->runs[NEW]->stacks.n;
+	size_t frames = depth_sum(j->runs[BASE]) + depth_sum(j->runs[NEW]);
+	s->capacity = 16;
+	while (s->capacity < 2 * most)
+		s->capacity *= 2;
+	s->items = malloc((most ? most : 1) * sizeof *s->items);
+	s->ids = malloc((frames ? frames : 1) * sizeof *s->ids);
+	s->slots = calloc(s->capacity, sizeof *s->slots);
+	if (!s->items || !s->ids || !s->slots ||
+	    each_stack(j, m, add_folded, s)) {
+		stacks_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Text with line breaks turned into spaces: a MOJO string may hold one,
+ * and the rest of it could pass for a stack. */
+static void put_one_line(FILE *out, const char *text)
+{
+	for (const char *c = text; *c; c++)
+		fputc(*c == '\n' || *c == '\r' ? ' ' : *c, out);
+}
+
+static void put_folded_frame(FILE *out, const struct joint *j, uint32_t id)
+{
+	const struct profile *p;
+	const struct profile_frame *f = joint_frame_at(j, id, &p);
+	if (f->kind == FRAME_INVALID) {
+		fputs(":INVALID:", out);
+	} else if (f->kind == FRAME_GC) {
+		fputs(":GC:", out);
+	} else {
+		put_one_line(out, profile_str(p, f->file));
+		fputc(':', out);
+		put_one_line(out, profile_str(p, f->name));
+		fprintf(out, ":%d", (int)f->line);
+	}
+}
+
+static void put_folded(FILE *out, const struct joint *j, const struct stacks *s,
+                       const struct diff_stack *e)
+{
+	for (uint32_t d = 0; d < e->depth; d++) {
+		if (d)
+			fputc(';', out);
+		put_folded_frame(out, j, s->ids[e->first + d]);
+	}
+	if (!e->depth)
+		fputs(FRAMELESS, out);
+	fprintf(out, " %llu %llu\n", (unsigned long long)e->value[BASE],
+	        (unsigned long long)e->value[NEW]);
+}
+
+/* "# <text>": one line, suffixed " (value)" when it would end in white
+ * space and a number, which flamegraph.pl would take for a count. */
+static int put_comment(FILE *out, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static int put_comment(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *line = len < 0 ? NULL : malloc((size_t)len + 3);
+	if (!line)
+		return -1;
+	memcpy(line, "# ", 2);
+	va_start(ap, fmt);
+	vsnprintf(line + 2, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	for (char *c = line; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	fputs(line, out);
+	if (collapsed_looks_like_sample(line))
+		fputs(" (value)", out);
+	fputc('\n', out);
+	free(line);
+	return 0;
+}
+
+static int put_folded_header(FILE *out, const struct joint *j,
+                             const struct view_options *o)
+{
+	char summary[RUNS][160];
+	for (int r = BASE; r < RUNS; r++)
+		view_summary(j->runs[r], o->metric, summary[r],
+		             sizeof summary[r]);
+	int failed = o->base_name && o->new_name
+	                     ? put_comment(out, "diff: base %s, new %s",
+	                                   o->base_name, o->new_name)
+	                     : put_comment(out, "diff: base, new");
+	failed |= put_comment(out, "metric: %s (%s)",
+	                      profile_metric_name(o->metric),
+	                      profile_metric_unit(o->metric));
+	failed |= put_comment(out, "base: %s", summary[BASE]);
+	failed |= put_comment(out, "new: %s", summary[NEW]);
+	failed |= put_comment(out, "columns: stack, base value, new value; "
+	                           "the threads of each run merged");
+	return failed ? -1 : 0;
+}
+
+int view_diff_collapsed(const struct profile *base, const struct profile *p,
+                        const struct view_options *o, FILE *out)
+{
+	struct joint j;
+	struct stacks s;
+	if (joint_build(&j, base, p))
+		return -1;
+	int rc = stacks_build(&s, &j, o->metric);
+	if (rc == 0) {
+		rc = put_folded_header(out, &j, o);
+		if (rc == 0 && !s.n)
+			fprintf(out,
+			        "# no sample of either run has a %s value\n",
+			        profile_metric_name(o->metric));
+		for (size_t i = 0; rc == 0 && i < s.n; i++)
+			put_folded(out, &j, &s, &s.items[i]);
+		stacks_free(&s);
+	}
+	joint_free(&j);
+	return rc;
+}
+
+/* --- the merged call tree of both runs -------------------------------- */
+
+struct diff_node {
+	uint32_t frame; /* joint frame id; NONE for the root */
+	uint32_t parent, first_child, next_sibling;
+	uint64_t total[RUNS]; /* over this node and below, per run */
+	uint64_t self[RUNS];  /* of samples whose innermost frame it is */
+};
+
+/* Every path of either run, sized for all their frames (nothing grows):
+ * nodes[0] is the root. */
+struct diff_tree {
+	struct diff_node *nodes;
+	size_t n;
+	uint32_t *slots; /* node id + 1, by (parent, frame); 0: empty */
+	size_t capacity;
+};
+
+static uint64_t child_hash(uint32_t parent, uint32_t frame)
+{
+	uint64_t h = ((uint64_t)parent << 32 | frame) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static uint32_t child_of(struct diff_tree *t, uint32_t parent, uint32_t frame)
+{
+	size_t mask = t->capacity - 1;
+	size_t i = child_hash(parent, frame) & mask;
+	for (; t->slots[i]; i = (i + 1) & mask) {
+		const struct diff_node *c = &t->nodes[t->slots[i] - 1];
+		if (c->parent == parent && c->frame == frame)
+			return t->slots[i] - 1;
+	}
+	uint32_t id = (uint32_t)t->n++;
+	t->nodes[id] = (struct diff_node){.frame = frame,
+	                                  .parent = parent,
+	                                  .first_child = NONE,
+	                                  .next_sibling =
+	                                          t->nodes[parent].first_child};
+	t->nodes[parent].first_child = id;
+	t->slots[i] = id + 1;
+	return id;
+}
+
+static int add_path(void *ctx, const struct joint *j, int run, uint32_t stack,
+                    uint64_t value)
+{
+	struct diff_tree *t = ctx;
+	const struct profile *p = j->runs[run];
+	const struct profile_stack *st = profile_stack_at(p, stack);
+	const uint32_t *frames = profile_stack_frames(p, st);
+	uint32_t node = 0;
+	t->nodes[0].total[run] += value;
+	for (uint32_t d = 0; d < st->depth; d++) {
+		node = child_of(t, node, j->of[run][frames[d]]);
+		t->nodes[node].total[run] += value;
+	}
+	t->nodes[node].self[run] += value;
+	return 0;
+}
+
+static void diff_tree_free(struct diff_tree *t)
+{
+	free(t->nodes);
+	free(t->slots);
+}
+
+static int diff_tree_build(struct diff_tree *t, const struct joint *j,
+                           enum profile_metric m)
+{
+	memset(t, 0, sizeof *t);
+	size_t most = 1 + depth_sum(j->runs[BASE]) + depth_sum(j->runs[NEW]);
+	t->capacity = 16;
+	while (t->capacity < 2 * most)
+		t->capacity *= 2;
+	t->nodes = malloc(most * sizeof *t->nodes);
+	t->slots = calloc(t->capacity, sizeof *t->slots);
+	if (!t->nodes || !t->slots) {
+		diff_tree_free(t);
+		return -1;
+	}
+	t->nodes[0] = (struct diff_node){.frame = NONE,
+	                                 .parent = NONE,
+	                                 .first_child = NONE,
+	                                 .next_sibling = NONE};
+	t->n = 1;
+	if (each_stack(j, m, add_path, t)) {
+		diff_tree_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- what the tree draws ---------------------------------------------- */
+
+enum item_kind {
+	ITEM_NODE,      /* a frame */
+	ITEM_LIBRARY,   /* a run of library frames starting at node */
+	ITEM_FRAMELESS, /* samples with no Python frame (the root's self) */
+};
+
+struct item {
+	uint32_t node;
+	uint32_t kind; /* enum item_kind */
+	double share[RUNS];
+};
+
+struct item_list {
+	struct item *items;
+	size_t n, capacity;
+};
+
+/* A library run: how many frames, and the first few modules. */
+#define REGION_MODULES 3
+
+struct region {
+	size_t frames;
+	const char *files[REGION_MODULES + 1]; /* distinct, first seen first */
+	size_t n_files;
+};
+
+struct level {
+	struct item *items;
+	size_t n, next;
+};
+
+struct diff_view {
+	const struct joint *j;
+	const struct diff_tree *t;
+	const struct view_options *o;
+	FILE *out;
+	size_t hidden;
+	struct level *levels;
+	size_t depth, capacity;
+	uint32_t *pending; /* a region's library nodes, in the order seen */
+	size_t n_pending, pending_capacity;
+};
+
+static double magnitude(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+static double change_of(const struct item *it)
+{
+	return it->share[NEW] - it->share[BASE];
+}
+
+static double share_of(const struct diff_view *v, int run, uint64_t value)
+{
+	uint64_t total = v->t->nodes[0].total[run];
+	return total ? 100.0 * (double)value / (double)total : 0.0;
+}
+
+static int list_push(struct item_list *l, const struct item *it)
+{
+	if (l->n == l->capacity) {
+		size_t capacity = l->capacity ? l->capacity * 2 : 8;
+		struct item *items =
+		        realloc(l->items, capacity * sizeof *items);
+		if (!items)
+			return -1;
+		l->items = items;
+		l->capacity = capacity;
+	}
+	l->items[l->n++] = *it;
+	return 0;
+}
+
+/* Add an item, or count it as hidden when both its change and its share
+ * in NEW are under the threshold. */
+static int add_item(struct diff_view *v, struct item_list *l, uint32_t node,
+                    enum item_kind kind, const uint64_t value[RUNS])
+{
+	struct item it = {
+	        node,
+	        (uint32_t)kind,
+	        {share_of(v, BASE, value[BASE]), share_of(v, NEW, value[NEW])}};
+	if (magnitude(change_of(&it)) < v->o->threshold &&
+	    it.share[NEW] < v->o->threshold) {
+		v->hidden++;
+		return 0;
+	}
+	return list_push(l, &it);
+}
+
+/* Largest change first, either way; then largest in NEW, in BASE; then
+ * the order the nodes were made in, for output that does not vary. */
+static int by_change(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	double cx = magnitude(change_of(x)), cy = magnitude(change_of(y));
+	if (cx != cy)
+		return cx > cy ? -1 : 1;
+	for (int r = NEW; r >= BASE; r--)
+		if (x->share[r] != y->share[r])
+			return x->share[r] > y->share[r] ? -1 : 1;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+static const struct diff_node *node_at(const struct diff_view *v, uint32_t id)
+{
+	return &v->t->nodes[id];
+}
+
+static int is_folded(const struct diff_view *v, uint32_t id)
+{
+	uint32_t frame = node_at(v, id)->frame;
+	if (v->o->all || frame == NONE)
+		return 0;
+	const struct profile *p;
+	const struct profile_frame *f = joint_frame_at(v->j, frame, &p);
+	return f->kind == FRAME_PYTHON &&
+	       view_is_library_file(profile_str(p, f->file));
+}
+
+static int add_child(struct diff_view *v, struct item_list *l, uint32_t id)
+{
+	return add_item(v, l, id, is_folded(v, id) ? ITEM_LIBRARY : ITEM_NODE,
+	                node_at(v, id)->total);
+}
+
+/* The children of a node; the root's samples without frames first become
+ * an item of their own. */
+static int node_children(struct diff_view *v, uint32_t id, struct item_list *l)
+{
+	const struct diff_node *n = node_at(v, id);
+	if (id == 0 && (n->self[BASE] || n->self[NEW]) &&
+	    add_item(v, l, id, ITEM_FRAMELESS, n->self))
+		return -1;
+	for (uint32_t c = n->first_child; c != NONE;
+	     c = node_at(v, c)->next_sibling)
+		if (add_child(v, l, c))
+			return -1;
+	return 0;
+}
+
+static int pending_push(struct diff_view *v, uint32_t id)
+{
+	if (v->n_pending == v->pending_capacity) {
+		size_t capacity =
+		        v->pending_capacity ? v->pending_capacity * 2 : 64;
+		uint32_t *p = realloc(v->pending, capacity * sizeof *p);
+		if (!p)
+			return -1;
+		v->pending = p;
+		v->pending_capacity = capacity;
+	}
+	v->pending[v->n_pending++] = id;
+	return 0;
+}
+
+static void note_file(struct region *r, const char *file)
+{
+	for (size_t i = 0; i < r->n_files; i++)
+		if (strcmp(r->files[i], file) == 0)
+			return;
+	if (r->n_files < REGION_MODULES + 1)
+		r->files[r->n_files++] = file;
+}
+
+/* Visit the run of library frames from id, breadth first (the modules
+ * named are those nearest its start), and collect the frames it calls
+ * that are not library frames: the tree view's folding. */
+static int region_children(struct diff_view *v, uint32_t id, struct region *r,
+                           struct item_list *l)
+{
+	v->n_pending = 0;
+	if (pending_push(v, id))
+		return -1;
+	for (size_t next = 0; next < v->n_pending; next++) {
+		const struct diff_node *n = node_at(v, v->pending[next]);
+		const struct profile *p;
+		const struct profile_frame *f =
+		        joint_frame_at(v->j, n->frame, &p);
+		r->frames++;
+		note_file(r, profile_str(p, f->file));
+		for (uint32_t c = n->first_child; c != NONE;
+		     c = node_at(v, c)->next_sibling) {
+			int rc = is_folded(v, c) ? pending_push(v, c)
+			                         : add_child(v, l, c);
+			if (rc)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* --- drawing the tree ------------------------------------------------- */
+
+static void put_styled(const struct diff_view *v, const char *style,
+                       const char *text)
+{
+	if (v->o->colour)
+		fprintf(v->out, "%s%s%s", style, text, RESET);
+	else
+		fputs(text, v->out);
+}
+
+/* "base  new  change": the change red when the share grew, green when it
+ * shrank (a tenth of a point or more either way). */
+static void put_shares(const struct diff_view *v, const struct item *it)
+{
+	double change = change_of(it);
+	if (magnitude(change) < 0.05)
+		change = 0.0; /* never "-0.0" */
+	fprintf(v->out, "%5.1f%%  %5.1f%%  ", it->share[BASE], it->share[NEW]);
+	const char *colour = change > 0 ? RED : change < 0 ? GREEN : "";
+	if (v->o->colour && *colour)
+		fprintf(v->out, "%s%+6.1f%s  ", colour, change, RESET);
+	else
+		fprintf(v->out, "%+6.1f  ", change);
+}
+
+/* The tree lines left of an item of the innermost level. */
+static void put_prefix(const struct diff_view *v)
+{
+	for (size_t k = 1; k + 1 < v->depth; k++) {
+		const struct level *l = &v->levels[k];
+		fputs(l->next < l->n ? "│  " : "   ", v->out);
+	}
+	const struct level *own = &v->levels[v->depth - 1];
+	if (v->depth > 1)
+		fputs(own->next < own->n ? "├─ " : "└─ ", v->out);
+}
+
+static void put_frame(const struct diff_view *v, uint32_t frame)
+{
+	const struct profile *p;
+	const struct profile_frame *f = joint_frame_at(v->j, frame, &p);
+	if (f->kind != FRAME_PYTHON) {
+		put_styled(v, DIM, f->kind == FRAME_GC ? ":GC:" : ":INVALID:");
+		return;
+	}
+	put_styled(v, BOLD, profile_str(p, f->name));
+	fputs("  ", v->out);
+	if (v->o->colour)
+		fputs(DIM, v->out);
+	fprintf(v->out, "%s:%d", profile_str(p, f->file), (int)f->line);
+	if (v->o->colour)
+		fputs(RESET, v->out);
+}
+
+static void put_region(const struct diff_view *v, const struct region *r)
+{
+	if (v->o->colour)
+		fputs(DIM, v->out);
+	fprintf(v->out, "[%zu library frame%s]  ", r->frames,
+	        r->frames == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n_files && i < REGION_MODULES; i++) {
+		fputs(i ? ", " : "", v->out);
+		view_put_module(v->out, r->files[i]);
+	}
+	if (r->n_files > REGION_MODULES)
+		fputs(", …", v->out);
+	if (v->o->colour)
+		fputs(RESET, v->out);
+}
+
+/* Draw one item (its level is the innermost) and collect its children. */
+static int draw_item(struct diff_view *v, const struct item *it,
+                     struct item_list *kids)
+{
+	struct region r = {0};
+	if (it->kind == ITEM_LIBRARY && region_children(v, it->node, &r, kids))
+		return -1;
+	if (it->kind == ITEM_NODE && node_children(v, it->node, kids))
+		return -1;
+	put_shares(v, it);
+	put_prefix(v);
+	if (it->kind == ITEM_LIBRARY)
+		put_region(v, &r);
+	else if (it->kind == ITEM_FRAMELESS)
+		put_styled(v, DIM, FRAMELESS);
+	else
+		put_frame(v, node_at(v, it->node)->frame);
+	fputc('\n', v->out);
+	return 0;
+}
+
+static int push_level(struct diff_view *v, struct item_list *l)
+{
+	if (v->depth == v->capacity) {
+		size_t capacity = v->capacity ? v->capacity * 2 : 32;
+		struct level *levels =
+		        realloc(v->levels, capacity * sizeof *levels);
+		if (!levels)
+			return -1;
+		v->levels = levels;
+		v->capacity = capacity;
+	}
+	qsort(l->items, l->n, sizeof *l->items, by_change);
+	v->levels[v->depth++] = (struct level){l->items, l->n, 0};
+	return 0;
+}
+
+/* Depth first with an explicit stack of levels: recursion makes stacks
+ * hundreds of frames deep. */
+static int draw_tree(struct diff_view *v)
+{
+	struct item_list roots = {0};
+	int rc = node_children(v, 0, &roots);
+	if (rc == 0)
+		rc = push_level(v, &roots);
+	if (rc)
+		free(roots.items);
+	while (v->depth && rc == 0) {
+		struct level *l = &v->levels[v->depth - 1];
+		if (l->next == l->n) {
+			free(l->items);
+			v->depth--;
+			continue;
+		}
+		struct item it = l->items[l->next++];
+		struct item_list kids = {0};
+		rc = draw_item(v, &it, &kids);
+		if (rc == 0 && kids.n)
+			rc = push_level(v, &kids);
+		else
+			free(kids.items);
+	}
+	while (v->depth)
+		free(v->levels[--v->depth].items);
+	return rc;
+}
+
+/* "base: 1.21 s of wall time in 12034 samples (before.txt)" */
+static void put_run(FILE *out, const char *label, const struct profile *p,
+                    enum profile_metric m, const char *name)
+{
+	char summary[160];
+	view_summary(p, m, summary, sizeof summary);
+	fprintf(out, "%-5s %s", label, summary);
+	if (name) {
+		fputs(" (", out);
+		put_one_line(out, name);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
+static int draw_diff(struct diff_view *v)
+{
+	const struct diff_node *root = node_at(v, 0);
+	if (!root->total[BASE] || !root->total[NEW]) {
+		fprintf(v->out,
+		        "\nNothing to compare: no sample of the %s "
+		        "recording has a value.\n",
+		        root->total[BASE] ? "new" : "base");
+		return 0;
+	}
+	fprintf(v->out,
+	        "Shares of each run's own total, threads merged; largest "
+	        "change first.\n\n%6s  %6s  %6s\n",
+	        "base", "new", "change");
+	int rc = draw_tree(v);
+	if (rc == 0 && v->hidden)
+		fprintf(v->out,
+		        "… %zu call%s changed by less than %g point%s and "
+		        "under %g%% in new hidden (--threshold 0 shows "
+		        "them)\n",
+		        v->hidden, v->hidden == 1 ? "" : "s", v->o->threshold,
+		        v->o->threshold == 1 ? "" : "s", v->o->threshold);
+	return rc;
+}
+
+int view_diff_tree(const struct profile *base, const struct profile *p,
+                   const struct view_options *o, FILE *out)
+{
+	struct joint j;
+	struct diff_tree t;
+	if (joint_build(&j, base, p))
+		return -1;
+	if (diff_tree_build(&t, &j, o->metric)) {
+		joint_free(&j);
+		return -1;
+	}
+	put_run(out, "base:", base, o->metric, o->base_name);
+	put_run(out, "new:", p, o->metric, o->new_name);
+	struct diff_view v = {.j = &j, .t = &t, .o = o, .out = out};
+	int rc = draw_diff(&v);
+	free(v.levels);
+	free(v.pending);
+	diff_tree_free(&t);
+	joint_free(&j);
+	return rc;
+}

@@ -1,0 +1,1020 @@
+/* austinc-report --html: one self-contained, interactive HTML report.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
+ *
+ * The page is a template (assets/report.html) with its style sheet and
+ * script (report.css, report.js) compiled in, and the recording embedded
+ * as one JSON document that the script draws everything from: the header,
+ * the flame graph, the timeline panels. Nothing is fetched: the file works
+ * offline, anywhere.
+ *
+ * The JSON is kept compact, because a long recording has millions of
+ * samples: strings and frames are tables named by index, stacks are arrays
+ * of frame indexes, and samples are summed per (period, stack) with one
+ * column per metric the recording has. The periods are those of --system
+ * (a sample's at_us); a recording without them is one period. Periods are
+ * merged in runs so that there are at most MAX_BUCKETS, and in longer runs
+ * while the (period, stack) entries take more than MAX_NUMBERS; a
+ * --system series keeps at most MAX_POINTS points (means of runs). So the
+ * file grows with the number of distinct stacks, not with the length of
+ * the run: the time resolution of a range gives way instead.
+ *
+ * The JSON sits in a <script type="application/json"> element, which ends
+ * at the first "</script" whatever the quotes around it: every '<', '>'
+ * and '&' in it is written as a \u escape, so that a function named
+ * "</script>" cannot end the element. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/escape.h"
+#include "report/views.h"
+#include "src/report/report-assets.h" /* generated: report_html/js/css */
+
+/* Time resolution of the range selection: a timeline is at most about a
+ * thousand pixels wide. */
+#define MAX_BUCKETS 1000
+#define MAX_POINTS  2000
+/* The numbers the entries may take, some 3 bytes each: this keeps the
+ * samples to about 6 MB, half of what the report of a million samples may
+ * take (400000 entries of a -f recording, 1000000 of a time one). */
+#define MAX_NUMBERS 2000000
+
+#define NO_ID UINT32_MAX
+
+/* The metrics a report can show, in the order of the columns. */
+static const enum profile_metric SHOWN[] = {
+        METRIC_WALL, METRIC_CPU, METRIC_MEMORY_UP, METRIC_MEMORY_DOWN};
+#define MAX_COLUMNS (sizeof SHOWN / sizeof *SHOWN)
+
+struct columns {
+	enum profile_metric metric[MAX_COLUMNS];
+	size_t n;
+};
+
+/* --- growable arrays and an index of ids ----------------------------- */
+
+/* Make room for one more item in *items (n used of *capacity). */
+static int reserve(void **items, size_t *capacity, size_t n, size_t size)
+{
+	if (n < *capacity)
+		return 0;
+	size_t more = *capacity ? *capacity * 2 : 256;
+	void *grown = realloc(*items, more * size);
+	if (!grown)
+		return -1;
+	*items = grown;
+	*capacity = more;
+	return 0;
+}
+
+typedef uint64_t (*hash_fn)(const void *table, uint32_t id);
+typedef int (*same_fn)(const void *table, uint32_t id, const void *key);
+
+/* Open addressing from a hash of an item to its id in some table. */
+struct id_index {
+	uint32_t *slots; /* id + 1; 0: empty */
+	size_t capacity; /* a power of two */
+};
+
+/* The slot holding the id whose item is key, or the empty slot where it
+ * would go. */
+static uint32_t *index_slot(const struct id_index *x, uint64_t hash,
+                            same_fn same, const void *table, const void *key)
+{
+	size_t mask = x->capacity - 1;
+	for (size_t i = hash & mask;; i = (i + 1) & mask)
+		if (!x->slots[i] || same(table, x->slots[i] - 1, key))
+			return &x->slots[i];
+}
+
+/* Keep the index at most half full for n + 1 items. */
+static int index_reserve(struct id_index *x, size_t n, hash_fn hash,
+                         const void *table)
+{
+	if ((n + 1) * 2 <= x->capacity)
+		return 0;
+	size_t capacity = x->capacity ? x->capacity * 2 : 1024;
+	uint32_t *slots = calloc(capacity, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (uint32_t id = 0; id < n; id++) {
+		size_t i = hash(table, id) & (capacity - 1);
+		while (slots[i])
+			i = (i + 1) & (capacity - 1);
+		slots[i] = id + 1;
+	}
+	free(x->slots);
+	x->slots = slots;
+	x->capacity = capacity;
+	return 0;
+}
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
+
+/* --- the string and frame tables ------------------------------------- */
+
+/* A frame as the page sees it: indexes into the string table. */
+struct out_frame {
+	uint32_t name, file;
+	int32_t line;
+	uint32_t library; /* view_is_library_file */
+};
+
+/* The tables written: the strings and frames of one recording, or of two
+ * for a diff, each once. The strings are the profiles' own. */
+struct tables {
+	const char **strings;
+	size_t n_strings, strings_capacity;
+	struct id_index string_index;
+	struct out_frame *frames;
+	size_t n_frames, frames_capacity;
+	struct id_index frame_index;
+};
+
+static uint64_t hash_text(const char *s)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t hash_string_id(const void *table, uint32_t id)
+{
+	return hash_text(((const struct tables *)table)->strings[id]);
+}
+
+static int same_string(const void *table, uint32_t id, const void *key)
+{
+	return strcmp(((const struct tables *)table)->strings[id], key) == 0;
+}
+
+/* The index of s in the string table, added when new; NO_ID when out of
+ * memory. */
+static uint32_t intern_string(struct tables *t, const char *s)
+{
+	if (index_reserve(&t->string_index, t->n_strings, hash_string_id, t))
+		return NO_ID;
+	uint32_t *slot =
+	        index_slot(&t->string_index, hash_text(s), same_string, t, s);
+	if (*slot)
+		return *slot - 1;
+	if (reserve((void **)&t->strings, &t->strings_capacity, t->n_strings,
+	            sizeof *t->strings))
+		return NO_ID;
+	t->strings[t->n_strings] = s;
+	*slot = (uint32_t)++t->n_strings;
+	return *slot - 1;
+}
+
+static uint64_t hash_frame(const struct out_frame *f)
+{
+	return mix((uint64_t)f->name << 32 ^ f->file) ^
+	       mix((uint64_t)(uint32_t)f->line);
+}
+
+static uint64_t hash_frame_id(const void *table, uint32_t id)
+{
+	return hash_frame(&((const struct tables *)table)->frames[id]);
+}
+
+static int same_frame(const void *table, uint32_t id, const void *key)
+{
+	const struct out_frame *a = &((const struct tables *)table)->frames[id];
+	const struct out_frame *b = key;
+	return a->name == b->name && a->file == b->file && a->line == b->line;
+}
+
+/* The name a frame is shown with: special frames have none of their own. */
+static const char *frame_name(const struct profile *p,
+                              const struct profile_frame *f)
+{
+	if (f->kind == FRAME_INVALID)
+		return ":INVALID:";
+	if (f->kind == FRAME_GC)
+		return ":GC:";
+	return profile_str(p, f->name);
+}
+
+static uint32_t intern_frame(struct tables *t, const struct profile *p,
+                             const struct profile_frame *pf)
+{
+	const char *file =
+	        pf->kind == FRAME_PYTHON ? profile_str(p, pf->file) : "";
+	struct out_frame f = {.name = intern_string(t, frame_name(p, pf)),
+	                      .file = intern_string(t, file),
+	                      .line = pf->kind == FRAME_PYTHON ? pf->line : 0,
+	                      .library = view_is_library_file(file)};
+	if (f.name == NO_ID || f.file == NO_ID ||
+	    index_reserve(&t->frame_index, t->n_frames, hash_frame_id, t))
+		return NO_ID;
+	uint32_t *slot =
+	        index_slot(&t->frame_index, hash_frame(&f), same_frame, t, &f);
+	if (*slot)
+		return *slot - 1;
+	if (reserve((void **)&t->frames, &t->frames_capacity, t->n_frames,
+	            sizeof *t->frames))
+		return NO_ID;
+	t->frames[t->n_frames] = f;
+	*slot = (uint32_t)++t->n_frames;
+	return *slot - 1;
+}
+
+/* The table index of each of p's frames (malloc'd), adding them. */
+static uint32_t *map_frames(struct tables *t, const struct profile *p)
+{
+	uint32_t *map = malloc((p->frames.n ? p->frames.n : 1) * sizeof *map);
+	for (size_t i = 0; map && i < p->frames.n; i++) {
+		map[i] = intern_frame(t, p, profile_frame_at(p, (uint32_t)i));
+		if (map[i] == NO_ID) {
+			free(map);
+			map = NULL;
+		}
+	}
+	return map;
+}
+
+static void free_tables(struct tables *t)
+{
+	free(t->strings);
+	free(t->string_index.slots);
+	free(t->frames);
+	free(t->frame_index.slots);
+}
+
+/* --- JSON ------------------------------------------------------------ */
+
+/* A JSON string that may sit in a <script> element: besides what JSON
+ * needs, '<', '>' and '&' are \u escapes; bytes that are not UTF-8 become
+ * U+FFFD. */
+static void put_string(FILE *out, const char *s)
+{
+	size_t len = strlen(s);
+	putc('"', out);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : utf8_sequence(s + i, len - i);
+		if (n == 0) {
+			fputs("\\ufffd", out);
+			i++;
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(out, "\\u%04x", c);
+		else
+			fwrite(s + i, 1, n, out);
+		i += n;
+	}
+	putc('"', out);
+}
+
+/* A number as short as it reads: integers without a fraction, others
+ * with 6 significant digits; null for what JSON cannot hold. */
+static void put_number(FILE *out, double v)
+{
+	/* (No libm: the comparisons below stand for fabs and floor.) */
+	if (!isfinite(v))
+		fputs("null", out);
+	else if (v > -9007199254740992.0 && v < 9007199254740992.0 && /* 2^53 */
+	         v == (double)(int64_t)v)
+		fprintf(out, "%" PRId64, (int64_t)v);
+	else
+		fprintf(out, "%.6g", v);
+}
+
+static void put_optional(FILE *out, const char *key, int known, double v)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (known)
+		put_number(out, v);
+	else
+		fputs("null", out);
+}
+
+static void put_strings(FILE *out, const struct tables *t)
+{
+	fputs(",\"strings\":[", out);
+	for (size_t i = 0; i < t->n_strings; i++) {
+		if (i)
+			putc(',', out);
+		put_string(out, t->strings[i]);
+	}
+	putc(']', out);
+}
+
+static void put_frames(FILE *out, const struct tables *t)
+{
+	fputs(",\"frames\":[", out);
+	for (size_t i = 0; i < t->n_frames; i++) {
+		const struct out_frame *f = &t->frames[i];
+		fprintf(out,
+		        "%s[%" PRIu32 ",%" PRIu32 ",%" PRId32 ",%" PRIu32 "]",
+		        i ? "," : "", f->name, f->file, f->line, f->library);
+	}
+	putc(']', out);
+}
+
+static void put_threads(FILE *out, const struct profile *p)
+{
+	fputs(",\"threads\":[", out);
+	for (size_t i = 0; i < p->threads.n; i++) {
+		const struct profile_thread *t =
+		        profile_thread_at(p, (uint32_t)i);
+		fprintf(out, "%s[%" PRId64 ",%" PRId64 ",%" PRId64 "]",
+		        i ? "," : "", t->pid, t->iid, t->tid);
+	}
+	putc(']', out);
+}
+
+/* "stacks": each one's frames (table indexes), outermost first; with
+ * threads, "stack_threads": each one's thread. */
+static void put_stacks(FILE *out, const struct profile *p,
+                       const uint32_t *frame_map, int threads)
+{
+	fputs(",\"stacks\":[", out);
+	for (size_t i = 0; i < p->stacks.n; i++) {
+		const struct profile_stack *s =
+		        profile_stack_at(p, (uint32_t)i);
+		const uint32_t *frames = profile_stack_frames(p, s);
+		fputs(i ? ",[" : "[", out);
+		for (uint32_t d = 0; d < s->depth; d++)
+			fprintf(out, "%s%" PRIu32, d ? "," : "",
+			        frame_map[frames[d]]);
+		putc(']', out);
+	}
+	putc(']', out);
+	if (!threads)
+		return;
+	fputs(",\"stack_threads\":[", out);
+	for (size_t i = 0; i < p->stacks.n; i++)
+		fprintf(out, "%s%" PRIu32, i ? "," : "",
+		        profile_stack_at(p, (uint32_t)i)->thread);
+	putc(']', out);
+}
+
+static struct columns columns_of(const struct profile *p)
+{
+	struct columns c = {.n = 0};
+	for (size_t i = 0; i < MAX_COLUMNS; i++)
+		if (profile_has_metric(p, SHOWN[i]))
+			c.metric[c.n++] = SHOWN[i];
+	return c;
+}
+
+static void put_columns(FILE *out, const struct columns *c)
+{
+	fputs(",\"metrics\":[", out);
+	for (size_t i = 0; i < c->n; i++)
+		fprintf(out, "%s\"%s\"", i ? "," : "",
+		        profile_metric_name(c->metric[i]));
+	putc(']', out);
+}
+
+/* The name of the metric the page opens with. */
+static const char *first_metric(const struct profile *p, enum profile_metric m)
+{
+	if (m == METRIC_TIME)
+		m = p->mode == PROFILE_CPU ? METRIC_CPU : METRIC_WALL;
+	return profile_metric_name(m);
+}
+
+/* --- periods ----------------------------------------------------------- */
+
+/* The periods samples were taken in, merged in runs of `merge`: bucket b
+ * holds the samples whose at_us is one of starts[b * merge ...]. */
+struct buckets {
+	uint64_t *starts; /* the distinct at_us, in order */
+	size_t n_starts;
+	size_t merge;
+	size_t n; /* buckets */
+};
+
+static void set_merge(struct buckets *b, size_t merge)
+{
+	b->merge = merge;
+	b->n = (b->n_starts + merge - 1) / merge;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int find_buckets(const struct profile *p, struct buckets *b)
+{
+	/* Samples come in time order, in long runs of one period: keep one
+	 * value per run, then sort out what is left. */
+	b->starts =
+	        malloc((p->samples.n ? p->samples.n : 1) * sizeof *b->starts);
+	if (!b->starts)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < p->samples.n; i++) {
+		uint64_t at = profile_sample_at(p, i)->at_us;
+		if (n == 0 || b->starts[n - 1] != at)
+			b->starts[n++] = at;
+	}
+	qsort(b->starts, n, sizeof *b->starts, compare_u64);
+	size_t distinct = 0;
+	for (size_t i = 0; i < n; i++)
+		if (distinct == 0 || b->starts[distinct - 1] != b->starts[i])
+			b->starts[distinct++] = b->starts[i];
+	b->n_starts = distinct;
+	set_merge(b, distinct > MAX_BUCKETS
+	                     ? (distinct + MAX_BUCKETS - 1) / MAX_BUCKETS
+	                     : 1);
+	return 0;
+}
+
+static uint32_t bucket_of(const struct buckets *b, uint64_t at_us)
+{
+	size_t low = 0, high = b->n_starts;
+	while (high - low > 1) {
+		size_t mid = low + (high - low) / 2;
+		if (b->starts[mid] <= at_us)
+			low = mid;
+		else
+			high = mid;
+	}
+	return (uint32_t)(low / b->merge);
+}
+
+/* --- samples summed per (bucket, stack) ------------------------------ */
+
+struct entry {
+	uint32_t bucket, stack;
+	uint64_t value[MAX_COLUMNS];
+};
+
+struct entries {
+	struct entry *items;
+	size_t n, capacity;
+	struct id_index index;
+};
+
+static uint64_t hash_key(uint32_t bucket, uint32_t stack)
+{
+	return mix((uint64_t)bucket << 32 | stack);
+}
+
+static uint64_t hash_entry_id(const void *table, uint32_t id)
+{
+	const struct entry *e = &((const struct entries *)table)->items[id];
+	return hash_key(e->bucket, e->stack);
+}
+
+static int same_entry(const void *table, uint32_t id, const void *key)
+{
+	const struct entry *e = &((const struct entries *)table)->items[id];
+	const struct entry *k = key;
+	return e->bucket == k->bucket && e->stack == k->stack;
+}
+
+static void free_entries(struct entries *es)
+{
+	free(es->items);
+	free(es->index.slots);
+}
+
+/* The entry of (bucket, stack), added (at zero) when new. */
+static struct entry *entry_for(struct entries *es, uint32_t bucket,
+                               uint32_t stack)
+{
+	struct entry key = {.bucket = bucket, .stack = stack};
+	if (index_reserve(&es->index, es->n, hash_entry_id, es))
+		return NULL;
+	uint32_t *slot = index_slot(&es->index, hash_key(bucket, stack),
+	                            same_entry, es, &key);
+	if (*slot)
+		return &es->items[*slot - 1];
+	if (reserve((void **)&es->items, &es->capacity, es->n, sizeof key))
+		return NULL;
+	es->items[es->n] = key;
+	*slot = (uint32_t)++es->n;
+	return &es->items[es->n - 1];
+}
+
+static int add_to_entry(struct entries *es, uint32_t bucket, uint32_t stack,
+                        const uint64_t *values, size_t columns)
+{
+	struct entry *e = entry_for(es, bucket, stack);
+	if (!e)
+		return -1;
+	for (size_t k = 0; k < columns; k++)
+		e->value[k] += values[k];
+	return 0;
+}
+
+/* Sum every sample worth something into its (bucket, stack) entry. */
+static int sum_samples(const struct profile *p, const struct buckets *b,
+                       const struct columns *c, struct entries *es)
+{
+	for (size_t i = 0; i < p->samples.n; i++) {
+		const struct profile_sample *s = profile_sample_at(p, i);
+		uint64_t v[MAX_COLUMNS], any = 0;
+		for (size_t k = 0; k < c->n; k++)
+			any |= v[k] = profile_value(p, s, c->metric[k]);
+		if (any &&
+		    add_to_entry(es, bucket_of(b, s->at_us), s->stack, v, c->n))
+			return -1;
+	}
+	return 0;
+}
+
+/* Merge the buckets in pairs: bucket i goes into i / 2, as it does when
+ * the periods are merged in runs twice as long. */
+static int halve_buckets(struct buckets *b, struct entries *es, size_t columns)
+{
+	struct entries merged = {0};
+	for (size_t i = 0; i < es->n; i++) {
+		const struct entry *e = &es->items[i];
+		if (add_to_entry(&merged, e->bucket / 2, e->stack, e->value,
+		                 columns)) {
+			free_entries(&merged);
+			return -1;
+		}
+	}
+	free_entries(es);
+	*es = merged;
+	set_merge(b, b->merge * 2);
+	return 0;
+}
+
+static int by_bucket_then_stack(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return (x->stack > y->stack) - (x->stack < y->stack);
+}
+
+/* The entries of p's samples, within MAX_NUMBERS unless one bucket holds
+ * more, in bucket, then stack order. */
+static int sum_entries(const struct profile *p, struct buckets *b,
+                       const struct columns *c, struct entries *es)
+{
+	if (sum_samples(p, b, c, es))
+		return -1;
+	while (es->n * (c->n + 1) > MAX_NUMBERS && b->n > 1)
+		if (halve_buckets(b, es, c->n))
+			return -1;
+	if (es->n) /* (no entries, no array: qsort must not see NULL) */
+		qsort(es->items, es->n, sizeof *es->items,
+		      by_bucket_then_stack);
+	return 0;
+}
+
+/* Entries from es->items[from] to the first of another bucket (all of
+ * them when all_buckets), as "stack, value per column, ..." where each
+ * stack but the first is given as its difference from the one before:
+ * the stacks of a bucket ascend, so those are small numbers. Returns
+ * where it stopped. */
+static size_t put_entries(FILE *out, const struct entries *es, size_t from,
+                          size_t columns, int all_buckets)
+{
+	uint32_t bucket = from < es->n ? es->items[from].bucket : 0;
+	uint32_t previous = 0;
+	size_t i = from;
+	for (; i < es->n; i++) {
+		const struct entry *e = &es->items[i];
+		if (!all_buckets && e->bucket != bucket)
+			break;
+		fprintf(out, "%s%" PRIu32, i == from ? "" : ",",
+		        e->stack - previous);
+		previous = e->stack;
+		for (size_t k = 0; k < columns; k++)
+			fprintf(out, ",%" PRIu64, e->value[k]);
+	}
+	return i;
+}
+
+/* "buckets": [start, [entries]] each, in time order; "period": a
+ * bucket's length (0 without --system). */
+static void put_buckets(FILE *out, const struct profile *p,
+                        const struct buckets *b, const struct entries *es,
+                        size_t columns)
+{
+	fprintf(out, ",\"period\":%" PRIu64 ",\"buckets\":[",
+	        p->period_us * b->merge);
+	size_t e = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		fprintf(out, "%s[%" PRIu64 ",[", i ? "," : "",
+		        b->starts[i * b->merge]);
+		if (e < es->n && es->items[e].bucket == i)
+			e = put_entries(out, es, e, columns, 0);
+		fputs("]]", out);
+	}
+	putc(']', out);
+}
+
+/* --- --system series -------------------------------------------------- */
+
+static void put_series_one(FILE *out, const struct profile *p,
+                           const struct profile_series *s)
+{
+	const struct profile_point *points = profile_points(s);
+	size_t n = s->points.n;
+	size_t merge = n > MAX_POINTS ? (n + MAX_POINTS - 1) / MAX_POINTS : 1;
+	fputs("{\"name\":", out);
+	put_string(out, profile_str(p, s->name));
+	fprintf(out, ",\"pid\":%" PRId64 ",\"t\":[", s->pid);
+	for (size_t i = 0; i < n; i += merge)
+		fprintf(out, "%s%" PRIu64, i ? "," : "", points[i].t_us);
+	fputs("],\"v\":[", out);
+	for (size_t i = 0; i < n; i += merge) {
+		size_t end = i + merge < n ? i + merge : n;
+		double sum = 0;
+		for (size_t k = i; k < end; k++)
+			sum += points[k].value;
+		if (i)
+			putc(',', out);
+		put_number(out, sum / (double)(end - i));
+	}
+	fputs("]}", out);
+}
+
+/* The page draws the machine's CPU as a whole: the figures of each CPU
+ * ("cpu0.user"...) stay out, or a big machine's would fill the file. */
+static int per_cpu(const char *name)
+{
+	return strncmp(name, "cpu", 3) == 0 && name[3] >= '0' && name[3] <= '9';
+}
+
+static void put_series(FILE *out, const struct profile *p)
+{
+	fputs(",\"series\":[", out);
+	int first = 1;
+	for (size_t i = 0; i < p->series.n; i++) {
+		const struct profile_series *s =
+		        profile_series_at(p, (uint32_t)i);
+		if (per_cpu(profile_str(p, s->name)))
+			continue;
+		if (!first)
+			putc(',', out);
+		first = 0;
+		put_series_one(out, p, s);
+	}
+	putc(']', out);
+}
+
+/* The machine's figure of that name, its last value. */
+static int machine_figure(const struct profile *p, const char *name,
+                          double *value)
+{
+	for (size_t i = 0; i < p->series.n; i++) {
+		const struct profile_series *s =
+		        profile_series_at(p, (uint32_t)i);
+		if (s->pid == 0 && s->points.n &&
+		    strcmp(profile_str(p, s->name), name) == 0) {
+			*value = profile_points(s)[s->points.n - 1].value;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A point of one of the "rss" series, for the sweep below. */
+struct rss_point {
+	uint64_t t_us;
+	uint32_t series; /* index among the "rss" series */
+	double value;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct rss_point *x = a, *y = b;
+	return (x->t_us > y->t_us) - (x->t_us < y->t_us);
+}
+
+/* The highest RSS of the target's processes together, from their "rss"
+ * series (the children's too, with -C): a sweep over all their points in
+ * time order keeps each process's latest value and their sum. 1 if found,
+ * 0 if not, -1 when out of memory. */
+static int peak_rss_of_series(const struct profile *p, double *peak)
+{
+	size_t n = 0, rss_series = 0;
+	for (size_t i = 0; i < p->series.n; i++) {
+		const struct profile_series *s =
+		        profile_series_at(p, (uint32_t)i);
+		if (s->pid != 0 && strcmp(profile_str(p, s->name), "rss") == 0)
+			n += s->points.n, rss_series++;
+	}
+	if (n == 0)
+		return 0;
+	struct rss_point *points = malloc(n * sizeof *points);
+	double *latest = calloc(rss_series, sizeof *latest);
+	if (!points || !latest) {
+		free(points);
+		free(latest);
+		return -1;
+	}
+	n = 0, rss_series = 0;
+	for (size_t i = 0; i < p->series.n; i++) {
+		const struct profile_series *s =
+		        profile_series_at(p, (uint32_t)i);
+		if (s->pid == 0 || strcmp(profile_str(p, s->name), "rss") != 0)
+			continue;
+		for (size_t k = 0; k < s->points.n; k++)
+			points[n++] = (struct rss_point){
+			        profile_points(s)[k].t_us, (uint32_t)rss_series,
+			        profile_points(s)[k].value};
+		rss_series++;
+	}
+	qsort(points, n, sizeof *points, by_time);
+	double sum = 0;
+	*peak = 0;
+	for (size_t i = 0; i < n; i++) {
+		sum += points[i].value - latest[points[i].series];
+		latest[points[i].series] = points[i].value;
+		/* The processes' figures of one time are one total. */
+		if ((i + 1 == n || points[i + 1].t_us != points[i].t_us) &&
+		    sum > *peak)
+			*peak = sum;
+	}
+	free(points);
+	free(latest);
+	return 1;
+}
+
+/* --- the header's figures ---------------------------------------------- */
+
+/* The number s starts with; 0 when it does not start with a digit. */
+static int leading_number(const char *s, double *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	*out = strtod(s, NULL);
+	return 1;
+}
+
+/* The duration: "4986945us" (austinc), or a bare number of
+ * microseconds (Austin). */
+static int meta_duration(const struct profile *p, double *us)
+{
+	const char *value = profile_meta(p, "duration");
+	if (!leading_number(value, us))
+		return 0;
+	const char *unit = value + strspn(value, "0123456789.");
+	if (strncmp(unit, "ms", 2) == 0)
+		*us *= 1e3;
+	else if (strncmp(unit, "ns", 2) == 0)
+		*us /= 1e3;
+	else if (*unit == 's')
+		*us *= 1e6;
+	return 1;
+}
+
+/* The number that comes right before mark in a metadata value ("23166976"
+ * in "6893568B at start, 23166976B peak" for "B peak"), or after it
+ * ("4" in "27680 (errors: 4, ..." for "errors: "). */
+static int number_near(const struct profile *p, const char *key,
+                       const char *mark, int before, double *out)
+{
+	const char *value = profile_meta(p, key);
+	const char *at = value ? strstr(value, mark) : NULL;
+	if (!at)
+		return 0;
+	if (!before)
+		return leading_number(at + strlen(mark), out);
+	const char *start = at;
+	while (start > value && start[-1] >= '0' && start[-1] <= '9')
+		start--;
+	return start < at && leading_number(start, out);
+}
+
+static size_t count_processes(const struct profile *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->threads.n; i++) {
+		int64_t pid = profile_thread_at(p, (uint32_t)i)->pid;
+		size_t j = 0;
+		while (j < i && profile_thread_at(p, (uint32_t)j)->pid != pid)
+			j++;
+		n += j == i;
+	}
+	return n;
+}
+
+static void put_text_or_null(FILE *out, const char *key, const char *text)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (text)
+		put_string(out, text);
+	else
+		fputs("null", out);
+}
+
+/* "summary": what the header shows, null where the recording does not
+ * say; 0, or -1 when out of memory. */
+static int put_summary(FILE *out, const struct profile *p)
+{
+	static const char *const MODES[] = {"wall", "cpu", "memory", "full"};
+	fputs(",\"summary\":{\"mode\":", out);
+	put_string(out, MODES[p->mode]);
+	put_text_or_null(out, "command", profile_meta(p, "command"));
+	put_text_or_null(out, "python", profile_meta(p, "python"));
+	/* (Each figure is found before it is written: the order in which a
+	 * call's arguments are evaluated is not defined.) */
+	double v = 0;
+	int known = meta_duration(p, &v);
+	put_optional(out, "duration_us", known, v);
+	if (!leading_number(profile_meta(p, "samples"), &v))
+		v = (double)p->samples.n;
+	put_optional(out, "samples", 1, v);
+	known = number_near(p, "samples", "errors: ", 0, &v);
+	put_optional(out, "errors", known, v);
+	known = peak_rss_of_series(p, &v);
+	if (known < 0)
+		return -1;
+	if (!known)
+		known = number_near(p, "rss", "B peak", 1, &v);
+	put_optional(out, "peak_rss", known, v);
+	known = machine_figure(p, "cores", &v);
+	put_optional(out, "cores", known, v);
+	known = machine_figure(p, "mem.total", &v);
+	put_optional(out, "mem_total", known, v);
+	fprintf(out, ",\"threads\":%zu,\"processes\":%zu}", p->threads.n,
+	        count_processes(p));
+	return 0;
+}
+
+static void put_meta(FILE *out, const struct profile *p)
+{
+	fputs(",\"meta\":[", out);
+	const struct profile_meta *m = p->meta.items;
+	for (size_t i = 0; i < p->meta.n; i++) {
+		fputs(i ? ",[" : "[", out);
+		put_string(out, m[i].key);
+		putc(',', out);
+		put_string(out, m[i].value);
+		putc(']', out);
+	}
+	putc(']', out);
+}
+
+/* --- one recording ---------------------------------------------------- */
+
+/* Samples of p summed per bucket and stack (one bucket when !timeline). */
+static int write_samples(FILE *out, const struct profile *p,
+                         const struct columns *c, int timeline)
+{
+	struct buckets b = {0};
+	struct entries es = {0};
+	int rc = find_buckets(p, &b);
+	if (rc == 0 && !timeline)
+		set_merge(&b, b.n_starts ? b.n_starts : 1);
+	if (rc == 0)
+		rc = sum_entries(p, &b, c, &es);
+	if (rc == 0 && timeline) {
+		put_buckets(out, p, &b, &es, c->n);
+	} else if (rc == 0) {
+		fputs(",\"entries\":[", out);
+		put_entries(out, &es, 0, c->n, 1);
+		putc(']', out);
+	}
+	free(b.starts);
+	free_entries(&es);
+	return rc;
+}
+
+/* What the page needs of the base of a diff: its summary, its metrics and
+ * its stacks summed over the whole run (no timeline, threads merged). */
+static int write_base(FILE *out, const struct profile *base,
+                      const uint32_t *frame_map)
+{
+	struct columns c = columns_of(base);
+	fputs(",\"base\":{\"format\":1", out);
+	put_columns(out, &c);
+	if (put_summary(out, base))
+		return -1;
+	put_stacks(out, base, frame_map, 0);
+	if (write_samples(out, base, &c, 0))
+		return -1;
+	putc('}', out);
+	return 0;
+}
+
+/* The document, once the frames of p (and of base) are in the tables. */
+static int write_document(FILE *out, const struct tables *t,
+                          const struct profile *p, const uint32_t *map,
+                          const struct profile *base, const uint32_t *base_map,
+                          const struct view_options *o)
+{
+	struct columns c = columns_of(p);
+	fputs("{\"format\":1", out);
+	if (put_summary(out, p))
+		return -1;
+	put_meta(out, p);
+	put_columns(out, &c);
+	fprintf(out, ",\"metric\":\"%s\"", first_metric(p, o->metric));
+	put_strings(out, t);
+	put_frames(out, t);
+	put_threads(out, p);
+	put_stacks(out, p, map, 1);
+	if (write_samples(out, p, &c, 1))
+		return -1;
+	put_series(out, p);
+	if (base && write_base(out, base, base_map))
+		return -1;
+	putc('}', out);
+	return 0;
+}
+
+/* The whole JSON document; base is NULL unless for a diff. 0, or -1 with
+ * errno set when out of memory. */
+static int write_data(FILE *out, const struct profile *base,
+                      const struct profile *p, const struct view_options *o)
+{
+	struct tables t = {0};
+	uint32_t *map = map_frames(&t, p);
+	uint32_t *base_map = map && base ? map_frames(&t, base) : NULL;
+	int rc = map && (!base || base_map)
+	                 ? write_document(out, &t, p, map, base, base_map, o)
+	                 : -1;
+	int saved = errno;
+	free(map);
+	free(base_map);
+	free_tables(&t);
+	errno = saved;
+	return rc;
+}
+
+/* --- the page ---------------------------------------------------------- */
+
+/* What names the recording: its command, or else its Python. */
+static void put_heading(FILE *out, const struct profile *p)
+{
+	const char *command = profile_meta(p, "command");
+	const char *python = profile_meta(p, "python");
+	if (command) {
+		xml_escape(out, command, strlen(command));
+	} else if (python) {
+		fputs("Python ", out);
+		xml_escape(out, python, strlen(python));
+	} else {
+		fputs("a recording", out);
+	}
+}
+
+static void put_title(FILE *out, const struct profile *p, int diff)
+{
+	fputs(diff ? "austinc diff: " : "austinc report: ", out);
+	put_heading(out, p);
+}
+
+/* Write the template with each @NAME@ marker replaced. */
+static int write_page(FILE *out, const struct profile *base,
+                      const struct profile *p, const struct view_options *o)
+{
+	const char *at = report_html;
+	for (;;) {
+		const char *marker = strchr(at, '@');
+		const char *end = marker ? strchr(marker + 1, '@') : NULL;
+		if (!end) {
+			fputs(at, out);
+			return 0;
+		}
+		fwrite(at, 1, (size_t)(marker - at), out);
+		size_t len = (size_t)(end + 1 - marker);
+		at = end + 1;
+		if (strncmp(marker, "@TITLE@", len) == 0) {
+			put_title(out, p, base != NULL);
+		} else if (strncmp(marker, "@HEADING@", len) == 0) {
+			put_heading(out, p);
+		} else if (strncmp(marker, "@STYLE@", len) == 0) {
+			fputs(report_css, out);
+		} else if (strncmp(marker, "@SCRIPT@", len) == 0) {
+			fputs(report_js, out);
+		} else if (strncmp(marker, "@DATA@", len) == 0) {
+			if (write_data(out, base, p, o))
+				return -1;
+		} else {
+			/* Not a marker: the '@' goes out as it is. */
+			putc('@', out);
+			at = marker + 1;
+		}
+	}
+}
+
+int view_html(const struct profile *p, const struct view_options *o, FILE *out)
+{
+	return write_page(out, NULL, p, o);
+}
+
+int view_diff_html(const struct profile *base, const struct profile *p,
+                   const struct view_options *o, FILE *out)
+{
+	return write_page(out, base, p, o);
+}

@@ -1,0 +1,45 @@
+"""A hot function and a second one, for austinc-report --diff.
+
+usage: diffwork.py [ROUNDS [fast]]   (default 400 rounds)
+
+Each round hot() counts to 2 * CHUNK and other() to CHUNK, so hot() takes
+two thirds of the time. With "fast" hot() counts to CHUNK only: it does
+its job twice as fast, and the two functions take half the time each.
+The work is fixed, not the time: on a loaded machine everything, start-up
+included, slows down alike and the shares hold.
+
+The tests find line numbers from the "# LINE:" markers. Reports its pid
+on stderr as "target: pid N". Keep this file valid Python 2.7 and 3.6+
+syntax (no f-strings).
+"""
+import os
+import sys
+
+CHUNK = 40000
+
+
+def hot(n):
+    i = 0
+    while i < n:  # LINE:hot
+        i += 1
+    return i
+
+
+def other(n):
+    i = 0
+    while i < n:  # LINE:other
+        i += 1
+    return i
+
+
+def main(rounds, fast):
+    sys.stderr.write("target: pid %d\n" % os.getpid())
+    sys.stderr.flush()
+    for _ in range(rounds):
+        hot(CHUNK if fast else 2 * CHUNK)  # LINE:main->hot
+        other(CHUNK)  # LINE:main->other
+
+
+if __name__ == "__main__":
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    main(rounds, sys.argv[2:3] == ["fast"])  # LINE:module->main
