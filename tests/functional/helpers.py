@@ -42,7 +42,10 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 SUPPORTED = {(2, 7), (3, 6), (3, 7), (3, 8), (3, 9), (3, 10), (3, 11), (3, 12),
              (3, 13)}
-UNSUPPORTED_ISSUE = 7  # the issue that brings 3.14+
+UNSUPPORTED_ISSUE = 7  # the issue that brought 2.7, 3.6, 3.7 and 3.14+
+# From 3.13 on the target describes itself (_Py_DebugOffsets): any newer
+# CPython (say from AUSTINC_TEST_PYTHONS) is expected to work.
+FIRST_SELF_DESCRIBING = (3, 13)
 
 # Every child process gets at most this long unless a test says otherwise.
 DEFAULT_TIMEOUT = 60.0
@@ -92,7 +95,8 @@ class Interpreter(object):
 
     @property
     def supported(self):
-        return self.implementation == "CPython" and self.minor in SUPPORTED
+        return self.implementation == "CPython" and (
+            self.minor in SUPPORTED or self.minor >= FIRST_SELF_DESCRIBING)
 
     @property
     def unsupported_reason(self):
