@@ -503,7 +503,11 @@ static int sample_process(struct session *s, struct tracked *p, int *error)
 		return 1;
 	if (!is_root && p->failed_ticks >= MAX_FAILED_TICKS)
 		return 1;
-	*error |= r.errors > 0;
+	/* A descendant none of whose threads could be read is starting up
+	 * or exiting (its memory comes and goes under us): not an error of
+	 * the sampler, and dropped once it is gone. */
+	if (is_root || r.threads > 0)
+		*error |= r.errors > 0;
 	return 0;
 }
 
