@@ -68,6 +68,21 @@ int procfs_mapped_files(pid_t pid, const char *prefix, struct mapped_file *out,
 	return n;
 }
 
+int procfs_comm(pid_t pid, char *buf, size_t len)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/comm", (int)pid);
+	FILE *f = fopen(name, "re");
+	if (!f)
+		return -1;
+	int ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
 int procfs_exe(pid_t pid, char *buf, size_t len)
 {
 	char name[64];

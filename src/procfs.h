@@ -27,6 +27,11 @@ int procfs_mapped_files(pid_t pid, const char *prefix, struct mapped_file *out,
  * -1 with errno set. */
 int procfs_exe(pid_t pid, char *buf, size_t len);
 
+/* The process's command name (what exec gave it, at most 15 bytes); still
+ * readable once it has exited but is not yet reaped, when its exe is not.
+ * Returns 0 or -1. */
+int procfs_comm(pid_t pid, char *buf, size_t len);
+
 /* The path under which austinc can open a file the process sees at path:
  * through /proc/PID/root, so processes in other mount namespaces work. */
 void procfs_root_path(pid_t pid, const char *path, char *buf, size_t len);

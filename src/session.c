@@ -246,7 +246,13 @@ static int exited_while_starting(struct session *s, int seen_python)
 static int looks_like_python(const struct session *s)
 {
 	char exe[PATH_MAX];
-	if (!s->target.launched || procfs_exe(s->target.pid, exe, sizeof exe))
+	if (!s->target.launched)
+		return 0;
+	/* An exited child (a zombie until we reap it) has no exe, but keeps
+	 * its command name: a program of a few milliseconds may have been
+	 * seen only then, on a busy machine. */
+	if (procfs_exe(s->target.pid, exe, sizeof exe) &&
+	    procfs_comm(s->target.pid, exe, sizeof exe))
 		return 0;
 	const char *base = strrchr(exe, '/');
 	return strncmp(base ? base + 1 : exe, "python", 6) == 0;
