@@ -11,9 +11,11 @@
 # run only when something is missing, through sudo unless already root.
 # Extra packages named on the command line are installed too.
 
+# libpython3-dev and binutils: test_stripped.py links a stripped twin of
+# Debian's python3 from its static library.
 austinc_deps_packages="autoconf automake libtool pkg-config make gcc
-libproc2-dev zlib1g-dev check python3 python3-pytest python3-pytest-xdist
-gzip chromium"
+binutils libproc2-dev zlib1g-dev check python3 python3-pytest
+python3-pytest-xdist libpython3-dev gzip chromium"
 # The report tests check speedscope files with npm packages: Debian's node
 # and npm, unless a node with npm is already there (say from NodeSource).
 if ! command -v npm >/dev/null 2>&1; then

@@ -40,11 +40,13 @@ struct field {
 static const struct field E_TYPE = {16, 2}, E_PHOFF = {32, 8},
                           E_SHOFF = {40, 8}, E_PHENTSIZE = {54, 2},
                           E_PHNUM = {56, 2}, E_SHENTSIZE = {58, 2},
-                          E_SHNUM = {60, 2};
-static const struct field P_TYPE = {0, 4}, P_VADDR = {16, 8}, P_ALIGN = {48, 8};
-static const struct field SH_TYPE = {4, 4}, SH_OFFSET = {24, 8},
-                          SH_SIZE = {32, 8}, SH_LINK = {40, 4},
-                          SH_INFO = {44, 4}, SH_ENTSIZE = {56, 8};
+                          E_SHNUM = {60, 2}, E_SHSTRNDX = {62, 2};
+static const struct field P_TYPE = {0, 4}, P_FLAGS = {4, 4}, P_VADDR = {16, 8},
+                          P_MEMSZ = {40, 8}, P_ALIGN = {48, 8};
+static const struct field SH_NAME = {0, 4}, SH_TYPE = {4, 4}, SH_ADDR = {16, 8},
+                          SH_OFFSET = {24, 8}, SH_SIZE = {32, 8},
+                          SH_LINK = {40, 4}, SH_INFO = {44, 4},
+                          SH_ENTSIZE = {56, 8};
 static const struct field ST_NAME = {0, 4}, ST_INFO = {4, 1}, ST_SHNDX = {6, 2},
                           ST_VALUE = {8, 8}, ST_SIZE = {16, 8};
 
@@ -60,6 +62,7 @@ enum {
 	ET_DYN = 3,
 	PN_XNUM = 0xffff,
 	PT_LOAD = 1,
+	PF_W = 2,
 	SHT_SYMTAB = 2,
 	SHT_STRTAB = 3,
 	SHT_DYNSYM = 11,
@@ -210,11 +213,24 @@ static uint64_t round_down(uint64_t value, uint64_t align)
 	return align > 1 ? value - value % align : value;
 }
 
-/* The lowest PT_LOAD p_vaddr rounded down to its p_align; -1 when there is
- * no PT_LOAD or the program headers lie outside the file. */
-static int read_first_load_vaddr(const struct elf_file *f, uint64_t *vaddr)
+/* Widen [*start, *end) to cover the segment ph. */
+static void widen(const unsigned char *ph, uint64_t *start, uint64_t *end)
 {
-	uint64_t phoff = get(f->ehdr, E_PHOFF);
+	uint64_t v = get(ph, P_VADDR), memsz = get(ph, P_MEMSZ);
+
+	if (*start == *end || v < *start)
+		*start = v;
+	if (v + memsz > *end && memsz <= UINT64_MAX - v)
+		*end = v + memsz;
+}
+
+/* From the PT_LOAD segments: the lowest p_vaddr rounded down to its p_align,
+ * and the span of the writable ones. -1 when there is no PT_LOAD or the
+ * program headers lie outside the file. */
+static int read_load_segments(const struct elf_file *f, uint64_t *vaddr,
+                              struct elf_info *info)
+{
+	uint64_t phoff = get(f->ehdr, E_PHOFF), w_start = 0, w_end = 0;
 	unsigned char *phdrs;
 	bool found = false;
 
@@ -225,16 +241,19 @@ static int read_first_load_vaddr(const struct elf_file *f, uint64_t *vaddr)
 		return -1;
 	for (uint64_t i = 0; i < f->phnum; i++) {
 		const unsigned char *ph = phdrs + i * PHDR_SIZE;
-		uint64_t v = get(ph, P_VADDR);
+		uint64_t v = round_down(get(ph, P_VADDR), get(ph, P_ALIGN));
 
 		if (get(ph, P_TYPE) != PT_LOAD)
 			continue;
-		v = round_down(v, get(ph, P_ALIGN));
 		if (!found || v < *vaddr)
 			*vaddr = v;
 		found = true;
+		if (get(ph, P_FLAGS) & PF_W)
+			widen(ph, &w_start, &w_end);
 	}
 	free(phdrs);
+	info->writable_vaddr = w_start;
+	info->writable_size = w_end - w_start;
 	return found ? 0 : -1;
 }
 
@@ -249,6 +268,44 @@ static bool has_section_type(const struct elf_file *f, uint32_t type)
 		if (get(section(f, i), SH_TYPE) == type)
 			return true;
 	return false;
+}
+
+/* The section called name, from the section-name string table (which
+ * strip keeps); NULL when there is none. */
+static const unsigned char *section_named(const struct elf_file *f,
+                                          const char *name)
+{
+	uint64_t strndx = get(f->ehdr, E_SHSTRNDX);
+	const unsigned char *names, *found = NULL;
+	char *strings;
+	uint64_t size;
+
+	if (strndx == 0 || strndx >= f->shnum)
+		return NULL;
+	names = section(f, strndx);
+	size = get(names, SH_SIZE);
+	strings = read_table(f, get(names, SH_OFFSET), size, 1);
+	if (strings == NULL)
+		return NULL;
+	for (uint64_t i = 0; i < f->shnum && !found; i++) {
+		uint64_t at = get(section(f, i), SH_NAME);
+
+		if (at < size && strlen(name) < size - at &&
+		    memcmp(strings + at, name, strlen(name) + 1) == 0)
+			found = section(f, i);
+	}
+	free(strings);
+	return found;
+}
+
+static void locate_section(const struct elf_file *f, struct elf_info *info)
+{
+	const unsigned char *s = info->section_name
+	                                 ? section_named(f, info->section_name)
+	                                 : NULL;
+
+	info->section_vaddr = s ? get(s, SH_ADDR) : 0;
+	info->section_size = s ? get(s, SH_SIZE) : 0;
 }
 
 static void free_symbol_table(struct symbol_table *t)
@@ -422,19 +479,23 @@ static void close_elf(struct elf_file *f)
 int elf_lookup(const char *path, struct elf_symbol_query *queries, size_t n,
                struct elf_info *info)
 {
+	struct elf_info scratch = {0};
 	struct elf_file f;
 	uint64_t vaddr = 0;
 	int found = -1;
 
+	if (info == NULL)
+		info = &scratch;
 	clear_queries(queries, n);
 	if (path == NULL || open_elf(path, &f) < 0)
 		return -1;
 	if (read_header(&f) == 0 && read_section_headers(&f) == 0 &&
-	    read_first_load_vaddr(&f, &vaddr) == 0)
+	    read_load_segments(&f, &vaddr, info) == 0)
 		found = look_up_symbols(&f, queries, n);
-	if (found >= 0 && info != NULL) {
+	if (found >= 0) {
 		info->first_load_vaddr = vaddr;
 		info->has_symtab = has_section_type(&f, SHT_SYMTAB);
+		locate_section(&f, info);
 	}
 	close_elf(&f);
 	return found;

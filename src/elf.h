@@ -19,13 +19,21 @@ struct elf_info {
 	 * the load bias to add to symbol values. */
 	uint64_t first_load_vaddr;
 	int has_symtab; /* a .symtab section was present */
+	/* The span of the writable PT_LOAD segments (.data, .bss and the
+	 * like), link-time addresses: where a stripped file's globals are. */
+	uint64_t writable_vaddr, writable_size;
+	/* in: the name of a section to locate, or NULL; out: its link-time
+	 * address and size, both 0 when the file has no such section. */
+	const char *section_name;
+	uint64_t section_vaddr, section_size;
 };
 
 /* Look up the queried symbols (GLOBAL or LOCAL object/func symbols in .dynsym
  * and .symtab) in the ELF file at path. Returns the number of symbols found
  * (0..n), or -1 when the file cannot be read or is not a valid 64-bit
  * little-endian ELF file. Every offset in the file is bounds-checked: a
- * corrupt file gives -1 or fewer symbols, never a crash. */
+ * corrupt file gives -1 or fewer symbols, never a crash. info, when not
+ * NULL, receives what else is known of the file (see struct elf_info). */
 int elf_lookup(const char *path, struct elf_symbol_query *queries, size_t n,
                struct elf_info *info);
 

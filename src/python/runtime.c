@@ -11,6 +11,7 @@
 
 #include "elf.h"
 #include "procfs.h"
+#include "python/scan.h"
 
 #define MAX_MAPPED_FILES 512
 /* Enough for any _Py_DebugOffsets block seen so far (3.13: 0x2d0 bytes). */
@@ -41,11 +42,20 @@ static const char *const symbol_names[SYM_COUNT] = {
         "collecting",
 };
 
+/* CPython 3.10+ puts _PyRuntime alone in a section of this name, which
+ * survives strip. */
+#define RUNTIME_SECTION ".PyRuntime"
+
 struct candidate {
 	struct mapped_file file;
 	uint64_t bias;
 	uint64_t symbols[SYM_COUNT]; /* run-time addresses, 0 when absent */
 	uint64_t sizes[SYM_COUNT];   /* st_size */
+	/* No runtime symbol: the runtime is searched for in this area, the
+	 * runtime section if there is one, else the writable data. */
+	int stripped;
+	int has_section; /* RUNTIME_SECTION */
+	struct scan_area area;
 };
 
 /* Remember the last file looked up, so that polling a starting process does
@@ -53,23 +63,37 @@ struct candidate {
 static struct {
 	char path[PATH_MAX];
 	int found;
-	uint64_t first_load_vaddr;
+	struct elf_info info;
 	uint64_t values[SYM_COUNT];
 	uint64_t sizes[SYM_COUNT];
 } last_lookup;
+
+/* Where a stripped file's runtime may be, at run-time addresses. */
+static void set_scan_area(struct candidate *c, const struct elf_info *info)
+{
+	int in_section = info->section_size > 0;
+	c->has_section = in_section;
+	c->area = (struct scan_area){
+	        .start = c->bias + (in_section ? info->section_vaddr
+	                                       : info->writable_vaddr),
+	        .size = in_section ? info->section_size : info->writable_size,
+	        .file_start = c->file.start,
+	        .file_end = c->file.end,
+	};
+}
 
 static int lookup_symbols(pid_t pid, struct candidate *c)
 {
 	if (strcmp(last_lookup.path, c->file.path) != 0) {
 		char on_disk[PATH_MAX + 32];
 		struct elf_symbol_query q[SYM_COUNT];
-		struct elf_info info = {0};
+		struct elf_info *info = &last_lookup.info;
 		for (int i = 0; i < SYM_COUNT; i++)
 			q[i] = (struct elf_symbol_query){
 			        .name = symbol_names[i]};
 		procfs_root_path(pid, c->file.path, on_disk, sizeof on_disk);
-		last_lookup.found = elf_lookup(on_disk, q, SYM_COUNT, &info);
-		last_lookup.first_load_vaddr = info.first_load_vaddr;
+		*info = (struct elf_info){.section_name = RUNTIME_SECTION};
+		last_lookup.found = elf_lookup(on_disk, q, SYM_COUNT, info);
 		for (int i = 0; i < SYM_COUNT; i++) {
 			last_lookup.values[i] = q[i].value;
 			last_lookup.sizes[i] = q[i].size;
@@ -77,9 +101,10 @@ static int lookup_symbols(pid_t pid, struct candidate *c)
 		snprintf(last_lookup.path, sizeof last_lookup.path, "%s",
 		         c->file.path);
 	}
-	if (last_lookup.found <= 0)
+	if (last_lookup.found < 0)
 		return -1;
-	c->bias = c->file.start - last_lookup.first_load_vaddr;
+	c->bias = c->file.start - last_lookup.info.first_load_vaddr;
+	set_scan_area(c, &last_lookup.info);
 	for (int i = 0; i < SYM_COUNT; i++) {
 		c->symbols[i] = last_lookup.values[i]
 		                        ? last_lookup.values[i] + c->bias
@@ -94,35 +119,6 @@ static int has_runtime(const struct candidate *c)
 	return c->symbols[SYM_RUNTIME] || c->symbols[SYM_INTERP_HEAD];
 }
 
-/* The file holding the runtime: a libpython if one is mapped, else the
- * executable. Returns 0 when found. */
-static int find_candidate(pid_t pid, struct candidate *c, int *shared)
-{
-	static struct mapped_file files[MAX_MAPPED_FILES];
-	int n = procfs_mapped_files(pid, "libpython", files, MAX_MAPPED_FILES);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		c->file = files[i];
-		if (lookup_symbols(pid, c) == 0 && has_runtime(c)) {
-			*shared = 1;
-			return 0;
-		}
-	}
-	char exe[PATH_MAX];
-	if (procfs_exe(pid, exe, sizeof exe))
-		return -1;
-	n = procfs_mapped_files(pid, NULL, files, MAX_MAPPED_FILES);
-	for (int i = 0; i < n; i++) {
-		if (strcmp(files[i].path, exe) != 0)
-			continue;
-		c->file = files[i];
-		*shared = 0;
-		return lookup_symbols(pid, c) == 0 && has_runtime(c) ? 0 : 1;
-	}
-	return 1;
-}
-
 /* "libpython3.9.so.1.0", "python3.9": the X.Y in a file name. */
 static int version_from_name(const char *path, unsigned *major, unsigned *minor)
 {
@@ -130,6 +126,72 @@ static int version_from_name(const char *path, unsigned *major, unsigned *minor)
 	base = base ? base + 1 : path;
 	const char *v = strstr(base, "python");
 	return v && sscanf(v + 6, "%u.%u", major, minor) == 2 ? 0 : -1;
+}
+
+/* Could a file without runtime symbols hold a stripped runtime? Only one
+ * with the runtime section or named for a Python version is searched. */
+static int may_hold_runtime(const struct candidate *c)
+{
+	unsigned major, minor;
+	return c->area.size > 0 &&
+	       (c->has_section ||
+	        version_from_name(c->file.path, &major, &minor) == 0);
+}
+
+/* Look file up as a candidate: 0 when it has the runtime symbols; else,
+ * when it may hold a stripped runtime, keep it in *stripped (the first
+ * such file only). */
+static int consider(pid_t pid, const struct mapped_file *file, int shared,
+                    struct candidate *c, struct candidate *stripped,
+                    int *stripped_shared)
+{
+	c->file = *file;
+	if (lookup_symbols(pid, c) != 0)
+		return 1;
+	if (has_runtime(c))
+		return 0;
+	if (!stripped->stripped && may_hold_runtime(c)) {
+		*stripped = *c;
+		stripped->stripped = 1;
+		*stripped_shared = shared;
+	}
+	return 1;
+}
+
+/* The file holding the runtime: a libpython if one is mapped, else the
+ * executable; failing both, one of them without symbols. Returns 0 when
+ * found. */
+static int find_candidate(pid_t pid, struct candidate *c, int *shared)
+{
+	static struct mapped_file files[MAX_MAPPED_FILES];
+	static struct candidate stripped;
+	int stripped_shared = 0;
+	stripped.stripped = 0;
+	int n = procfs_mapped_files(pid, "libpython", files, MAX_MAPPED_FILES);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (consider(pid, &files[i], 1, c, &stripped,
+		             &stripped_shared) == 0) {
+			*shared = 1;
+			return 0;
+		}
+	char exe[PATH_MAX];
+	if (procfs_exe(pid, exe, sizeof exe))
+		return -1;
+	n = procfs_mapped_files(pid, NULL, files, MAX_MAPPED_FILES);
+	for (int i = 0; i < n; i++)
+		if (strcmp(files[i].path, exe) == 0 &&
+		    consider(pid, &files[i], 0, c, &stripped,
+		             &stripped_shared) == 0) {
+			*shared = 0;
+			return 0;
+		}
+	if (!stripped.stripped)
+		return 1;
+	*c = stripped;
+	*shared = stripped_shared;
+	return 0;
 }
 
 static enum py_status read_failure(char *why, size_t len, const char *what)
@@ -152,7 +214,8 @@ static enum py_status detect_version(const struct remote *remote,
                                      size_t len)
 {
 	rt->micro = 0;
-	if (c->symbols[SYM_VERSION]) {
+	rt->has_micro = c->symbols[SYM_VERSION] != 0;
+	if (rt->has_micro) {
 		uint32_t hex;
 		if (remote_read(remote, c->symbols[SYM_VERSION], &hex,
 		                sizeof hex))
@@ -274,6 +337,31 @@ static void locate_gil_and_gc(const struct candidate *c, struct py_runtime *rt)
 	rt->gc_collecting_at = object_of_size(c, SYM_GC_COLLECTING, 4);
 }
 
+/* No symbol names the runtime: search the file's data for it (3.13+: its
+ * debug offsets' cookie; before: a self-consistent runtime). */
+static enum py_status scan_for_stripped(const struct remote *remote,
+                                        const struct candidate *c,
+                                        struct py_runtime *rt, char *why,
+                                        size_t len)
+{
+	const struct py_layout *table =
+	        layout_for_version(rt->major, rt->minor);
+	if (rt->major == 3 && rt->minor >= 13)
+		rt->addr = scan_for_debug_offsets(remote, &c->area);
+	else if (table)
+		rt->addr = scan_for_runtime(remote, table, rt->types.code,
+		                            &c->area);
+	else
+		return choose_layout(remote, rt, why, len); /* says why not */
+	if (rt->addr)
+		return PY_FOUND;
+	snprintf(why, len,
+	         "%s has no runtime symbol, and no Python %u.%u runtime was "
+	         "found in its data",
+	         c->file.path, rt->major, rt->minor);
+	return PY_STARTING; /* it may not be initialised yet */
+}
+
 /* Is the main interpreter up, with at least one thread? */
 static enum py_status check_initialised(const struct remote *remote,
                                         const struct py_runtime *rt, char *why,
@@ -322,9 +410,11 @@ enum py_status runtime_find(pid_t pid, const struct remote *remote,
 	                              .unicode = c.symbols[SYM_UNICODE_TYPE],
 	                              .bytes = bytes_type};
 	enum py_status st = detect_version(remote, &c, rt, why, why_len);
+	if (st == PY_FOUND && c.stripped)
+		st = scan_for_stripped(remote, &c, rt, why, why_len);
 	if (st == PY_FOUND)
 		st = choose_layout(remote, rt, why, why_len);
-	if (st == PY_FOUND)
+	if (st == PY_FOUND && !c.stripped)
 		st = check_shape(&c, rt, why, why_len);
 	if (st == PY_FOUND) {
 		locate_gil_and_gc(&c, rt);

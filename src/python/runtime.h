@@ -27,7 +27,8 @@ struct py_runtime {
 	 * 3.8) or a static of gcmodule.c (2.7, 3.6). 0 when it is per
 	 * interpreter (3.9+) or cannot be found. */
 	uint64_t gc_collecting_at;
-	unsigned major, minor, micro; /* micro is 0 when unknown */
+	unsigned major, minor, micro;
+	int has_micro; /* micro is known (Py_Version, 3.11+, when not stripped) */
 	int shared; /* the runtime lives in libpython, not the executable */
 	char path[PATH_MAX]; /* the file that holds it, as the target sees it */
 	struct py_layout layout;

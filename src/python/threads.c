@@ -128,7 +128,7 @@ static void describe(struct py_process *p)
 {
 	const struct py_runtime *rt = &p->runtime;
 	const char *shape = rt->shared ? "shared" : "static";
-	if (rt->micro || rt->minor >= 11)
+	if (rt->has_micro)
 		snprintf(p->description, sizeof p->description, "%u.%u.%u (%s)",
 		         rt->major, rt->minor, rt->micro, shape);
 	else

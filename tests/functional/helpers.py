@@ -576,11 +576,13 @@ def assert_error(result, status, *needles):
 class Running(object):
     """A process the test started and must stop: use as a context manager."""
 
-    def __init__(self, args, ready_timeout=20.0, wait_ready=True):
+    def __init__(self, args, ready_timeout=20.0, wait_ready=True, env=None):
         self.args = [str(a) for a in args]
+        full_env = dict(os.environ)
+        full_env.update(env or {})
         self.proc = subprocess.Popen(
             self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE)
+            stderr=subprocess.PIPE, env=full_env)
         self.pid = self.proc.pid
         if wait_ready:
             self._wait_ready(ready_timeout)

@@ -25,5 +25,6 @@ Suite *html_suite(void);
 Suite *system_suite(void);
 Suite *system_read_suite(void);
 Suite *diff_suite(void);
+Suite *scan_suite(void);
 
 #endif

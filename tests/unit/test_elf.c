@@ -114,7 +114,7 @@ static void init_queries(struct elf_symbol_query *q)
 /* Look the four fixture names up in path; checks the result's range. */
 static int look_up(const char *path, struct elf_symbol_query *q)
 {
-	struct elf_info info;
+	struct elf_info info = {0};
 	int found;
 
 	init_queries(q);
@@ -128,7 +128,7 @@ static int look_up(const char *path, struct elf_symbol_query *q)
 START_TEST(test_fixture_symbols)
 {
 	struct elf_symbol_query q[N_QUERIES];
-	struct elf_info info = {123, -1};
+	struct elf_info info = {.first_load_vaddr = 123, .has_symtab = -1};
 
 	init_queries(q);
 	ck_assert_int_eq(elf_lookup(FIXTURE, q, N_QUERIES, &info), 3);
@@ -147,11 +147,29 @@ END_TEST
 
 START_TEST(test_no_queries)
 {
-	struct elf_info info = {123, -1};
+	struct elf_info info = {.first_load_vaddr = 123, .has_symtab = -1};
 
 	ck_assert_int_eq(elf_lookup(FIXTURE, NULL, 0, &info), 0);
 	ck_assert_uint_eq(info.first_load_vaddr, 0);
 	ck_assert_int_eq(info.has_symtab, 1);
+}
+END_TEST
+
+/* What a stripped file still tells: where its writable data is (the
+ * fixture's one RW segment) and where a named section is. */
+START_TEST(test_writable_span_and_section)
+{
+	struct elf_info info = {.section_name = ".data"};
+
+	ck_assert_int_eq(elf_lookup(FIXTURE, NULL, 0, &info), 0);
+	ck_assert_uint_eq(info.writable_vaddr, 0x1f00);
+	ck_assert_uint_eq(info.writable_size, 0x108);
+	ck_assert_uint_eq(info.section_vaddr, 0x2000);
+	ck_assert_uint_eq(info.section_size, 8);
+	info.section_name = ".PyRuntime";
+	ck_assert_int_eq(elf_lookup(FIXTURE, NULL, 0, &info), 0);
+	ck_assert_uint_eq(info.section_vaddr, 0);
+	ck_assert_uint_eq(info.section_size, 0);
 }
 END_TEST
 
@@ -171,7 +189,7 @@ END_TEST
 START_TEST(test_values_match_loader)
 {
 	struct elf_symbol_query q[N_QUERIES];
-	struct elf_info info;
+	struct elf_info info = {0};
 	void *handle = dlopen(FIXTURE, RTLD_NOW | RTLD_LOCAL);
 	const unsigned char *symbol, *base;
 
@@ -481,7 +499,7 @@ END_TEST
 START_TEST(test_first_load_vaddr)
 {
 	struct elf_symbol_query q[N_QUERIES];
-	struct elf_info info;
+	struct elf_info info = {0};
 	unsigned char *copy = malloc(fixture_size);
 	unsigned char *load[2];
 
@@ -543,6 +561,7 @@ Suite *elf_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_fixture_symbols);
 	tcase_add_test(tc, test_no_queries);
+	tcase_add_test(tc, test_writable_span_and_section);
 	tcase_add_test(tc, test_info_is_optional);
 #if defined(__x86_64__)
 	tcase_add_test(tc, test_values_match_loader);

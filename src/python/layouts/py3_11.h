@@ -9,6 +9,7 @@ static const struct py_layout py3_11_layout = {
         .line_format = LINES_LOCATIONS,
         .runtime = {.size = 166688,
                     .interp_head = 40,
+                    .interp_main = 48,
                     .gil_holder = 368,
                     .gc_collecting = LAYOUT_NONE},
         .interp = {.size = 107752,

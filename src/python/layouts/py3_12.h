@@ -9,6 +9,7 @@ static const struct py_layout py3_12_layout = {
         .line_format = LINES_LOCATIONS,
         .runtime = {.size = 459944,
                     .interp_head = 40,
+                    .interp_main = 48,
                     .gil_holder = LAYOUT_NONE,
                     .gc_collecting = LAYOUT_NONE},
         .interp = {.size = 383552,

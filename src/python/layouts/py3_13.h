@@ -9,6 +9,7 @@ static const struct py_layout py3_13_layout = {
         .line_format = LINES_LOCATIONS,
         .runtime = {.size = 283320,
                     .interp_head = 632,
+                    .interp_main = 640,
                     .gil_holder = LAYOUT_NONE,
                     .gc_collecting = LAYOUT_NONE},
         .interp = {.size = 194968,

@@ -9,6 +9,7 @@ static const struct py_layout py3_6_layout = {
         .line_format = LINES_LNOTAB,
         .runtime = {.size = 8,
                     .interp_head = 0,
+                    .interp_main = LAYOUT_NONE,
                     .gil_holder = LAYOUT_NONE,
                     .gc_collecting = LAYOUT_NONE},
         .interp = {.size = 120,

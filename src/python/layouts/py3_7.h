@@ -9,6 +9,7 @@ static const struct py_layout py3_7_layout = {
         .line_format = LINES_LNOTAB,
         .runtime = {.size = 1520,
                     .interp_head = 24,
+                    .interp_main = 32,
                     .gil_holder = 1272,
                     .gc_collecting = 632},
         .interp = {.size = 2568,

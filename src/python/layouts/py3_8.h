@@ -9,6 +9,7 @@ static const struct py_layout py3_8_layout = {
         .line_format = LINES_LNOTAB,
         .runtime = {.size = 1464,
                     .interp_head = 32,
+                    .interp_main = 40,
                     .gil_holder = 1160,
                     .gc_collecting = 544},
         .interp = {.size = 2720,

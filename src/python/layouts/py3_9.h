@@ -9,6 +9,7 @@ static const struct py_layout py3_9_layout = {
         .line_format = LINES_LNOTAB,
         .runtime = {.size = 656,
                     .interp_head = 32,
+                    .interp_main = 40,
                     .gil_holder = 360,
                     .gc_collecting = LAYOUT_NONE},
         .interp = {.size = 5656,
