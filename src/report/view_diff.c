@@ -31,18 +31,10 @@
 #include <string.h>
 
 #include "emit/collapsed.h"
+#include "report/treewalk.h"
 #include "report/views.h"
 
-#define BOLD  "\033[1m"
-#define DIM   "\033[2m"
-#define RED   "\033[31m"
-#define GREEN "\033[32m"
-#define RESET "\033[0m"
-
-#define NONE UINT32_MAX
-
-/* What a stack with no Python frame is called in both views. */
-#define FRAMELESS "[no Python frames]"
+#define NONE TREEWALK_NONE
 
 enum run { BASE, NEW, RUNS };
 
@@ -313,7 +305,7 @@ static void put_folded(FILE *out, const struct joint *j, const struct stacks *s,
 		put_folded_frame(out, j, s->ids[e->first + d]);
 	}
 	if (!e->depth)
-		fputs(FRAMELESS, out);
+		fputs(TREEWALK_FRAMELESS, out);
 	fprintf(out, " %llu %llu\n", (unsigned long long)e->value[BASE],
 	        (unsigned long long)e->value[NEW]);
 }
@@ -483,340 +475,85 @@ static int diff_tree_build(struct diff_tree *t, const struct joint *j,
 	return 0;
 }
 
-/* --- what the tree draws ---------------------------------------------- */
+/* --- drawing the tree ------------------------------------------------- */
 
-enum item_kind {
-	ITEM_NODE,      /* a frame */
-	ITEM_LIBRARY,   /* a run of library frames starting at node */
-	ITEM_FRAMELESS, /* samples with no Python frame (the root's self) */
-};
-
-struct item {
-	uint32_t node;
-	uint32_t kind; /* enum item_kind */
-	double share[RUNS];
-};
-
-struct item_list {
-	struct item *items;
-	size_t n, capacity;
-};
-
-/* A library run: how many frames, and the first few modules. */
-#define REGION_MODULES 3
-
-struct region {
-	size_t frames;
-	const char *files[REGION_MODULES + 1]; /* distinct, first seen first */
-	size_t n_files;
-};
-
-struct level {
-	struct item *items;
-	size_t n, next;
-};
-
+/* What the walker is handed. */
 struct diff_view {
 	const struct joint *j;
 	const struct diff_tree *t;
-	const struct view_options *o;
-	FILE *out;
-	size_t hidden;
-	struct level *levels;
-	size_t depth, capacity;
-	uint32_t *pending; /* a region's library nodes, in the order seen */
-	size_t n_pending, pending_capacity;
 };
+
+static void node_of(const void *ctx, uint32_t id, struct treewalk_node *out)
+{
+	const struct diff_view *v = ctx;
+	const struct diff_node *n = &v->t->nodes[id];
+	*out = (struct treewalk_node){.first_child = n->first_child,
+	                              .next_sibling = n->next_sibling,
+	                              .frame = NONE,
+	                              .total = {n->total[BASE], n->total[NEW]},
+	                              .self = {n->self[BASE], n->self[NEW]}};
+	if (n->frame != NONE) {
+		const struct joint_frame *jf = &v->j->frames[n->frame];
+		out->p = jf->p;
+		out->frame = jf->frame;
+	}
+}
 
 static double magnitude(double x)
 {
 	return x < 0 ? -x : x;
 }
 
-static double change_of(const struct item *it)
+static double change_of(const struct treewalk_item *it)
 {
 	return it->share[NEW] - it->share[BASE];
 }
 
-static double share_of(const struct diff_view *v, int run, uint64_t value)
+/* Hidden when both its change and its share in NEW are under the
+ * threshold. */
+static int hide_small(const struct treewalk *w, const struct treewalk_item *it)
 {
-	uint64_t total = v->t->nodes[0].total[run];
-	return total ? 100.0 * (double)value / (double)total : 0.0;
+	double threshold = w->o->threshold;
+	return magnitude(change_of(it)) < threshold &&
+	       it->share[NEW] < threshold;
 }
 
-static int list_push(struct item_list *l, const struct item *it)
-{
-	if (l->n == l->capacity) {
-		size_t capacity = l->capacity ? l->capacity * 2 : 8;
-		struct item *items =
-		        realloc(l->items, capacity * sizeof *items);
-		if (!items)
-			return -1;
-		l->items = items;
-		l->capacity = capacity;
-	}
-	l->items[l->n++] = *it;
-	return 0;
-}
-
-/* Add an item, or count it as hidden when both its change and its share
- * in NEW are under the threshold. */
-static int add_item(struct diff_view *v, struct item_list *l, uint32_t node,
-                    enum item_kind kind, const uint64_t value[RUNS])
-{
-	struct item it = {
-	        node,
-	        (uint32_t)kind,
-	        {share_of(v, BASE, value[BASE]), share_of(v, NEW, value[NEW])}};
-	if (magnitude(change_of(&it)) < v->o->threshold &&
-	    it.share[NEW] < v->o->threshold) {
-		v->hidden++;
-		return 0;
-	}
-	return list_push(l, &it);
-}
-
-/* Largest change first, either way; then largest in NEW, in BASE; then
- * the order the nodes were made in, for output that does not vary. */
+/* Largest change first, either way; then largest in NEW, in BASE. */
 static int by_change(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct treewalk_item *x = a, *y = b;
 	double cx = magnitude(change_of(x)), cy = magnitude(change_of(y));
 	if (cx != cy)
 		return cx > cy ? -1 : 1;
 	for (int r = NEW; r >= BASE; r--)
 		if (x->share[r] != y->share[r])
 			return x->share[r] > y->share[r] ? -1 : 1;
-	if (x->node != y->node)
-		return x->node < y->node ? -1 : 1;
-	return (x->kind > y->kind) - (x->kind < y->kind);
-}
-
-static const struct diff_node *node_at(const struct diff_view *v, uint32_t id)
-{
-	return &v->t->nodes[id];
-}
-
-static int is_folded(const struct diff_view *v, uint32_t id)
-{
-	uint32_t frame = node_at(v, id)->frame;
-	if (v->o->all || frame == NONE)
-		return 0;
-	const struct profile *p;
-	const struct profile_frame *f = joint_frame_at(v->j, frame, &p);
-	return f->kind == FRAME_PYTHON &&
-	       view_is_library_file(profile_str(p, f->file));
-}
-
-static int add_child(struct diff_view *v, struct item_list *l, uint32_t id)
-{
-	return add_item(v, l, id, is_folded(v, id) ? ITEM_LIBRARY : ITEM_NODE,
-	                node_at(v, id)->total);
-}
-
-/* The children of a node; the root's samples without frames first become
- * an item of their own. */
-static int node_children(struct diff_view *v, uint32_t id, struct item_list *l)
-{
-	const struct diff_node *n = node_at(v, id);
-	if (id == 0 && (n->self[BASE] || n->self[NEW]) &&
-	    add_item(v, l, id, ITEM_FRAMELESS, n->self))
-		return -1;
-	for (uint32_t c = n->first_child; c != NONE;
-	     c = node_at(v, c)->next_sibling)
-		if (add_child(v, l, c))
-			return -1;
-	return 0;
-}
-
-static int pending_push(struct diff_view *v, uint32_t id)
-{
-	if (v->n_pending == v->pending_capacity) {
-		size_t capacity =
-		        v->pending_capacity ? v->pending_capacity * 2 : 64;
-		uint32_t *p = realloc(v->pending, capacity * sizeof *p);
-		if (!p)
-			return -1;
-		v->pending = p;
-		v->pending_capacity = capacity;
-	}
-	v->pending[v->n_pending++] = id;
-	return 0;
-}
-
-static void note_file(struct region *r, const char *file)
-{
-	for (size_t i = 0; i < r->n_files; i++)
-		if (strcmp(r->files[i], file) == 0)
-			return;
-	if (r->n_files < REGION_MODULES + 1)
-		r->files[r->n_files++] = file;
-}
-
-/* Visit the run of library frames from id, breadth first (the modules
- * named are those nearest its start), and collect the frames it calls
- * that are not library frames: the tree view's folding. */
-static int region_children(struct diff_view *v, uint32_t id, struct region *r,
-                           struct item_list *l)
-{
-	v->n_pending = 0;
-	if (pending_push(v, id))
-		return -1;
-	for (size_t next = 0; next < v->n_pending; next++) {
-		const struct diff_node *n = node_at(v, v->pending[next]);
-		const struct profile *p;
-		const struct profile_frame *f =
-		        joint_frame_at(v->j, n->frame, &p);
-		r->frames++;
-		note_file(r, profile_str(p, f->file));
-		for (uint32_t c = n->first_child; c != NONE;
-		     c = node_at(v, c)->next_sibling) {
-			int rc = is_folded(v, c) ? pending_push(v, c)
-			                         : add_child(v, l, c);
-			if (rc)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* --- drawing the tree ------------------------------------------------- */
-
-static void put_styled(const struct diff_view *v, const char *style,
-                       const char *text)
-{
-	if (v->o->colour)
-		fprintf(v->out, "%s%s%s", style, text, RESET);
-	else
-		fputs(text, v->out);
+	return treewalk_tiebreak(x, y);
 }
 
 /* "base  new  change": the change red when the share grew, green when it
  * shrank (a tenth of a point or more either way). */
-static void put_shares(const struct diff_view *v, const struct item *it)
+static void put_shares(const struct treewalk *w, const struct treewalk_item *it,
+                       const uint64_t self[TREEWALK_RUNS])
 {
+	(void)self;
 	double change = change_of(it);
 	if (magnitude(change) < 0.05)
 		change = 0.0; /* never "-0.0" */
-	fprintf(v->out, "%5.1f%%  %5.1f%%  ", it->share[BASE], it->share[NEW]);
-	const char *colour = change > 0 ? RED : change < 0 ? GREEN : "";
-	if (v->o->colour && *colour)
-		fprintf(v->out, "%s%+6.1f%s  ", colour, change, RESET);
+	fprintf(w->out, "%5.1f%%  %5.1f%%  ", it->share[BASE], it->share[NEW]);
+	const char *colour = change > 0   ? TREEWALK_RED
+	                     : change < 0 ? TREEWALK_GREEN
+	                                  : "";
+	if (w->o->colour && *colour)
+		fprintf(w->out, "%s%+6.1f%s  ", colour, change, TREEWALK_RESET);
 	else
-		fprintf(v->out, "%+6.1f  ", change);
+		fprintf(w->out, "%+6.1f  ", change);
 }
 
-/* The tree lines left of an item of the innermost level. */
-static void put_prefix(const struct diff_view *v)
-{
-	for (size_t k = 1; k + 1 < v->depth; k++) {
-		const struct level *l = &v->levels[k];
-		fputs(l->next < l->n ? "│  " : "   ", v->out);
-	}
-	const struct level *own = &v->levels[v->depth - 1];
-	if (v->depth > 1)
-		fputs(own->next < own->n ? "├─ " : "└─ ", v->out);
-}
-
-static void put_frame(const struct diff_view *v, uint32_t frame)
-{
-	const struct profile *p;
-	const struct profile_frame *f = joint_frame_at(v->j, frame, &p);
-	if (f->kind != FRAME_PYTHON) {
-		put_styled(v, DIM, f->kind == FRAME_GC ? ":GC:" : ":INVALID:");
-		return;
-	}
-	put_styled(v, BOLD, profile_str(p, f->name));
-	fputs("  ", v->out);
-	if (v->o->colour)
-		fputs(DIM, v->out);
-	fprintf(v->out, "%s:%d", profile_str(p, f->file), (int)f->line);
-	if (v->o->colour)
-		fputs(RESET, v->out);
-}
-
-static void put_region(const struct diff_view *v, const struct region *r)
-{
-	if (v->o->colour)
-		fputs(DIM, v->out);
-	fprintf(v->out, "[%zu library frame%s]  ", r->frames,
-	        r->frames == 1 ? "" : "s");
-	for (size_t i = 0; i < r->n_files && i < REGION_MODULES; i++) {
-		fputs(i ? ", " : "", v->out);
-		view_put_module(v->out, r->files[i]);
-	}
-	if (r->n_files > REGION_MODULES)
-		fputs(", …", v->out);
-	if (v->o->colour)
-		fputs(RESET, v->out);
-}
-
-/* Draw one item (its level is the innermost) and collect its children. */
-static int draw_item(struct diff_view *v, const struct item *it,
-                     struct item_list *kids)
-{
-	struct region r = {0};
-	if (it->kind == ITEM_LIBRARY && region_children(v, it->node, &r, kids))
-		return -1;
-	if (it->kind == ITEM_NODE && node_children(v, it->node, kids))
-		return -1;
-	put_shares(v, it);
-	put_prefix(v);
-	if (it->kind == ITEM_LIBRARY)
-		put_region(v, &r);
-	else if (it->kind == ITEM_FRAMELESS)
-		put_styled(v, DIM, FRAMELESS);
-	else
-		put_frame(v, node_at(v, it->node)->frame);
-	fputc('\n', v->out);
-	return 0;
-}
-
-static int push_level(struct diff_view *v, struct item_list *l)
-{
-	if (v->depth == v->capacity) {
-		size_t capacity = v->capacity ? v->capacity * 2 : 32;
-		struct level *levels =
-		        realloc(v->levels, capacity * sizeof *levels);
-		if (!levels)
-			return -1;
-		v->levels = levels;
-		v->capacity = capacity;
-	}
-	qsort(l->items, l->n, sizeof *l->items, by_change);
-	v->levels[v->depth++] = (struct level){l->items, l->n, 0};
-	return 0;
-}
-
-/* Depth first with an explicit stack of levels: recursion makes stacks
- * hundreds of frames deep. */
-static int draw_tree(struct diff_view *v)
-{
-	struct item_list roots = {0};
-	int rc = node_children(v, 0, &roots);
-	if (rc == 0)
-		rc = push_level(v, &roots);
-	if (rc)
-		free(roots.items);
-	while (v->depth && rc == 0) {
-		struct level *l = &v->levels[v->depth - 1];
-		if (l->next == l->n) {
-			free(l->items);
-			v->depth--;
-			continue;
-		}
-		struct item it = l->items[l->next++];
-		struct item_list kids = {0};
-		rc = draw_item(v, &it, &kids);
-		if (rc == 0 && kids.n)
-			rc = push_level(v, &kids);
-		else
-			free(kids.items);
-	}
-	while (v->depth)
-		free(v->levels[--v->depth].items);
-	return rc;
-}
+static const struct treewalk_ops DIFF_OPS = {.node = node_of,
+                                             .hide = hide_small,
+                                             .order = by_change,
+                                             .put_numbers = put_shares};
 
 /* "base: 1.21 s of wall time in 12034 samples (before.txt)" */
 static void put_run(FILE *out, const char *label, const struct profile *p,
@@ -833,28 +570,27 @@ static void put_run(FILE *out, const char *label, const struct profile *p,
 	fputc('\n', out);
 }
 
-static int draw_diff(struct diff_view *v)
+static int draw_diff(struct treewalk *w, const struct diff_node *root)
 {
-	const struct diff_node *root = node_at(v, 0);
 	if (!root->total[BASE] || !root->total[NEW]) {
-		fprintf(v->out,
+		fprintf(w->out,
 		        "\nNothing to compare: no sample of the %s "
 		        "recording has a value.\n",
 		        root->total[BASE] ? "new" : "base");
 		return 0;
 	}
-	fprintf(v->out,
+	fprintf(w->out,
 	        "Shares of each run's own total, threads merged; largest "
 	        "change first.\n\n%6s  %6s  %6s\n",
 	        "base", "new", "change");
-	int rc = draw_tree(v);
-	if (rc == 0 && v->hidden)
-		fprintf(v->out,
+	int rc = treewalk_draw(w, 0);
+	if (rc == 0 && w->hidden)
+		fprintf(w->out,
 		        "… %zu call%s changed by less than %g point%s and "
 		        "under %g%% in new hidden (--threshold 0 shows "
 		        "them)\n",
-		        v->hidden, v->hidden == 1 ? "" : "s", v->o->threshold,
-		        v->o->threshold == 1 ? "" : "s", v->o->threshold);
+		        w->hidden, w->hidden == 1 ? "" : "s", w->o->threshold,
+		        w->o->threshold == 1 ? "" : "s", w->o->threshold);
 	return rc;
 }
 
@@ -871,10 +607,15 @@ int view_diff_tree(const struct profile *base, const struct profile *p,
 	}
 	put_run(out, "base:", base, o->metric, o->base_name);
 	put_run(out, "new:", p, o->metric, o->new_name);
-	struct diff_view v = {.j = &j, .t = &t, .o = o, .out = out};
-	int rc = draw_diff(&v);
-	free(v.levels);
-	free(v.pending);
+	struct diff_view v = {.j = &j, .t = &t};
+	struct treewalk w = {
+	        .ops = &DIFF_OPS,
+	        .ctx = &v,
+	        .o = o,
+	        .out = out,
+	        .total = {t.nodes[0].total[BASE], t.nodes[0].total[NEW]}};
+	int rc = draw_diff(&w, &t.nodes[0]);
+	treewalk_free(&w);
 	diff_tree_free(&t);
 	joint_free(&j);
 	return rc;

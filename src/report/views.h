@@ -82,7 +82,7 @@ int view_diff_html(const struct profile *base, const struct profile *p,
 int view_is_library_file(const char *file);
 
 /* The module of a library file, as the tree names it in a folded run:
- * ".../lib/python3.12/json/decoder.py" is "json.decoder" (view_tree.c). */
+ * ".../lib/python3.12/json/decoder.py" is "json.decoder" (treewalk.c). */
 void view_put_module(FILE *out, const char *file);
 
 /* Helpers the text views share (view_top.c). A value in its metric's
