@@ -142,6 +142,19 @@ static int64_t take_rss_delta(struct session *s, const struct py_thread *t)
 	return delta;
 }
 
+/* Is the thread idle: not running in the kernel's eyes? The thread that
+ * holds the GIL at this tick runs Python code, which saves reading its
+ * state (/proc/PID/task/TID/stat costs about as much as the rest of a
+ * sample); the others are read. */
+static int is_idle(struct tasks *tasks, const struct py_thread *t)
+{
+	if (t->holds_gil_now) {
+		tasks_keep(tasks, t->tid);
+		return 0;
+	}
+	return tasks_idle(tasks, t->tid) == 1;
+}
+
 static void emit_thread(void *ctx, const struct py_thread *t,
                         const struct stack *stack)
 {
@@ -154,7 +167,7 @@ static void emit_thread(void *ctx, const struct py_thread *t,
 	                    .tid = t->tid,
 	                    .stack = stack,
 	                    .gc = t->in_gc};
-	sm.idle = p->tasks && tasks_idle(p->tasks, t->tid) == 1;
+	sm.idle = p->tasks && is_idle(p->tasks, t);
 	sm.rss_delta = take_rss_delta(s, t);
 	s->tick_gc |= t->in_gc;
 	s->stats.thread_samples++;
@@ -769,8 +782,10 @@ static void configure_modes(struct session *s)
 	}
 	if (o->gc)
 		s->want |= PY_WANT_GC;
-	if (o->full || o->sleepless)
+	if (o->full || o->sleepless) {
 		needs |= TRACK_TASKS;
+		s->want |= PY_WANT_GIL; /* its holder is not idle */
+	}
 	tracked_init(&s->tracked, needs);
 }
 

@@ -141,6 +141,13 @@ int tasks_idle(struct tasks *t, int64_t tid)
 	return state != 'R';
 }
 
+void tasks_keep(struct tasks *t, int64_t tid)
+{
+	size_t s = find_slot(t, tid);
+	if (t->slots[s] != SLOT_EMPTY)
+		t->held[t->slots[s] - 1].tick = t->tick;
+}
+
 void tasks_end_tick(struct tasks *t)
 {
 	/* Downwards, so that the entry forget moves into i was already seen. */

@@ -32,6 +32,10 @@ void tasks_begin_tick(struct tasks *t);
  * forgotten), or TASKS_MAX TIDs are already held. */
 int tasks_idle(struct tasks *t, int64_t tid);
 
+/* Keep thread tid's fd, if one is held, through this tick's end without
+ * reading its state: the caller knows the thread is running. */
+void tasks_keep(struct tasks *t, int64_t tid);
+
 /* End a tick: close the fds of the TIDs not asked about since
  * tasks_begin_tick, whose threads are taken to be gone. */
 void tasks_end_tick(struct tasks *t);

@@ -251,6 +251,7 @@ enum slot {
 	IS_CEVAL_GIL,
 	IS_GIL,
 	IS_GIL_HOLDER,
+	IS_GIL_LOCKED,
 	TS_SIZE,
 	TS_NEXT,
 	TS_INTERP,
@@ -306,6 +307,7 @@ static const struct {
         {"interpreter_state.ceval_gil", 0},
         {"interpreter_state.gil_runtime_state", 0},
         {"interpreter_state.gil_runtime_state_holder", 0},
+        {"interpreter_state.gil_runtime_state_locked", 0},
         {"thread_state.size", 0},
         {"thread_state.next", 0},
         {"thread_state.interp", 0},
@@ -488,6 +490,9 @@ static int plausible_interp(const uint64_t *v)
 	if (!inside(gil, 0, size) || holder < gil ||
 	    !ptr_inside(holder, size) || !ptr_inside(holder - gil, size))
 		return 0;
+	/* locked, an int, follows it in the same struct. */
+	if (v[IS_GIL_LOCKED] < gil || !inside(v[IS_GIL_LOCKED], 4, size))
+		return 0;
 	/* gc.collecting is an int inside the interpreter's gc state. */
 	return inside(v[GC_COLLECTING], 4, v[GC_SIZE]) &&
 	       inside(v[IS_GC], v[GC_SIZE], size);
@@ -574,7 +579,7 @@ static void fill_states(struct py_layout *l, const struct shape *s,
 	l->runtime.size = (uint32_t)v[RT_SIZE];
 	l->runtime.interp_head = (uint32_t)v[RT_INTERP_HEAD];
 	l->runtime.interp_main = LAYOUT_NONE; /* found by its cookie instead */
-	l->runtime.gil_holder = LAYOUT_NONE;    /* the GIL is per interpreter */
+	l->runtime.gil_holder = LAYOUT_NONE;  /* the GIL is per interpreter */
 	l->runtime.gc_collecting = LAYOUT_NONE; /* gc is per interpreter */
 	l->interp.size = (uint32_t)v[IS_SIZE];
 	l->interp.next = (uint32_t)v[IS_NEXT];
@@ -586,6 +591,8 @@ static void fill_states(struct py_layout *l, const struct shape *s,
 	 * ceval.gil may point at another interpreter's, so keep the offset
 	 * relative to struct _gil_runtime_state. */
 	l->gil.last_holder = (uint32_t)(v[IS_GIL_HOLDER] - v[IS_GIL]);
+	l->gil.locked = (uint32_t)(v[IS_GIL_LOCKED] - v[IS_GIL]);
+	l->runtime.gil_locked = LAYOUT_NONE;
 	l->tstate.size = (uint32_t)v[TS_SIZE];
 	l->tstate.next = (uint32_t)v[TS_NEXT];
 	l->tstate.interp = (uint32_t)v[TS_INTERP];

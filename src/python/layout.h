@@ -53,12 +53,13 @@ struct py_layout {
 
 	struct {
 		uint32_t size; /* sizeof(_PyRuntimeState), bytes to read */
-		uint32_t interp_head;   /* interpreters.head */
+		uint32_t interp_head; /* interpreters.head */
 		/* interpreters.main (3.7-3.12): the last of the list, which
 		 * tells _PyRuntime from other pointers to the interpreters
 		 * when no symbol names it (src/python/scan.c) */
 		uint32_t interp_main;
 		uint32_t gil_holder;    /* ceval.gil.last_holder (<= 3.11) */
+		uint32_t gil_locked;    /* ceval.gil.locked, an int (<= 3.11) */
 		uint32_t gc_collecting; /* gc.collecting (3.8 only) */
 	} runtime;
 
@@ -73,6 +74,7 @@ struct py_layout {
 
 	struct {
 		uint32_t last_holder; /* in struct _gil_runtime_state (3.12+) */
+		uint32_t locked;      /* int, in the same struct (3.12+) */
 	} gil;
 
 	struct {

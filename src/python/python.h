@@ -39,6 +39,11 @@ struct py_thread {
 	 * PY_WANT_GIL). The GIL keeps that record after a release, so an
 	 * interpreter that has run Python code always has one. */
 	int holds_gil;
+	/* It holds the GIL at this tick (PY_WANT_GIL): the GIL is locked
+	 * and it is the holder, so it is running Python code (or, rarely, a
+	 * C call that blocks without releasing the GIL). 0 when not, or
+	 * unknown. Free-threaded builds: it is attached. */
+	int holds_gil_now;
 	/* It holds the GIL while its interpreter's collector runs
 	 * (PY_WANT_GC). */
 	int in_gc;

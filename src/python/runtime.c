@@ -322,9 +322,11 @@ static uint64_t object_of_size(const struct candidate *c, int i, uint64_t size)
 static void locate_gil_and_gc(const struct candidate *c, struct py_runtime *rt)
 {
 	const struct py_layout *L = &rt->layout;
-	rt->gil_holder_at = rt->gc_collecting_at = 0;
+	rt->gil_holder_at = rt->gil_locked_at = rt->gc_collecting_at = 0;
 	if (L->runtime.gil_holder != LAYOUT_NONE)
 		rt->gil_holder_at = rt->addr + L->runtime.gil_holder;
+	if (L->runtime.gil_locked != LAYOUT_NONE)
+		rt->gil_locked_at = rt->addr + L->runtime.gil_locked;
 	if (L->runtime.gc_collecting != LAYOUT_NONE)
 		rt->gc_collecting_at = rt->addr + L->runtime.gc_collecting;
 	if (!layout_wants_interp_head(L))

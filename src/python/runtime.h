@@ -23,13 +23,18 @@ struct py_runtime {
 	 * keeps no record: the pointer is NULL while the GIL is free). 0 when
 	 * the GIL is per interpreter (3.12+) or cannot be found. */
 	uint64_t gil_holder_at;
+	/* The int that says the GIL is held right now,
+	 * _PyRuntime.ceval.gil.locked (3.7-3.11); 0 otherwise (2.7 and 3.6
+	 * then read gil_holder_at as "held by", NULL when free). */
+	uint64_t gil_locked_at;
 	/* The collector's one `collecting` flag (an int): _PyRuntime.gc (3.7,
 	 * 3.8) or a static of gcmodule.c (2.7, 3.6). 0 when it is per
 	 * interpreter (3.9+) or cannot be found. */
 	uint64_t gc_collecting_at;
 	unsigned major, minor, micro;
-	int has_micro; /* micro is known (Py_Version, 3.11+, when not stripped) */
-	int shared; /* the runtime lives in libpython, not the executable */
+	int has_micro; /* micro is known (Py_Version, 3.11+, when not stripped)
+	                */
+	int shared;    /* the runtime lives in libpython, not the executable */
 	char path[PATH_MAX]; /* the file that holds it, as the target sees it */
 	struct py_layout layout;
 	struct py_types types;

@@ -208,21 +208,43 @@ static uint64_t read_word(struct py_process *p, uint64_t addr, size_t len)
 	return value;
 }
 
-/* The thread state that last took the interpreter's GIL: the process's
- * one GIL up to 3.11, the interpreter's own from 3.12. */
-static uint64_t gil_holder(struct py_process *p, uint64_t interp)
+/* An interpreter's GIL at this tick. */
+struct gil_state {
+	uint64_t holder; /* the thread state that took it last; 0: unknown */
+	int locked;      /* it is held now (by holder) */
+};
+
+/* The process's one GIL (up to 3.11). 2.7 and 3.6 name only the thread
+ * that holds it now (NULL while it is free): the last one seen stands in
+ * as the holder meanwhile. */
+static struct gil_state process_gil(struct py_process *p)
+{
+	uint64_t now = read_word(p, p->runtime.gil_holder_at, 8);
+	if (now)
+		p->last_gil_holder = now;
+	struct gil_state g = {.holder = p->last_gil_holder, .locked = now != 0};
+	if (p->runtime.gil_locked_at)
+		g.locked = (uint32_t)read_word(p, p->runtime.gil_locked_at, 4);
+	return g;
+}
+
+/* The GIL of interp: the process's one up to 3.11, the interpreter's own
+ * (which ceval.gil points to) from 3.12. */
+static struct gil_state gil_state(struct py_process *p, uint64_t interp)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	if (p->runtime.gil_holder_at) {
-		uint64_t now = read_word(p, p->runtime.gil_holder_at, 8);
-		if (now)
-			p->last_gil_holder = now;
-		return p->last_gil_holder;
-	}
+	struct gil_state none = {0, 0};
+	if (p->runtime.gil_holder_at)
+		return process_gil(p);
 	if (L->interp.gil == LAYOUT_NONE || L->gil.last_holder == LAYOUT_NONE)
-		return 0;
+		return none;
 	uint64_t gil = read_word(p, interp + L->interp.gil, 8);
-	return gil ? read_word(p, gil + L->gil.last_holder, 8) : 0;
+	if (!gil)
+		return none;
+	struct gil_state g = {read_word(p, gil + L->gil.last_holder, 8), 0};
+	if (L->gil.locked != LAYOUT_NONE)
+		g.locked = (uint32_t)read_word(p, gil + L->gil.locked, 4);
+	return g;
 }
 
 /* Is the interpreter's collector running? It says so in one flag for the
@@ -239,7 +261,7 @@ static int gc_collecting(struct py_process *p, uint64_t interp)
 /* What one interpreter's threads need to know at this tick. */
 struct interp_tick {
 	int64_t iid;
-	uint64_t gil_holder; /* thread state address; 0: unknown */
+	struct gil_state gil;
 	int collecting;
 };
 
@@ -260,8 +282,9 @@ static void read_interp_tick(struct py_process *p, unsigned want, size_t index,
 {
 	uint64_t interp = p->interps[index].addr;
 	out->iid = interp_id(p, index, n);
-	out->gil_holder =
-	        want & (PY_WANT_GIL | PY_WANT_GC) ? gil_holder(p, interp) : 0;
+	struct gil_state none = {0, 0};
+	out->gil =
+	        want & (PY_WANT_GIL | PY_WANT_GC) ? gil_state(p, interp) : none;
 	out->collecting = (want & PY_WANT_GC) && gc_collecting(p, interp);
 }
 
@@ -289,11 +312,13 @@ static void sample_threads(struct py_process *p, const uint8_t *interp,
 		struct py_thread thread = {.iid = it->iid,
 		                           .tid = thread_tid(p, ts),
 		                           .holds_gil =
-		                                   tstate == it->gil_holder};
+		                                   tstate == it->gil.holder};
+		thread.holds_gil_now = thread.holds_gil && it->gil.locked;
 		/* Free-threaded builds have no GIL holder: the threads
 		 * attached to the interpreter are the ones running. */
 		if (L->free_threaded)
-			thread.holds_gil = layout_thread_attached(L, ts);
+			thread.holds_gil = thread.holds_gil_now =
+			        layout_thread_attached(L, ts);
 		thread.in_gc = thread.holds_gil && it->collecting;
 		tstate = load_u64(ts, L->tstate.next);
 		if (thread.tid == 0)

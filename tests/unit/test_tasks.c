@@ -167,6 +167,35 @@ START_TEST(end_of_tick_closes_what_was_not_asked_about)
 }
 END_TEST
 
+/* A thread kept (known to run) holds its fd without a read; keeping one
+ * never asked about opens nothing. */
+START_TEST(kept_thread_stays_open)
+{
+	struct blocked b;
+	start_blocked(&b);
+	int base = open_fds();
+	struct tasks *t = tasks_new(getpid());
+	tasks_begin_tick(t);
+	ck_assert_int_ge(tasks_idle(t, b.tid), 0);
+	tasks_end_tick(t);
+	ck_assert_int_eq(open_fds(), base + 1);
+
+	tasks_begin_tick(t);
+	tasks_keep(t, b.tid);
+	tasks_keep(t, gettid());
+	tasks_end_tick(t);
+	ck_assert_int_eq(open_fds(), base + 1);
+	ck_assert_uint_eq(tasks_count(t), 1);
+
+	tasks_begin_tick(t);
+	tasks_end_tick(t);
+	ck_assert_uint_eq(tasks_count(t), 0);
+	ck_assert_int_eq(open_fds(), base);
+	tasks_free(t);
+	stop_blocked(&b);
+}
+END_TEST
+
 #define MANY 48
 
 /* Many threads, half of them dropped each tick, alternately: exercises the
@@ -205,6 +234,7 @@ Suite *tasks_suite(void)
 	tcase_add_test(tc, blocked_thread_is_idle_then_gone);
 	tcase_add_test(tc, unknown_tids);
 	tcase_add_test(tc, end_of_tick_closes_what_was_not_asked_about);
+	tcase_add_test(tc, kept_thread_stays_open);
 	tcase_add_test(tc, many_threads_come_and_go);
 	suite_add_tcase(s, tc);
 	return s;

@@ -177,6 +177,7 @@ static void build(unsigned major, unsigned minor, struct image *im)
 	put64(im->rt.addr, L->runtime.interp_head, sub_interp);
 	if (L->runtime.gil_holder != LAYOUT_NONE) {
 		im->rt.gil_holder_at = im->rt.addr + L->runtime.gil_holder;
+		im->rt.gil_locked_at = im->rt.addr + L->runtime.gil_locked;
 		im->rt.gc_collecting_at =
 		        im->rt.addr + L->runtime.gc_collecting;
 	} else {
@@ -259,8 +260,14 @@ static const struct seen *worker(const struct seen_all *all)
 	return NULL;
 }
 
+/* tstate takes the GIL; 0: it is released (2.7, 3.6: no thread named). */
 static void set_gil(const struct image *im, uint64_t tstate)
 {
+	if (im->rt.gil_locked_at) {
+		put32(im->rt.gil_locked_at, 0, tstate != 0);
+		if (!tstate)
+			return; /* last_holder keeps its record */
+	}
 	put64(im->rt.gil_holder_at, 0, tstate);
 }
 
@@ -355,7 +362,8 @@ START_TEST(py27_bad_name_is_invalid)
 END_TEST
 
 /* 2.7 and 3.6 say which thread runs now, NULL while none does: the holder
- * is then the last one seen. The collector's flag marks the holder only. */
+ * is then the last one seen; 3.7 keeps last_holder and says whether the GIL
+ * is locked. The collector's flag marks the holder only. */
 static void check_gil_and_gc(unsigned major, unsigned minor)
 {
 	struct image im;
@@ -368,13 +376,17 @@ static void check_gil_and_gc(unsigned major, unsigned minor)
 	ck_assert_int_eq(by_name(&all, "work")->thread.holds_gil, 0);
 	ck_assert_int_eq(by_name(&all, "sub_spin")->thread.holds_gil, 0);
 	ck_assert_int_eq(worker(&all)->thread.holds_gil, 1);
+	ck_assert_int_eq(worker(&all)->thread.holds_gil_now, 1);
+	ck_assert_int_eq(by_name(&all, "work")->thread.holds_gil_now, 0);
 	ck_assert_int_eq(worker(&all)->thread.in_gc, 1);
 	ck_assert_int_eq(by_name(&all, "work")->thread.in_gc, 0);
 
+	/* Released: the last holder keeps the memory, but runs no more. */
 	set_gil(&im, 0);
 	put32(im.rt.gc_collecting_at, 0, 0);
 	all = sample(p, 0);
 	ck_assert_int_eq(worker(&all)->thread.holds_gil, 1);
+	ck_assert_int_eq(worker(&all)->thread.holds_gil_now, 0);
 	ck_assert_int_eq(worker(&all)->thread.in_gc, 0);
 
 	set_gil(&im, im.t_sub);
