@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cmdline.h"
 #include "emit/collapsed.h"
 #include "emit/mojo.h"
 #include "emit/sink.h"
@@ -347,6 +348,18 @@ static const char *python_description(const struct session *s)
 	return "unknown (exited while starting)";
 }
 
+/* The command launched, or the attached process's command line. */
+static void put_command(struct session *s)
+{
+	char line[CMDLINE_MAX];
+	if (s->opts->pid == 0)
+		cmdline_join((const char *const *)s->opts->argv,
+		             (size_t)s->opts->argc, line, sizeof line);
+	else if (cmdline_of(s->opts->pid, line, sizeof line) != 0)
+		return;
+	emit_metadata(s, "command", line);
+}
+
 static void write_header(struct session *s)
 {
 	char value[128];
@@ -356,6 +369,7 @@ static void write_header(struct session *s)
 	emit_metadata(s, "interval", value);
 	emit_metadata(s, "mode", mode_name(s));
 	emit_metadata(s, "python", python_description(s));
+	put_command(s);
 	if (s->opts->system_us) {
 		snprintf(value, sizeof value, "%lluus",
 		         (unsigned long long)s->opts->system_us);

@@ -566,6 +566,9 @@ static int read_system_line(struct text_reader *r, const char *value,
 static int read_period_line(struct text_reader *r, const char *value,
                             size_t len);
 
+#define VALUE_MARK     " (value)"
+#define VALUE_MARK_LEN (sizeof VALUE_MARK - 1)
+
 /* "# key: value" (or "# key:" for an empty value). Any other line that
  * starts with '#' is a comment. A "system" record goes to the model's
  * series, not its metadata: there is one per process every period. */
@@ -582,6 +585,11 @@ static int read_metadata(struct text_reader *r, const char *line, size_t len)
 	const char *value = colon + 1 < end ? colon + 2 : end;
 	size_t key_len = (size_t)(colon - key);
 	size_t value_len = (size_t)(end - value);
+	/* Writers add " (value)" to a value that ends in a number, lest
+	 * flamegraph.pl read the line as a stack and its count. */
+	if (value_len >= VALUE_MARK_LEN &&
+	    memcmp(end - VALUE_MARK_LEN, VALUE_MARK, VALUE_MARK_LEN) == 0)
+		value_len -= VALUE_MARK_LEN;
 	if (is_text(key, key_len, "mode") && check_mode(r, value, value_len))
 		return -1;
 	if (is_text(key, key_len, "system"))

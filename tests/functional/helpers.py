@@ -269,7 +269,12 @@ class Profile(object):
                     raise OutputError(
                         "line %d: metadata is not '# key: value': %r" % (lineno, line)
                     )
-                self.metadata[m.group(1)] = m.group(2)
+                # " (value)" after a value that ends in a number keeps
+                # flamegraph.pl from reading the line as a stack.
+                value = m.group(2)
+                if value.endswith(" (value)"):
+                    value = value[:-len(" (value)")]
+                self.metadata[m.group(1)] = value
                 self.metadata_lines.append(line)
                 continue
             m = SAMPLE_RE.match(line)

@@ -33,6 +33,8 @@ def test_attach_for_one_second(python, tmp_path):
 
     profile = result.profile
     assert_few_invalid(profile, result)
+    assert profile.metadata.get("command") == "%s %s 15" % (python.path, path), (
+        "'# command:' is not the target's command line\n" + result.describe())
     duration = profile.duration_us()
     assert 0.8e6 <= duration <= 3.0e6, "# duration %dus for -x 1" % duration
     assert {s.pid for s in profile.samples} == {proc.pid}, result.describe()

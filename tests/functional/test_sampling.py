@@ -285,13 +285,19 @@ def test_output_format_flamegraph_safe(python, tmp_path):
         "default interval is 100us, metadata says %r" % profile.metadata["interval"])
     assert profile.metadata["mode"] == "wall", profile.metadata["mode"]
     assert profile.duration_us() > 0
+    command = "%s %s 0.5" % (python.path, path)
+    assert profile.metadata.get("command") == command, (
+        "'# command:' is not the command launched\n" + result.describe())
+    # It ends in a number: flamegraph.pl must not take it for a stack.
+    assert "# command: %s (value)" % command in profile.metadata_lines
 
     # Header before the first sample, footer after the last one.
     lines = profile.lines
     first = profile.samples[0].lineno
     last = profile.samples[-1].lineno
     index = {l.split(":", 1)[0][2:]: n for n, l in enumerate(lines, 1) if l.startswith("# ")}
-    assert index["interval"] < first and index["mode"] < first, "header after samples"
+    assert max(index[k] for k in ("interval", "mode", "command")) < first, (
+        "header after samples")
     assert index["duration"] > last, "'# duration' must follow the samples"
     assert os.path.getsize(str(out)) == len(result.output.encode())
 

@@ -25,6 +25,7 @@ Suite *html_suite(void);
 Suite *system_suite(void);
 Suite *system_read_suite(void);
 Suite *diff_suite(void);
+Suite *cmdline_suite(void);
 Suite *scan_suite(void);
 
 #endif

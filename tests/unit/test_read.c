@@ -161,6 +161,20 @@ START_TEST(comments_and_empty_values)
 }
 END_TEST
 
+/* The writer's " (value)" after a value that ends in a number is not part
+ * of the value. */
+START_TEST(value_mark_is_dropped)
+{
+	parse("# command: python3 app.py 5 (value)\n"
+	      "# note: (value)\n"
+	      "# odd: x(value)\n"
+	      "P1;T0:2 5\n");
+	ck_assert_str_eq(profile_meta(&model, "command"), "python3 app.py 5");
+	ck_assert_str_eq(profile_meta(&model, "note"), "(value)");
+	ck_assert_str_eq(profile_meta(&model, "odd"), "x(value)");
+}
+END_TEST
+
 START_TEST(wall_and_cpu_modes_hold_time_only)
 {
 	parse("# mode: wall\nP1;T0:2;a.py:f:1 250\nP1;T0:2;a.py:f:1 0\n");
@@ -802,6 +816,7 @@ Suite *read_suite(void)
 	tcase_add_test(text, full_mode_lines_become_the_model);
 	tcase_add_test(text, metadata_is_kept_whole);
 	tcase_add_test(text, comments_and_empty_values);
+	tcase_add_test(text, value_mark_is_dropped);
 	tcase_add_test(text, wall_and_cpu_modes_hold_time_only);
 	tcase_add_test(text, memory_mode_keeps_signs);
 	tcase_add_test(text, mode_is_inferred_from_the_metrics);
