@@ -333,9 +333,9 @@ def test_html_report(python, tmp_path):
 # --------------------------------------------------------------------------
 
 
-def png_colours(path, most=10000):
-    """How many distinct colours a PNG (8-bit RGB or RGBA, not interlaced)
-    has, up to most."""
+def png_rows(path):
+    """The pixel rows of a PNG (8-bit RGB or RGBA, not interlaced), each a
+    list of (r, g, b)."""
     with open(str(path), "rb") as f:
         data = f.read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
@@ -352,7 +352,7 @@ def png_colours(path, most=10000):
     assert depth == 8 and colour in (2, 6) and not interlace, (depth, colour, interlace)
     bpp = 3 if colour == 2 else 4
     raw, stride = zlib.decompress(idat), width * bpp
-    previous, colours = bytearray(stride), set()
+    previous, rows = bytearray(stride), []
     for y in range(height):
         kind = raw[y * (stride + 1)]
         row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
@@ -370,10 +370,15 @@ def png_colours(path, most=10000):
                 pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
                 row[i] = (row[i] + (left if pa <= pb and pa <= pc else up if pb <= pc
                                     else corner)) & 0xFF
-        if len(colours) < most:
-            colours.update(bytes(row[i:i + 3]) for i in range(0, stride, bpp))
+        rows.append([tuple(row[i:i + 3]) for i in range(0, stride, bpp)])
         previous = row
-    return len(colours)
+    return rows
+
+
+def is_flame(pixel):
+    """A flame graph cell's colour: hue 0-50, saturated, light (report.js)."""
+    r, g, b = pixel
+    return r >= 200 and r - b >= 80 and g <= r
 
 
 def test_html_screenshot(any_python, tmp_path):
@@ -382,10 +387,26 @@ def test_html_screenshot(any_python, tmp_path):
     run_report(["--html", page, recording])
     shot = tmp_path / "phases.png"
     browse(page, tmp_path, screenshot=shot, size="900,700")
+    rows = png_rows(shot)
     # Text, a flame graph of many colours, the panels: hundreds of colours
     # (a blank page has one, a page of text a few dozen greys).
-    colours = png_colours(shot)
-    assert colours > 200, "the screenshot has %d colours" % colours
+    colours = {p for row in rows for p in row}
+    assert len(colours) > 200, "the screenshot has %d colours" % len(colours)
+    # The flame graph is drawn: warm cells cover a good part of the page,
+    # and its outer levels (<module>, main, the leaves: phases.py spends
+    # all its time under them) are rows of cells each some 17 pixels high,
+    # below the header, that are mostly warm. The timeline's bars make
+    # fewer such rows, and shorter runs of them.
+    flame = sum(is_flame(p) for row in rows for p in row)
+    assert flame > len(rows) * len(rows[0]) // 20, (
+        "flame-coloured pixels: %d of %d" % (flame, len(rows) * len(rows[0])))
+    warm = [y for y, row in enumerate(rows) if sum(map(is_flame, row)) > len(row) // 2]
+    runs, run = [], 1
+    for y, before in zip(warm[1:], warm):
+        run = run + 1 if y == before + 1 else 1
+        runs.append(run)
+    assert len(warm) >= 40 and max(runs or [1]) >= 15 and warm[0] > 100, (
+        "no flame graph levels below the header: mostly warm rows %s" % warm)
 
 
 def test_html_streamed(any_python, tmp_path):
