@@ -123,14 +123,21 @@ def test_diff_tree_shows_the_hot_function_shrinking(python, tmp_path_factory):
             assert abs(shown - real) <= 0.1 * len(mine) + 0.05, (
                 "%s: %.1f%% in %s, the recording says %.2f%%\n%s"
                 % (func, shown, run, real, excerpt(text)))
-    hot_base, hot_new = shares["hot"]
+    # Start-up (imports, site's .pth files) may take very different times
+    # in two runs on a busy machine (once 3% of one and 27% of the other):
+    # compare hot() and other() as shares of the time spent in the two.
+    def of_program(func, run):
+        total = shares["hot"][run] + shares["other"][run]
+        return 100.0 * shares[func][run] / total if total else 0.0
+
+    hot_base, hot_new = of_program("hot", 0), of_program("hot", 1)
     assert hot_base - hot_new >= CLEAR_MARGIN, (
-        "hot() should fall from about 2/3 to 1/2 of the time, went from "
-        "%.1f%% to %.1f%%\n%s" % (hot_base, hot_new, excerpt(text)))
-    other_base, other_new = shares["other"]
+        "hot() should fall from about 2/3 to 1/2 of the program's time, went "
+        "from %.1f%% to %.1f%%\n%s" % (hot_base, hot_new, excerpt(text)))
+    other_base, other_new = of_program("other", 0), of_program("other", 1)
     assert other_new - other_base >= CLEAR_MARGIN, (
-        "other() should grow from about 1/3 to 1/2 of the time, went from "
-        "%.1f%% to %.1f%%\n%s" % (other_base, other_new, excerpt(text)))
+        "other() should grow from about 1/3 to 1/2 of the program's time, went "
+        "from %.1f%% to %.1f%%\n%s" % (other_base, other_new, excerpt(text)))
     for node in nodes:
         assert abs(node.change - (node.new - node.base)) <= 0.15, (
             "%r: the change is not new - base\n%s" % (node, excerpt(text)))
@@ -177,9 +184,13 @@ def test_diff_collapsed_has_both_counts(python, tmp_path_factory):
     assert any(":hot:" in s for s in both) and any(":other:" in s for s in both), (
         "the program's stacks are not in both runs:\n" + excerpt(text))
 
-    totals = [float(sum(c[run] for c in counts.values())) for run in (0, 1)]
-    hot = [sum(c[run] for s, c in counts.items()
-               if s.rsplit(";", 1)[-1].startswith(path + ":hot:")) / totals[run]
+    # Shares of the program's own two functions: start-up may take very
+    # different times in the two runs (see the tree test).
+    def leaf_sum(run, func):
+        return sum(c[run] for s, c in counts.items()
+                   if s.rsplit(";", 1)[-1].startswith("%s:%s:" % (path, func)))
+
+    hot = [leaf_sum(run, "hot") / float(leaf_sum(run, "hot") + leaf_sum(run, "other"))
            for run in (0, 1)]
     assert 100.0 * (hot[0] - hot[1]) >= CLEAR_MARGIN, (
         "hot()'s stacks: %.1f%% of base, %.1f%% of new\n%s"
