@@ -107,20 +107,6 @@ static int add_stack(struct builder *b, const struct profile *p, uint32_t stack,
 	return 0;
 }
 
-/* Samples summed per distinct stack, so that each stack is walked once:
- * a long recording repeats few stacks many times. */
-static uint64_t *sum_by_stack(const struct profile *p, enum profile_metric m)
-{
-	uint64_t *sums = calloc(p->stacks.n ? p->stacks.n : 1, sizeof *sums);
-	if (!sums)
-		return NULL;
-	for (size_t i = 0; i < p->samples.n; i++) {
-		const struct profile_sample *s = profile_sample_at(p, i);
-		sums[s->stack] += profile_value(p, s, m);
-	}
-	return sums;
-}
-
 /* Ordering of siblings: larger total first, then by frame id for a result
  * that does not depend on the order of the samples. */
 static const struct call_node *sort_base;
@@ -170,7 +156,7 @@ int call_tree_build(struct call_tree *t, const struct profile *p,
 	                                 .first_child = CALL_NONE,
 	                                 .next_sibling = CALL_NONE};
 	t->n = 1;
-	uint64_t *sums = sum_by_stack(p, m);
+	uint64_t *sums = profile_stack_sums(p, m);
 	int rc = sums ? 0 : -1;
 	for (size_t i = 0; sums && i < p->stacks.n && rc == 0; i++)
 		if (sums[i])

@@ -432,6 +432,18 @@ uint64_t profile_value(const struct profile *p, const struct profile_sample *s,
 	return 0;
 }
 
+uint64_t *profile_stack_sums(const struct profile *p, enum profile_metric m)
+{
+	uint64_t *sums = calloc(p->stacks.n ? p->stacks.n : 1, sizeof *sums);
+	if (!sums)
+		return NULL;
+	for (size_t i = 0; i < p->samples.n; i++) {
+		const struct profile_sample *s = profile_sample_at(p, i);
+		sums[s->stack] += profile_value(p, s, m);
+	}
+	return sums;
+}
+
 const char *profile_metric_name(enum profile_metric m)
 {
 	return METRIC_NAMES[m];

@@ -187,6 +187,11 @@ int profile_has_metric(const struct profile *p, enum profile_metric m);
 uint64_t profile_value(const struct profile *p, const struct profile_sample *s,
                        enum profile_metric m);
 
+/* Each stack's value under the metric, summed over its samples: a new
+ * array of p->stacks.n values (free it), or NULL when out of memory. A
+ * long recording repeats few stacks many times, so views walk these. */
+uint64_t *profile_stack_sums(const struct profile *p, enum profile_metric m);
+
 /* "time", "cpu", "wall", "memory+", "memory-"; and parsing them back
  * (-1 if unknown). */
 const char *profile_metric_name(enum profile_metric m);

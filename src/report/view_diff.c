@@ -140,19 +140,6 @@ joint_frame_at(const struct joint *j, uint32_t id, const struct profile **p)
 
 /* --- per-stack sums --------------------------------------------------- */
 
-/* Each stack's value under the metric, summed over its samples. */
-static uint64_t *stack_sums(const struct profile *p, enum profile_metric m)
-{
-	uint64_t *sums = calloc(p->stacks.n ? p->stacks.n : 1, sizeof *sums);
-	if (!sums)
-		return NULL;
-	for (size_t i = 0; i < p->samples.n; i++) {
-		const struct profile_sample *s = profile_sample_at(p, i);
-		sums[s->stack] += profile_value(p, s, m);
-	}
-	return sums;
-}
-
 /* Frames over all of a run's distinct stacks: what sizes the tables. */
 static size_t depth_sum(const struct profile *p)
 {
@@ -171,7 +158,7 @@ static int each_stack(const struct joint *j, enum profile_metric m,
                       stack_fn add, void *ctx)
 {
 	for (int r = BASE; r < RUNS; r++) {
-		uint64_t *sums = stack_sums(j->runs[r], m);
+		uint64_t *sums = profile_stack_sums(j->runs[r], m);
 		if (!sums)
 			return -1;
 		int rc = 0;

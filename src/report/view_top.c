@@ -174,13 +174,9 @@ static void charge_stack(const struct profile *p, struct functions *fs,
 static int charge_samples(const struct profile *p, enum profile_metric m,
                           struct functions *fs)
 {
-	uint64_t *sums = calloc(p->stacks.n ? p->stacks.n : 1, sizeof *sums);
+	uint64_t *sums = profile_stack_sums(p, m);
 	if (!sums)
 		return -1;
-	for (size_t i = 0; i < p->samples.n; i++) {
-		const struct profile_sample *s = profile_sample_at(p, i);
-		sums[s->stack] += profile_value(p, s, m);
-	}
 	for (uint32_t id = 0; id < p->stacks.n; id++)
 		if (sums[id])
 			charge_stack(p, fs, id, sums[id]);

@@ -36,6 +36,10 @@ sys.dont_write_bytecode = True
 AUSTINC = os.path.abspath(
     os.environ.get("AUSTINC") or os.path.join(HERE, "..", "..", "austinc")
 )
+AUSTINC_REPORT = os.path.abspath(
+    os.environ.get("AUSTINC_REPORT")
+    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
+)
 
 PYENV_ROOT = os.environ.get("PYENV_ROOT") or "/root/.pyenv"
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -438,6 +442,13 @@ def run_austinc(args, timeout=DEFAULT_TIMEOUT, output_file=None, env=None,
     _kill_group(proc.pid)
     return Result(cmd, proc.returncode, out.decode("utf-8", "replace"),
                   err.decode("utf-8", "replace"), elapsed, output_file)
+
+
+def report_command(*args):
+    """[austinc-report, ARGS...]; fails the test when there is no binary."""
+    if not os.path.exists(AUSTINC_REPORT):
+        pytest.fail("austinc-report not found at %s (set AUSTINC_REPORT)" % AUSTINC_REPORT)
+    return [AUSTINC_REPORT] + [str(a) for a in args]
 
 
 def target(name):

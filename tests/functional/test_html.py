@@ -30,12 +30,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from helpers import AUSTINC, assert_few_invalid, run_austinc, target
+from helpers import AUSTINC, assert_few_invalid, run_austinc, target, report_command
 
-REPORT = os.path.abspath(
-    os.environ.get("AUSTINC_REPORT")
-    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
-)
 
 # What report.js draws in each panel: (figure, "process" or "machine").
 PANELS = collections.OrderedDict([
@@ -120,9 +116,7 @@ def record_phases(python, tmp_path):
 
 
 def run_report(args, stdin=None, timeout=120):
-    if not os.path.exists(REPORT):
-        pytest.fail("austinc-report not found at %s (set AUSTINC_REPORT)" % REPORT)
-    cmd = [REPORT] + [str(a) for a in args]
+    cmd = report_command(*args)
     proc = subprocess.run(cmd, stdin=stdin or subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout)
     assert proc.returncode == 0, "$ %s\nexit status %d\n%s" % (

@@ -16,13 +16,11 @@ one model is a unit test: two runs never sample the same instants.)
 
 import collections
 import gzip
-import os
 import subprocess
 
 import pytest
 
 from helpers import (
-    AUSTINC,
     DEFAULT_TIMEOUT,
     excerpt,
     expected_lines,
@@ -30,12 +28,9 @@ from helpers import (
     parse_output,
     run_austinc,
     target,
+    report_command,
 )
 
-AUSTINC_REPORT = os.path.abspath(
-    os.environ.get("AUSTINC_REPORT")
-    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
-)
 
 MOJO_MAGIC = b"MOJ\x03"  # "MOJ" and version 3 as a MOJO integer
 GZIP_MAGIC = b"\x1f\x8b"
@@ -151,10 +146,7 @@ def decode_mojo(data):
 
 def report_collapsed(path=None, stdin_bytes=None):
     """austinc-report --collapsed on PATH (or '-' and STDIN_BYTES)."""
-    if not os.path.exists(AUSTINC_REPORT):
-        pytest.fail("austinc-report not found at %s (set AUSTINC_REPORT)"
-                    % AUSTINC_REPORT)
-    cmd = [AUSTINC_REPORT, "--collapsed", str(path) if path else "-"]
+    cmd = report_command("--collapsed", path or "-")
     proc = subprocess.run(cmd, input=stdin_bytes, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT)
     out = proc.stdout.decode("utf-8", "replace")

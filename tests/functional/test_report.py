@@ -11,10 +11,8 @@ import os
 import re
 import subprocess
 
-import pytest
 
 from helpers import (
-    AUSTINC,
     DEFAULT_TIMEOUT,
     FLAMEGRAPH_STACK_RE,
     excerpt,
@@ -22,22 +20,16 @@ from helpers import (
     parse_output,
     run_austinc,
     target,
+    report_command,
 )
 
-AUSTINC_REPORT = os.path.abspath(
-    os.environ.get("AUSTINC_REPORT")
-    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
-)
 
 MIB = 1 << 20
 
 
 def report(*args):
     """Run austinc-report with ARGS; its standard output, or fail."""
-    if not os.path.exists(AUSTINC_REPORT):
-        pytest.fail("austinc-report not found at %s (set AUSTINC_REPORT)"
-                    % AUSTINC_REPORT)
-    cmd = [AUSTINC_REPORT] + [str(a) for a in args]
+    cmd = report_command(*args)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           timeout=DEFAULT_TIMEOUT, universal_newlines=True,
                           env=dict(os.environ, NO_COLOR="1"))
@@ -165,9 +157,14 @@ def test_top_shares(python, tmp_path):
     assert abs(100.0 * a / (a + b) - 200.0 / 3) <= 10, (
         "leaf_a has %.1f%% of the leaves' time, expected 66.7%% +- 10\n%s"
         % (100.0 * a / (a + b), text))
+    # inner calls only the leaves: its total is theirs plus its own loop
+    # (shares printed to 0.1%), and that loop is cheap (it was 1.1% once
+    # under ASan on a busy machine).
     inner = rows[("inner", path)]
-    assert abs(inner.total_share - (a + b)) <= 1.0, (
-        "inner's total is its leaves' (%.1f%%):\n%s" % (a + b, text))
+    assert abs(inner.total_share - (a + b + inner.self_share)) <= 0.3, (
+        "inner's total is its leaves' and its own (%.1f%%):\n%s"
+        % (a + b + inner.self_share, text))
+    assert inner.self_share <= 3.0, text
     assert rows[("main", path)].total_share >= inner.total_share, text
     assert rows[("main", path)].self_share <= 1.0, text
 

@@ -7,20 +7,13 @@ a metric the recording lacks exits 4. An austinc run stopped by Ctrl-C
 """
 
 import gzip
-import os
 import random
 import signal
 import subprocess
 import time
 
-import pytest
+from helpers import AUSTINC, excerpt, run_austinc, sleeper, target, report_command
 
-from helpers import AUSTINC, excerpt, run_austinc, sleeper, target
-
-AUSTINC_REPORT = os.path.abspath(
-    os.environ.get("AUSTINC_REPORT")
-    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
-)
 
 TEXT = (
     "# austinc: 0.1.0\n"
@@ -32,9 +25,7 @@ TEXT = (
 
 def report(*args, **kwargs):
     """Run austinc-report; (exit status, stdout, stderr)."""
-    if not os.path.exists(AUSTINC_REPORT):
-        pytest.fail("austinc-report not found at %s" % AUSTINC_REPORT)
-    proc = subprocess.run([AUSTINC_REPORT] + [str(a) for a in args],
+    proc = subprocess.run(report_command(*args),
                           input=kwargs.get("stdin"), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=60)
     return (proc.returncode, proc.stdout.decode("utf-8", "replace"),

@@ -26,17 +26,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from helpers import (
-    AUSTINC,
     assert_few_invalid,
     excerpt,
     run_austinc,
     target,
+    report_command,
 )
 
-REPORT = os.path.abspath(
-    os.environ.get("AUSTINC_REPORT")
-    or os.path.join(os.path.dirname(AUSTINC), "austinc-report")
-)
 
 SVG = "{http://www.w3.org/2000/svg}"
 AREA_WIDTH = 1180.0  # view_svg's frames area: 1200 pixels less two margins
@@ -63,9 +59,7 @@ def record_shares(python, tmp_path, *options):
 
 
 def run_report(args, stdin=None, timeout=60):
-    if not os.path.exists(REPORT):
-        pytest.fail("austinc-report not found at %s (set AUSTINC_REPORT)" % REPORT)
-    cmd = [REPORT] + [str(a) for a in args]
+    cmd = report_command(*args)
     with open(str(stdin), "rb") if stdin else open(os.devnull, "rb") as f:
         proc = subprocess.run(cmd, stdin=f, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout)
