@@ -25,6 +25,7 @@ import pytest
 from helpers import (
     Frame,
     Running,
+    assert_mostly,
     complaints,
     expected_lines,
     frame_matches,
@@ -111,9 +112,11 @@ def _assert_sampled_plain(result, pid):
     assert len(in_spin) >= len(samples) // 2, (
         "spin() is the leaf of %d of %d samples\n%s"
         % (len(in_spin), len(samples), result.describe()))
-    stack = [(f.func, f.line) for f in in_spin[0].frames]
-    assert stack[-3:-1] == [("main", line["main"]), ("work", line["work"])], (
-        "unexpected stack %s\n%s" % (stack, result.describe()))
+    # The target runs on while it is read: a sample taken as spin() is
+    # called or returns may see work() on its loop line. Rare, never the rule.
+    callers = [("main", line["main"]), ("work", line["work"])]
+    assert_mostly(in_spin, lambda s: [(f.func, f.line) for f in s.frames[-3:-1]] == callers,
+                  0.9, "spin() called from work() called from main()", result)
 
 
 def _assert_where_plain(where):
