@@ -253,6 +253,7 @@ enum slot {
 	IS_GIL_HOLDER,
 	IS_GIL_LOCKED,
 	TS_SIZE,
+	TS_PREV,
 	TS_NEXT,
 	TS_INTERP,
 	TS_FRAME,
@@ -309,6 +310,7 @@ static const struct {
         {"interpreter_state.gil_runtime_state_holder", 0},
         {"interpreter_state.gil_runtime_state_locked", 0},
         {"thread_state.size", 0},
+        {"thread_state.prev", 0},
         {"thread_state.next", 0},
         {"thread_state.interp", 0},
         {"thread_state.current_frame", 0},
@@ -502,8 +504,8 @@ static int plausible_tstate(const struct shape *s, const uint64_t *v, int ft)
 {
 	uint64_t size = v[TS_SIZE];
 	uint64_t state = v[TS_STATE_ANCHOR] + s->state_delta;
-	if (!ptr_inside(v[TS_NEXT], size) || !ptr_inside(v[TS_INTERP], size) ||
-	    !ptr_inside(v[TS_FRAME], size) ||
+	if (!ptr_inside(v[TS_PREV], size) || !ptr_inside(v[TS_NEXT], size) ||
+	    !ptr_inside(v[TS_INTERP], size) || !ptr_inside(v[TS_FRAME], size) ||
 	    !inside(v[TS_THREAD_ID], 8, size) ||
 	    !inside(v[TS_NATIVE_ID], 8, size) ||
 	    !ptr_inside(v[TS_CHUNK], size) ||
@@ -594,6 +596,7 @@ static void fill_states(struct py_layout *l, const struct shape *s,
 	l->gil.locked = (uint32_t)(v[IS_GIL_LOCKED] - v[IS_GIL]);
 	l->runtime.gil_locked = LAYOUT_NONE;
 	l->tstate.size = (uint32_t)v[TS_SIZE];
+	l->tstate.prev = (uint32_t)v[TS_PREV];
 	l->tstate.next = (uint32_t)v[TS_NEXT];
 	l->tstate.interp = (uint32_t)v[TS_INTERP];
 	l->tstate.frame = (uint32_t)v[TS_FRAME];

@@ -79,6 +79,7 @@ struct py_layout {
 
 	struct {
 		uint32_t size;
+		uint32_t prev; /* LAYOUT_NONE in 2.7, which links one way */
 		uint32_t next;
 		uint32_t interp;
 		uint32_t frame;            /* frame / cframe / current_frame */

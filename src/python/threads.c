@@ -32,8 +32,11 @@ static void compute_read_sizes(struct py_process *p)
 	const struct py_layout *L = &p->runtime.layout;
 	const uint32_t interp[] = {L->interp.next, L->interp.tstate_head,
 	                           L->interp.id};
-	/* tstate.state: who runs, in free-threaded builds. */
-	const uint32_t tstate[] = {L->tstate.next,
+	/* prev and interp check the roster (src/python/roster.h);
+	 * tstate.state: who runs, in free-threaded builds. */
+	const uint32_t tstate[] = {L->tstate.prev,
+	                           L->tstate.next,
+	                           L->tstate.interp,
 	                           L->tstate.frame,
 	                           L->tstate.thread_id,
 	                           L->tstate.native_thread_id,
@@ -228,20 +231,15 @@ static struct gil_state process_gil(struct py_process *p)
 	return g;
 }
 
-/* The GIL of interp: the process's one up to 3.11, the interpreter's own
- * (which ceval.gil points to) from 3.12. */
-static struct gil_state gil_state(struct py_process *p, uint64_t interp)
+/* The GIL at gil (3.12+): each interpreter's own, which its ceval.gil
+ * points to. */
+static struct gil_state interp_gil(struct py_process *p, uint64_t gil)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	struct gil_state none = {0, 0};
-	if (p->runtime.gil_holder_at)
-		return process_gil(p);
-	if (L->interp.gil == LAYOUT_NONE || L->gil.last_holder == LAYOUT_NONE)
-		return none;
-	uint64_t gil = read_word(p, interp + L->interp.gil, 8);
-	if (!gil)
-		return none;
-	struct gil_state g = {read_word(p, gil + L->gil.last_holder, 8), 0};
+	struct gil_state g = {0, 0};
+	if (!gil || L->gil.last_holder == LAYOUT_NONE)
+		return g;
+	g.holder = read_word(p, gil + L->gil.last_holder, 8);
 	if (L->gil.locked != LAYOUT_NONE)
 		g.locked = (uint32_t)read_word(p, gil + L->gil.locked, 4);
 	return g;
@@ -260,10 +258,99 @@ static int gc_collecting(struct py_process *p, uint64_t interp)
 
 /* What one interpreter's threads need to know at this tick. */
 struct interp_tick {
-	int64_t iid;
 	struct gil_state gil;
 	int collecting;
 };
+
+static struct interp_tick read_interp_tick(struct py_process *p, unsigned want,
+                                           const struct roster_interp *ri)
+{
+	struct interp_tick it = {{0, 0}, 0};
+	if (want & (PY_WANT_GIL | PY_WANT_GC))
+		it.gil = p->runtime.gil_holder_at ? process_gil(p)
+		                                  : interp_gil(p, ri->gil);
+	it.collecting = (want & PY_WANT_GC) && gc_collecting(p, ri->addr);
+	return it;
+}
+
+/* A thread state through this tick's read-ahead; NULL when it cannot be
+ * read (res says whether the process is gone). */
+static const uint8_t *read_tstate(struct py_process *p, uint64_t tstate,
+                                  struct py_sample_result *res)
+{
+	errno = 0;
+	const uint8_t *ts = remote_plausible(tstate)
+	                            ? prefetch_read(&p->prefetch, tstate,
+	                                            p->tstate_read_size)
+	                            : NULL;
+	if (!ts)
+		res->gone |= errno == ESRCH;
+	return ts;
+}
+
+/* Sample one thread state of an interpreter. */
+static void sample_thread(struct py_process *p, const struct roster_interp *ri,
+                          const struct interp_tick *it, const uint8_t *ts,
+                          uint64_t tstate, py_thread_fn fn, void *ctx,
+                          struct py_sample_result *res)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	struct py_thread thread = {.iid = ri->iid,
+	                           .tid = thread_tid(p, ts),
+	                           .holds_gil = tstate == it->gil.holder};
+	thread.holds_gil_now = thread.holds_gil && it->gil.locked;
+	/* Free-threaded builds have no GIL holder: the threads attached to
+	 * the interpreter are the ones running. */
+	if (L->free_threaded)
+		thread.holds_gil = thread.holds_gil_now =
+		        layout_thread_attached(L, ts);
+	thread.in_gc = thread.holds_gil && it->collecting;
+	if (thread.tid == 0)
+		return; /* a thread state not running yet */
+	int problems = unwind_thread(&p->unwinder, ts, &p->stack);
+	fn(ctx, &thread, &p->stack);
+	code_reader_end_sample(&p->code);
+	res->threads++;
+	res->errors += problems > 0;
+}
+
+/* Sample every thread state of the roster, read at this tick. */
+static void sample_roster(struct py_process *p, unsigned want, py_thread_fn fn,
+                          void *ctx, struct py_sample_result *res)
+{
+	const struct roster *r = &p->roster;
+	for (uint32_t i = 0; i < r->n_interps; i++) {
+		const struct roster_interp *ri = &r->interps[i];
+		struct interp_tick it = read_interp_tick(p, want, ri);
+		for (uint32_t k = ri->first; k < ri->first + ri->count; k++)
+			sample_thread(p, ri, &it, p->tstates_read[k],
+			              r->tstates[k], fn, ctx, res);
+	}
+}
+
+/* Does every thread state of the roster still link as it did? They are
+ * all read (with their frames, in the batch this tick's read-ahead
+ * planned) before any is sampled. */
+static int roster_holds(struct py_process *p, struct py_sample_result *res)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	const struct roster *r = &p->roster;
+	for (uint32_t i = 0; i < r->n_interps; i++) {
+		const struct roster_interp *ri = &r->interps[i];
+		for (uint32_t j = 0; j < ri->count; j++) {
+			uint32_t k = ri->first + j;
+			const uint8_t *ts = read_tstate(p, r->tstates[k], res);
+			if (!ts ||
+			    !roster_links_hold(r, ri, j,
+			                       load_u64(ts, L->tstate.prev),
+			                       load_u64(ts, L->tstate.next),
+			                       load_u64(ts, L->tstate.interp)))
+				return 0;
+			p->tstates_read[k] = ts;
+		}
+	}
+	return 1;
+}
 
 /* The interpreter's id; versions without one (2.7, 3.6) count from the
  * main interpreter, the last of the list, as 0, which is what their
@@ -275,60 +362,6 @@ static int64_t interp_id(const struct py_process *p, size_t index, size_t n)
 		return (int64_t)(n - 1 - index);
 	return (int64_t)load_u64(p->interps[index].state,
 	                         L->interp.id - p->interp_read_from);
-}
-
-static void read_interp_tick(struct py_process *p, unsigned want, size_t index,
-                             size_t n, struct interp_tick *out)
-{
-	uint64_t interp = p->interps[index].addr;
-	out->iid = interp_id(p, index, n);
-	struct gil_state none = {0, 0};
-	out->gil =
-	        want & (PY_WANT_GIL | PY_WANT_GC) ? gil_state(p, interp) : none;
-	out->collecting = (want & PY_WANT_GC) && gc_collecting(p, interp);
-}
-
-/* Sample the threads of one interpreter. */
-static void sample_threads(struct py_process *p, const uint8_t *interp,
-                           const struct interp_tick *it, py_thread_fn fn,
-                           void *ctx, struct py_sample_result *res)
-{
-	const struct py_layout *L = &p->runtime.layout;
-	uint64_t tstate =
-	        load_u64(interp, L->interp.tstate_head - p->interp_read_from);
-	struct cycle_check cycle;
-	cycle_init(&cycle);
-	for (int n = 0; tstate && n < MAX_THREADS; n++) {
-		const uint8_t *ts = NULL;
-		errno = 0;
-		if (remote_plausible(tstate) && !cycle_seen(&cycle, tstate))
-			ts = prefetch_read(&p->prefetch, tstate,
-			                   p->tstate_read_size);
-		if (!ts) {
-			res->gone |= errno == ESRCH;
-			res->errors++;
-			return;
-		}
-		struct py_thread thread = {.iid = it->iid,
-		                           .tid = thread_tid(p, ts),
-		                           .holds_gil =
-		                                   tstate == it->gil.holder};
-		thread.holds_gil_now = thread.holds_gil && it->gil.locked;
-		/* Free-threaded builds have no GIL holder: the threads
-		 * attached to the interpreter are the ones running. */
-		if (L->free_threaded)
-			thread.holds_gil = thread.holds_gil_now =
-			        layout_thread_attached(L, ts);
-		thread.in_gc = thread.holds_gil && it->collecting;
-		tstate = load_u64(ts, L->tstate.next);
-		if (thread.tid == 0)
-			continue; /* a thread state not running yet */
-		int problems = unwind_thread(&p->unwinder, ts, &p->stack);
-		fn(ctx, &thread, &p->stack);
-		code_reader_end_sample(&p->code);
-		res->threads++;
-		res->errors += problems > 0;
-	}
 }
 
 /* Read this tick's list of interpreters into p->interps; returns how many
@@ -358,25 +391,78 @@ static size_t read_interpreters(struct py_process *p, uint64_t interp,
 	return n;
 }
 
-struct py_sample_result py_sample(struct py_process *p, unsigned want,
-                                  py_thread_fn fn, void *ctx)
+/* Add the thread states of interpreter i to the roster; returns 0 when its
+ * list could be read to the end. */
+static int walk_threads(struct py_process *p, size_t i,
+                        struct py_sample_result *res)
 {
 	const struct py_layout *L = &p->runtime.layout;
-	struct py_sample_result res = {0};
-	code_reader_new_tick(&p->code, now_us());
-	prefetch_begin(&p->prefetch);
+	uint64_t tstate = load_u64(p->interps[i].state,
+	                           L->interp.tstate_head - p->interp_read_from);
+	struct cycle_check cycle;
+	cycle_init(&cycle);
+	while (tstate) {
+		const uint8_t *ts = cycle_seen(&cycle, tstate)
+		                            ? NULL
+		                            : read_tstate(p, tstate, res);
+		if (!ts) {
+			res->errors++;
+			return -1;
+		}
+		if (roster_add_tstate(&p->roster, tstate))
+			return -1; /* more threads than are sampled */
+		p->tstates_read[p->roster.n_tstates - 1] = ts;
+		tstate = load_u64(ts, L->tstate.next);
+	}
+	return 0;
+}
+
+/* A full walk: the runtime's interpreters and their thread states, into
+ * the roster. It can be trusted when every list was read to its end. */
+static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
+                       struct py_sample_result *res)
+{
+	const struct py_layout *L = &p->runtime.layout;
+	roster_start(&p->roster, now_us);
+	errno = 0;
 	const uint8_t *head = prefetch_read(
 	        &p->prefetch, p->runtime.addr + L->runtime.interp_head, 8);
 	if (!head) {
-		res.gone = errno == ESRCH;
-		res.errors = !res.gone;
-		return res;
+		res->gone = errno == ESRCH;
+		res->errors = !res->gone;
+		return;
 	}
-	size_t n = read_interpreters(p, load_u64(head, 0), &res);
-	for (size_t i = 0; i < n && !res.gone; i++) {
-		struct interp_tick it;
-		read_interp_tick(p, want, i, n, &it);
-		sample_threads(p, p->interps[i].state, &it, fn, ctx, &res);
+	int errors = res->errors;
+	size_t n = read_interpreters(p, load_u64(head, 0), res);
+	int complete = res->errors == errors;
+	for (size_t i = 0; i < n && !res->gone; i++) {
+		uint64_t addr = p->interps[i].addr, gil = 0;
+		if ((want & (PY_WANT_GIL | PY_WANT_GC)) &&
+		    L->interp.gil != LAYOUT_NONE)
+			gil = read_word(p, addr + L->interp.gil, 8);
+		if (!roster_add_interp(&p->roster, addr, interp_id(p, i, n),
+		                       gil)) {
+			complete = 0;
+			break;
+		}
+		complete &= walk_threads(p, i, res) == 0;
 	}
+	p->roster.complete = complete && L->tstate.prev != LAYOUT_NONE;
+}
+
+struct py_sample_result py_sample(struct py_process *p, unsigned want,
+                                  py_thread_fn fn, void *ctx)
+{
+	struct py_sample_result res = {0};
+	uint64_t now = now_us();
+	code_reader_new_tick(&p->code, now);
+	prefetch_begin(&p->prefetch);
+	if (!roster_trusted(&p->roster, now) || !roster_holds(p, &res))
+		walk_lists(p, want, now, &res);
+	if (!res.gone)
+		sample_roster(p, want, fn, ctx, &res);
+	/* A thread that could not be read may have ended: look again. */
+	if (res.errors)
+		roster_distrust(&p->roster);
 	return res;
 }

@@ -8,10 +8,8 @@
 #include "python/code.h"
 #include "python/frames.h"
 #include "python/python.h"
+#include "python/roster.h"
 #include "python/runtime.h"
-
-#define MAX_INTERPRETERS 256
-#define MAX_THREADS      4096
 
 struct py_process {
 	pid_t pid;
@@ -28,11 +26,15 @@ struct py_process {
 	/* The last thread state seen holding the process-wide GIL: 2.7 only
 	 * says who holds it now, and nobody does while all threads wait. */
 	uint64_t last_gil_holder;
-	/* This tick's interpreters, in list order (newest first). */
+	/* A full walk's interpreters, in list order (newest first). */
 	struct interp_seen {
 		uint64_t addr;
 		const uint8_t *state; /* its bytes from interp_read_from on */
 	} interps[MAX_INTERPRETERS];
+	/* What the last full walk found: src/python/roster.h. */
+	struct roster roster;
+	/* This tick's bytes of each of the roster's thread states. */
+	const uint8_t *tstates_read[MAX_THREADS];
 	char description[64];
 	struct stack stack;
 };

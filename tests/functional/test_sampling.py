@@ -146,6 +146,42 @@ def test_three_threads(python):
 
 
 # --------------------------------------------------------------------------
+# Threads that come and go
+# --------------------------------------------------------------------------
+
+
+def test_threads_come_and_go(python):
+    """Four legs, each on a thread that starts when the last has ended: each
+    is sampled on a thread of its own, at the right line, and the legs come
+    in order, none sampled once the next has begun."""
+    path = target("relay.py")
+    line = expected_lines("relay.py")
+    result = run_austinc([python.path, path, "0.2"]).assert_ok()
+    profile = result.profile
+    pid = result.target_pid()
+    assert_few_invalid(profile, result)
+    legs = ["leg_%d" % k for k in range(4)]
+
+    order, tids = [], collections.defaultdict(set)
+    for s in profile.samples:
+        mine = [f for f in py_frames(s, path) if f.func in legs]
+        if not mine:
+            continue
+        leg = mine[0]
+        assert leg.line == line[leg.func + "->spin"], (
+            "%s at line %d:\n%s" % (leg.func, leg.line, s.text))
+        tids[leg.func].add(s.tid)
+        if not order or order[-1] != leg.func:
+            order.append(leg.func)
+    assert order == legs, "legs sampled in the order %s\n%s" % (
+        order, result.describe())
+    for leg in legs:
+        assert len(tids[leg]) == 1 and pid not in tids[leg], (
+            "%s sampled on TIDs %s" % (leg, sorted(tids[leg])))
+    assert len(set.union(*tids.values())) == 4, "four threads: %s" % dict(tids)
+
+
+# --------------------------------------------------------------------------
 # Qualified names
 # --------------------------------------------------------------------------
 

@@ -217,6 +217,7 @@ START_TEST(test_fixture_matches_table)
 	ck_assert_uint_eq(d.interp.gc_collecting, t->interp.gc_collecting);
 	ck_assert_uint_eq(d.gil.last_holder, t->gil.last_holder);
 	ck_assert_uint_eq(d.tstate.size, t->tstate.size);
+	ck_assert_uint_eq(d.tstate.prev, t->tstate.prev);
 	ck_assert_uint_eq(d.tstate.next, t->tstate.next);
 	ck_assert_uint_eq(d.tstate.interp, t->tstate.interp);
 	ck_assert_uint_eq(d.tstate.frame, t->tstate.frame);
@@ -346,6 +347,7 @@ START_TEST(test_314_shape)
 	ck_assert_uint_eq(d.interp.gc_collecting, 7400 + 200);
 	ck_assert_uint_eq(d.gil.last_holder, 7760 - 7752);
 	ck_assert_uint_eq(d.tstate.size, 832);
+	ck_assert_uint_eq(d.tstate.prev, 0);
 	ck_assert_uint_eq(d.tstate.next, 8);
 	ck_assert_uint_eq(d.tstate.interp, 16);
 	ck_assert_uint_eq(d.tstate.frame, 72);

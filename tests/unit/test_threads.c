@@ -12,6 +12,7 @@
 
 #include "python/threads.h"
 #include "suites.h"
+#include "timeutil.h"
 
 #define BASE       0x10000000ull
 #define ARENA_SIZE (64 * 1024)
@@ -139,8 +140,34 @@ static uint64_t make_interp(uint64_t next, uint64_t tstates, int64_t id)
  * T_worker, in the main interpreter. */
 struct image {
 	struct py_runtime rt;
+	uint64_t main_interp, sub_interp;
 	uint64_t t_main, t_worker, t_sub;
 };
+
+/* Link the thread states of interp back to it and to their predecessors,
+ * as CPython does (2.7 links one way). */
+static void link_threads(uint64_t interp)
+{
+	uint64_t prev = 0;
+	for (uint64_t t = get64(interp, L->interp.tstate_head); t;
+	     prev = t, t = get64(t, L->tstate.next)) {
+		put64(t, L->tstate.interp, interp);
+		if (L->tstate.prev != LAYOUT_NONE)
+			put64(t, L->tstate.prev, prev);
+	}
+}
+
+/* A new thread state (thread tid running a frame of function name) at the
+ * head of interp's list, where CPython adds one. */
+static uint64_t add_thread(uint64_t interp, int32_t tid, const char *name)
+{
+	uint64_t frame = make_frame(make_code("new.py", name), 6, 0);
+	uint64_t t = make_tstate(get64(interp, L->interp.tstate_head), frame,
+	                         make_pthread(tid));
+	put64(interp, L->interp.tstate_head, t);
+	link_threads(interp);
+	return t;
+}
 
 static void build(unsigned major, unsigned minor, struct image *im)
 {
@@ -163,8 +190,10 @@ static void build(unsigned major, unsigned minor, struct image *im)
 	im->t_worker = make_tstate(0, odd, b);
 	im->t_main = make_tstate(im->t_worker, work, a);
 	im->t_sub = make_tstate(0, spin, a);
-	uint64_t main_interp = make_interp(0, im->t_main, 0);
-	uint64_t sub_interp = make_interp(main_interp, im->t_sub, 5);
+	im->main_interp = make_interp(0, im->t_main, 0);
+	im->sub_interp = make_interp(im->main_interp, im->t_sub, 5);
+	link_threads(im->main_interp);
+	link_threads(im->sub_interp);
 
 	im->rt.major = major;
 	im->rt.minor = minor;
@@ -174,7 +203,7 @@ static void build(unsigned major, unsigned minor, struct image *im)
 	/* _PyRuntime with its members (3.7), or interp_head and two statics
 	 * (2.7, 3.6), as runtime_find() would have located them. */
 	im->rt.addr = alloc(L->runtime.size);
-	put64(im->rt.addr, L->runtime.interp_head, sub_interp);
+	put64(im->rt.addr, L->runtime.interp_head, im->sub_interp);
 	if (L->runtime.gil_holder != LAYOUT_NONE) {
 		im->rt.gil_holder_at = im->rt.addr + L->runtime.gil_holder;
 		im->rt.gil_locked_at = im->rt.addr + L->runtime.gil_locked;
@@ -229,15 +258,22 @@ static struct py_process *attach(const struct image *im)
 	return p;
 }
 
-/* Sample once; `errors` threads are expected to have unreadable frames. */
-static struct seen_all sample(struct py_process *p, int errors)
+/* Sample once, expecting that many threads, `errors` of which have
+ * unreadable frames. */
+static struct seen_all sample_n(struct py_process *p, int errors, int threads)
 {
 	struct seen_all all = {0};
 	struct py_sample_result r = py_sample(p, PY_WANT_GC, collect, &all);
 	ck_assert_int_eq(r.errors, errors);
-	ck_assert_int_eq(r.threads, 3);
-	ck_assert_int_eq(all.n, 3);
+	ck_assert_int_eq(r.threads, threads);
+	ck_assert_int_eq(all.n, threads);
 	return all;
+}
+
+/* Sample the image's three threads once. */
+static struct seen_all sample(struct py_process *p, int errors)
+{
+	return sample_n(p, errors, 3);
 }
 
 /* The sample of one thread state, by its innermost function. */
@@ -414,6 +450,117 @@ START_TEST(py37_gil_and_gc)
 }
 END_TEST
 
+static int sampled_tid(const struct seen_all *all, int64_t tid)
+{
+	for (int i = 0; i < all->n; i++)
+		if (all->s[i].thread.tid == tid)
+			return 1;
+	return 0;
+}
+
+/* Between full walks the thread states alone are read (roster.h); a thread
+ * that starts or ends still shows at the next tick, in every version. */
+static void check_threads_come_and_go(unsigned major, unsigned minor)
+{
+	struct image im;
+	build(major, minor, &im);
+	struct py_process *p = attach(&im);
+	sample(p, 0);
+	sample(p, 0);
+
+	add_thread(im.main_interp, OTHER_TID + 1, "fresh");
+	struct seen_all all = sample_n(p, 0, 4);
+	ck_assert_int_eq(by_name(&all, "fresh")->thread.tid, OTHER_TID + 1);
+	ck_assert_int_eq(by_name(&all, "fresh")->thread.iid, 0);
+	sample_n(p, 0, 4);
+
+	/* The oldest thread (B) ends: its predecessor's next is cleared. */
+	put64(im.t_main, L->tstate.next, 0);
+	all = sample_n(p, 0, 3);
+	ck_assert(!sampled_tid(&all, OTHER_TID));
+	ck_assert(sampled_tid(&all, OTHER_TID + 1));
+
+	/* The newest (the head) ends: the next one becomes the head. */
+	uint64_t head = get64(im.main_interp, L->interp.tstate_head);
+	put64(im.main_interp, L->interp.tstate_head,
+	      get64(head, L->tstate.next));
+	link_threads(im.main_interp);
+	all = sample_n(p, 0, 2);
+	ck_assert(!sampled_tid(&all, OTHER_TID + 1));
+	by_name(&all, "work");
+	py_detach(p);
+}
+
+START_TEST(py27_threads_come_and_go)
+{
+	check_threads_come_and_go(2, 7);
+}
+END_TEST
+
+START_TEST(py36_threads_come_and_go)
+{
+	check_threads_come_and_go(3, 6);
+}
+END_TEST
+
+START_TEST(py37_threads_come_and_go)
+{
+	check_threads_come_and_go(3, 7);
+}
+END_TEST
+
+/* A new interpreter changes no thread state: it is found by the next full
+ * walk, at most ROSTER_MAX_AGE_US after the last; 2.7 walks every tick. */
+static void check_new_interpreter(unsigned major, unsigned minor,
+                                  int walks_every_tick)
+{
+	struct image im;
+	build(major, minor, &im);
+	struct py_process *p = attach(&im);
+	sample(p, 0);
+
+	uint64_t interp = make_interp(im.sub_interp, 0, 7);
+	add_thread(interp, OTHER_TID + 2, "newcomer");
+	put64(im.rt.addr, L->runtime.interp_head, interp);
+	p->roster.taken_us = now_us(); /* a walk just now */
+	sample_n(p, 0, walks_every_tick ? 4 : 3);
+
+	p->roster.taken_us = now_us() - ROSTER_MAX_AGE_US;
+	struct seen_all all = sample_n(p, 0, 4);
+	ck_assert_int_eq(by_name(&all, "newcomer")->thread.tid, OTHER_TID + 2);
+	py_detach(p);
+}
+
+START_TEST(py27_new_interpreter)
+{
+	check_new_interpreter(2, 7, 1);
+}
+END_TEST
+
+START_TEST(py37_new_interpreter)
+{
+	check_new_interpreter(3, 7, 0);
+}
+END_TEST
+
+/* A thread state that now says it belongs to another interpreter is not
+ * trusted: the lists are walked again. */
+START_TEST(py37_moved_thread_state)
+{
+	struct image im;
+	build(3, 7, &im);
+	struct py_process *p = attach(&im);
+	sample(p, 0);
+	put64(im.t_sub, L->tstate.interp, im.main_interp);
+	put64(im.sub_interp, L->interp.tstate_head, 0);
+	p->roster.taken_us = now_us();
+	struct seen_all all = sample_n(p, 0, 2);
+	by_name(&all, "work");
+	worker(&all);
+	py_detach(p);
+}
+END_TEST
+
 Suite *threads_suite(void)
 {
 	Suite *s = suite_create("threads");
@@ -426,6 +573,12 @@ Suite *threads_suite(void)
 	tcase_add_test(tc, py27_gil_and_gc);
 	tcase_add_test(tc, py36_gil_and_gc);
 	tcase_add_test(tc, py37_gil_and_gc);
+	tcase_add_test(tc, py27_threads_come_and_go);
+	tcase_add_test(tc, py36_threads_come_and_go);
+	tcase_add_test(tc, py37_threads_come_and_go);
+	tcase_add_test(tc, py27_new_interpreter);
+	tcase_add_test(tc, py37_new_interpreter);
+	tcase_add_test(tc, py37_moved_thread_state);
 	suite_add_tcase(s, tc);
 	return s;
 }

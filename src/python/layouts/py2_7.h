@@ -21,6 +21,7 @@ static const struct py_layout py2_7_layout = {
                    .gc_collecting = LAYOUT_NONE},
         .gil = {.last_holder = LAYOUT_NONE, .locked = LAYOUT_NONE},
         .tstate = {.size = 168,
+                   .prev = LAYOUT_NONE,
                    .next = 0,
                    .interp = 8,
                    .frame = 16,

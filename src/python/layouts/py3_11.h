@@ -21,6 +21,7 @@ static const struct py_layout py3_11_layout = {
                    .gc_collecting = 848},
         .gil = {.last_holder = LAYOUT_NONE, .locked = LAYOUT_NONE},
         .tstate = {.size = 360,
+                   .prev = 0,
                    .next = 8,
                    .interp = 16,
                    .frame = 56,

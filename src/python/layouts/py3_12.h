@@ -21,6 +21,7 @@ static const struct py_layout py3_12_layout = {
                    .gc_collecting = 312},
         .gil = {.last_holder = 8, .locked = 16},
         .tstate = {.size = 288,
+                   .prev = 0,
                    .next = 8,
                    .interp = 16,
                    .frame = 56,

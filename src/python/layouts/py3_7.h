@@ -21,6 +21,7 @@ static const struct py_layout py3_7_layout = {
                    .gc_collecting = LAYOUT_NONE},
         .gil = {.last_holder = LAYOUT_NONE, .locked = LAYOUT_NONE},
         .tstate = {.size = 280,
+                   .prev = 0,
                    .next = 8,
                    .interp = 16,
                    .frame = 24,
