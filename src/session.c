@@ -798,7 +798,7 @@ static void configure_modes(struct session *s)
 		s->want |= PY_WANT_GC;
 	if (o->full || o->sleepless) {
 		needs |= TRACK_TASKS;
-		s->want |= PY_WANT_GIL; /* its holder is not idle */
+		s->want |= PY_WANT_RUNNING; /* the GIL's holder is not idle */
 	}
 	tracked_init(&s->tracked, needs);
 }

@@ -39,7 +39,7 @@ struct py_thread {
 	 * PY_WANT_GIL). The GIL keeps that record after a release, so an
 	 * interpreter that has run Python code always has one. */
 	int holds_gil;
-	/* It holds the GIL at this tick (PY_WANT_GIL): the GIL is locked
+	/* It holds the GIL at this tick (PY_WANT_RUNNING): the GIL is locked
 	 * and it is the holder, so it is running Python code (or, rarely, a
 	 * C call that blocks without releasing the GIL). 0 when not, or
 	 * unknown. Free-threaded builds: it is attached. */
@@ -54,9 +54,11 @@ typedef void (*py_thread_fn)(void *ctx, const struct py_thread *thread,
                              const struct stack *stack);
 
 /* What a sample reads beyond the stacks: each costs a few bytes more of
- * remote reads per interpreter. PY_WANT_GC implies PY_WANT_GIL. */
-#define PY_WANT_GIL 1u
-#define PY_WANT_GC  2u
+ * remote reads per interpreter. PY_WANT_GC and PY_WANT_RUNNING imply
+ * PY_WANT_GIL. */
+#define PY_WANT_GIL     1u /* holds_gil */
+#define PY_WANT_GC      2u /* in_gc */
+#define PY_WANT_RUNNING 4u /* holds_gil_now */
 
 struct py_sample_result {
 	int gone;    /* the process has exited (or cannot be read any more) */

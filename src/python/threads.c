@@ -262,13 +262,28 @@ struct interp_tick {
 	int collecting;
 };
 
+/* The GIL of the interpreter at this tick, if want asks for it. */
+static struct gil_state tick_gil(struct py_process *p, unsigned want,
+                                 const struct roster_interp *ri)
+{
+	struct gil_state none = {0, 0};
+	if (!(want & (PY_WANT_GIL | PY_WANT_GC | PY_WANT_RUNNING)))
+		return none;
+	/* The process's one thread took the GIL last: no need to read it,
+	 * unless whether it holds it now matters. */
+	if (!(want & PY_WANT_RUNNING) && p->roster.n_tstates == 1 &&
+	    ri->count == 1) {
+		struct gil_state only = {p->roster.tstates[ri->first], 0};
+		return only;
+	}
+	return p->runtime.gil_holder_at ? process_gil(p)
+	                                : interp_gil(p, ri->gil);
+}
+
 static struct interp_tick read_interp_tick(struct py_process *p, unsigned want,
                                            const struct roster_interp *ri)
 {
-	struct interp_tick it = {{0, 0}, 0};
-	if (want & (PY_WANT_GIL | PY_WANT_GC))
-		it.gil = p->runtime.gil_holder_at ? process_gil(p)
-		                                  : interp_gil(p, ri->gil);
+	struct interp_tick it = {tick_gil(p, want, ri), 0};
 	it.collecting = (want & PY_WANT_GC) && gc_collecting(p, ri->addr);
 	return it;
 }
@@ -437,7 +452,7 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 	int complete = res->errors == errors;
 	for (size_t i = 0; i < n && !res->gone; i++) {
 		uint64_t addr = p->interps[i].addr, gil = 0;
-		if ((want & (PY_WANT_GIL | PY_WANT_GC)) &&
+		if ((want & (PY_WANT_GIL | PY_WANT_GC | PY_WANT_RUNNING)) &&
 		    L->interp.gil != LAYOUT_NONE)
 			gil = read_word(p, addr + L->interp.gil, 8);
 		if (!roster_add_interp(&p->roster, addr, interp_id(p, i, n),

@@ -263,7 +263,8 @@ static struct py_process *attach(const struct image *im)
 static struct seen_all sample_n(struct py_process *p, int errors, int threads)
 {
 	struct seen_all all = {0};
-	struct py_sample_result r = py_sample(p, PY_WANT_GC, collect, &all);
+	struct py_sample_result r =
+	        py_sample(p, PY_WANT_GC | PY_WANT_RUNNING, collect, &all);
 	ck_assert_int_eq(r.errors, errors);
 	ck_assert_int_eq(r.threads, threads);
 	ck_assert_int_eq(all.n, threads);
@@ -561,6 +562,49 @@ START_TEST(py37_moved_thread_state)
 }
 END_TEST
 
+/* The GIL's holder of a process with one thread is that thread, which -m
+ * (PY_WANT_GIL) takes without reading the GIL; -f and -s ask whether it
+ * holds it now (PY_WANT_RUNNING), which only the GIL says. */
+static void check_one_thread(unsigned major, unsigned minor)
+{
+	struct image im;
+	build(major, minor, &im);
+	put64(im.t_main, L->tstate.next, 0);
+	put64(im.rt.addr, L->runtime.interp_head, im.main_interp);
+	link_threads(im.main_interp);
+	set_gil(&im, 0); /* it names no holder */
+	struct py_process *p = attach(&im);
+	struct seen_all all = {0};
+
+	py_sample(p, PY_WANT_GIL, collect, &all);
+	ck_assert_int_eq(all.n, 1);
+	ck_assert_int_eq(all.s[0].thread.holds_gil, 1);
+	ck_assert_int_eq(all.s[0].thread.holds_gil_now, 0);
+
+	all.n = 0;
+	py_sample(p, PY_WANT_RUNNING, collect, &all);
+	ck_assert_int_eq(all.s[0].thread.holds_gil, 0);
+
+	set_gil(&im, im.t_main);
+	all.n = 0;
+	py_sample(p, PY_WANT_RUNNING, collect, &all);
+	ck_assert_int_eq(all.s[0].thread.holds_gil, 1);
+	ck_assert_int_eq(all.s[0].thread.holds_gil_now, 1);
+	py_detach(p);
+}
+
+START_TEST(py27_one_thread)
+{
+	check_one_thread(2, 7);
+}
+END_TEST
+
+START_TEST(py37_one_thread)
+{
+	check_one_thread(3, 7);
+}
+END_TEST
+
 Suite *threads_suite(void)
 {
 	Suite *s = suite_create("threads");
@@ -579,6 +623,8 @@ Suite *threads_suite(void)
 	tcase_add_test(tc, py27_new_interpreter);
 	tcase_add_test(tc, py37_new_interpreter);
 	tcase_add_test(tc, py37_moved_thread_state);
+	tcase_add_test(tc, py27_one_thread);
+	tcase_add_test(tc, py37_one_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
