@@ -124,16 +124,19 @@ void sink_putc(struct sink *s, char c)
 		s->buffer[s->used++] = c;
 }
 
+/* Count the digits, then write them in place from the last: a deep stack
+ * has hundreds of line numbers per sample, and a copy from a scratch
+ * buffer (a call to memcpy for a few bytes) cost as much as the rest. */
 size_t format_uint(char *out, unsigned long long value)
 {
-	char digits[24];
-	size_t n = sizeof digits;
-	do {
-		digits[--n] = (char)('0' + value % 10);
+	size_t len = 1;
+	for (unsigned long long rest = value; rest >= 10; rest /= 10)
+		len++;
+	for (size_t i = len; i > 0; i--) {
+		out[i - 1] = (char)('0' + value % 10);
 		value /= 10;
-	} while (value);
-	memcpy(out, digits + n, sizeof digits - n);
-	return sizeof digits - n;
+	}
+	return len;
 }
 
 void sink_put_uint(struct sink *s, unsigned long long value)

@@ -166,6 +166,27 @@ START_TEST(integers_print_in_full)
 }
 END_TEST
 
+/* Every length of number, at both ends of it. */
+START_TEST(format_uint_every_length)
+{
+	unsigned long long low = 1;
+	for (int digits = 1; digits <= 20; digits++, low *= 10) {
+		unsigned long long high =
+		        digits == 20 ? UINT64_MAX : low * 10 - 1;
+		unsigned long long values[] = {digits == 1 ? 0 : low, high};
+		for (int k = 0; k < 2; k++) {
+			char out[24], expected[24];
+			memset(out, 'x', sizeof out);
+			size_t n = format_uint(out, values[k]);
+			snprintf(expected, sizeof expected, "%llu", values[k]);
+			ck_assert_uint_eq(n, strlen(expected));
+			ck_assert(memcmp(out, expected, n) == 0);
+			ck_assert_int_eq(out[n], 'x'); /* nothing past it */
+		}
+	}
+}
+END_TEST
+
 /* What a gzip sink wrote, inflated (static buffer). */
 static const char *gunzipped(size_t *len)
 {
@@ -224,6 +245,7 @@ Suite *collapsed_suite(void)
 	Suite *s = suite_create("collapsed");
 	TCase *tc = tcase_create("writer");
 	tcase_add_test(tc, sample_line_is_outermost_first);
+	tcase_add_test(tc, format_uint_every_length);
 	tcase_add_test(tc, memory_and_full_metrics_and_gc_frame);
 	tcase_add_test(tc, empty_stack_has_only_process_and_thread);
 	tcase_add_test(tc, metadata_never_looks_like_a_sample);
