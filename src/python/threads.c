@@ -267,7 +267,7 @@ static struct gil_state tick_gil(struct py_process *p, unsigned want,
                                  const struct roster_interp *ri)
 {
 	struct gil_state none = {0, 0};
-	if (!(want & (PY_WANT_GIL | PY_WANT_GC | PY_WANT_RUNNING)))
+	if (!(want & PY_WANT_GIL))
 		return none;
 	/* The process's one thread took the GIL last: no need to read it,
 	 * unless whether it holds it now matters. */
@@ -452,8 +452,7 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 	int complete = res->errors == errors;
 	for (size_t i = 0; i < n && !res->gone; i++) {
 		uint64_t addr = p->interps[i].addr, gil = 0;
-		if ((want & (PY_WANT_GIL | PY_WANT_GC | PY_WANT_RUNNING)) &&
-		    L->interp.gil != LAYOUT_NONE)
+		if ((want & PY_WANT_GIL) && L->interp.gil != LAYOUT_NONE)
 			gil = read_word(p, addr + L->interp.gil, 8);
 		if (!roster_add_interp(&p->roster, addr, interp_id(p, i, n),
 		                       gil)) {
@@ -470,6 +469,8 @@ struct py_sample_result py_sample(struct py_process *p, unsigned want,
 {
 	struct py_sample_result res = {0};
 	uint64_t now = now_us();
+	if (want & (PY_WANT_GC | PY_WANT_RUNNING))
+		want |= PY_WANT_GIL; /* both are about the GIL's holder */
 	code_reader_new_tick(&p->code, now);
 	prefetch_begin(&p->prefetch);
 	if (!roster_trusted(&p->roster, now) || !roster_holds(p, &res))

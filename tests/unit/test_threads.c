@@ -215,6 +215,16 @@ static void build(unsigned major, unsigned minor, struct image *im)
 	}
 }
 
+/* The versions the tests of this file cover: loop tests run once for
+ * each, with _i as the index. */
+static const unsigned versions[][2] = {{2, 7}, {3, 6}, {3, 7}};
+#define N_VERSIONS (int)(sizeof versions / sizeof versions[0])
+
+static void build_version(int i, struct image *im)
+{
+	build(versions[i][0], versions[i][1], im);
+}
+
 #define MAX_SEEN 8
 
 struct seen {
@@ -308,10 +318,13 @@ static void set_gil(const struct image *im, uint64_t tstate)
 	put64(im->rt.gil_holder_at, 0, tstate);
 }
 
-static void check_stacks(unsigned major, unsigned minor, int64_t sub_id)
+START_TEST(stacks_ids_and_lines)
 {
 	struct image im;
-	build(major, minor, &im);
+	build_version(_i, &im);
+	/* 3.7 has ids: the sub-interpreter's own; 2.7 and 3.6 are numbered
+	 * from the main interpreter. */
+	int64_t sub_id = L->interp.id == LAYOUT_NONE ? 1 : 5;
 	struct py_process *p = attach(&im);
 	set_gil(&im, im.t_main);
 	struct seen_all all = sample(p, 0);
@@ -330,25 +343,6 @@ static void check_stacks(unsigned major, unsigned minor, int64_t sub_id)
 	ck_assert_int_eq(worker(&all)->thread.iid, 0);
 	ck_assert_int_eq(worker(&all)->depth, 1);
 	py_detach(p);
-}
-
-START_TEST(py27_stacks_ids_and_lines)
-{
-	/* No interpreter ids: numbered from the main interpreter. */
-	check_stacks(2, 7, 1);
-}
-END_TEST
-
-START_TEST(py36_stacks_ids_and_lines)
-{
-	check_stacks(3, 6, 1);
-}
-END_TEST
-
-START_TEST(py37_stacks_ids_and_lines)
-{
-	/* 3.7 has ids: the sub-interpreter's own. */
-	check_stacks(3, 7, 5);
 }
 END_TEST
 
@@ -401,10 +395,10 @@ END_TEST
 /* 2.7 and 3.6 say which thread runs now, NULL while none does: the holder
  * is then the last one seen; 3.7 keeps last_holder and says whether the GIL
  * is locked. The collector's flag marks the holder only. */
-static void check_gil_and_gc(unsigned major, unsigned minor)
+START_TEST(gil_and_gc)
 {
 	struct image im;
-	build(major, minor, &im);
+	build_version(_i, &im);
 	struct py_process *p = attach(&im);
 
 	set_gil(&im, im.t_worker);
@@ -432,23 +426,6 @@ static void check_gil_and_gc(unsigned major, unsigned minor)
 	ck_assert_int_eq(worker(&all)->thread.holds_gil, 0);
 	py_detach(p);
 }
-
-START_TEST(py27_gil_and_gc)
-{
-	check_gil_and_gc(2, 7);
-}
-END_TEST
-
-START_TEST(py36_gil_and_gc)
-{
-	check_gil_and_gc(3, 6);
-}
-END_TEST
-
-START_TEST(py37_gil_and_gc)
-{
-	check_gil_and_gc(3, 7);
-}
 END_TEST
 
 static int sampled_tid(const struct seen_all *all, int64_t tid)
@@ -461,10 +438,10 @@ static int sampled_tid(const struct seen_all *all, int64_t tid)
 
 /* Between full walks the thread states alone are read (roster.h); a thread
  * that starts or ends still shows at the next tick, in every version. */
-static void check_threads_come_and_go(unsigned major, unsigned minor)
+START_TEST(threads_come_and_go)
 {
 	struct image im;
-	build(major, minor, &im);
+	build_version(_i, &im);
 	struct py_process *p = attach(&im);
 	sample(p, 0);
 	sample(p, 0);
@@ -491,32 +468,15 @@ static void check_threads_come_and_go(unsigned major, unsigned minor)
 	by_name(&all, "work");
 	py_detach(p);
 }
-
-START_TEST(py27_threads_come_and_go)
-{
-	check_threads_come_and_go(2, 7);
-}
-END_TEST
-
-START_TEST(py36_threads_come_and_go)
-{
-	check_threads_come_and_go(3, 6);
-}
-END_TEST
-
-START_TEST(py37_threads_come_and_go)
-{
-	check_threads_come_and_go(3, 7);
-}
 END_TEST
 
 /* A new interpreter changes no thread state: it is found by the next full
  * walk, at most ROSTER_MAX_AGE_US after the last; 2.7 walks every tick. */
-static void check_new_interpreter(unsigned major, unsigned minor,
-                                  int walks_every_tick)
+START_TEST(new_interpreter)
 {
 	struct image im;
-	build(major, minor, &im);
+	build_version(_i, &im);
+	int walks_every_tick = L->tstate.prev == LAYOUT_NONE;
 	struct py_process *p = attach(&im);
 	sample(p, 0);
 
@@ -530,17 +490,6 @@ static void check_new_interpreter(unsigned major, unsigned minor,
 	struct seen_all all = sample_n(p, 0, 4);
 	ck_assert_int_eq(by_name(&all, "newcomer")->thread.tid, OTHER_TID + 2);
 	py_detach(p);
-}
-
-START_TEST(py27_new_interpreter)
-{
-	check_new_interpreter(2, 7, 1);
-}
-END_TEST
-
-START_TEST(py37_new_interpreter)
-{
-	check_new_interpreter(3, 7, 0);
 }
 END_TEST
 
@@ -565,10 +514,10 @@ END_TEST
 /* The GIL's holder of a process with one thread is that thread, which -m
  * (PY_WANT_GIL) takes without reading the GIL; -f and -s ask whether it
  * holds it now (PY_WANT_RUNNING), which only the GIL says. */
-static void check_one_thread(unsigned major, unsigned minor)
+START_TEST(one_thread)
 {
 	struct image im;
-	build(major, minor, &im);
+	build_version(_i, &im);
 	put64(im.t_main, L->tstate.next, 0);
 	put64(im.rt.addr, L->runtime.interp_head, im.main_interp);
 	link_threads(im.main_interp);
@@ -592,39 +541,20 @@ static void check_one_thread(unsigned major, unsigned minor)
 	ck_assert_int_eq(all.s[0].thread.holds_gil_now, 1);
 	py_detach(p);
 }
-
-START_TEST(py27_one_thread)
-{
-	check_one_thread(2, 7);
-}
-END_TEST
-
-START_TEST(py37_one_thread)
-{
-	check_one_thread(3, 7);
-}
 END_TEST
 
 Suite *threads_suite(void)
 {
 	Suite *s = suite_create("threads");
 	TCase *tc = tcase_create("pre-3.8");
-	tcase_add_test(tc, py27_stacks_ids_and_lines);
-	tcase_add_test(tc, py36_stacks_ids_and_lines);
-	tcase_add_test(tc, py37_stacks_ids_and_lines);
+	tcase_add_loop_test(tc, stacks_ids_and_lines, 0, N_VERSIONS);
 	tcase_add_test(tc, py27_byte_string_names);
 	tcase_add_test(tc, py27_bad_name_is_invalid);
-	tcase_add_test(tc, py27_gil_and_gc);
-	tcase_add_test(tc, py36_gil_and_gc);
-	tcase_add_test(tc, py37_gil_and_gc);
-	tcase_add_test(tc, py27_threads_come_and_go);
-	tcase_add_test(tc, py36_threads_come_and_go);
-	tcase_add_test(tc, py37_threads_come_and_go);
-	tcase_add_test(tc, py27_new_interpreter);
-	tcase_add_test(tc, py37_new_interpreter);
+	tcase_add_loop_test(tc, gil_and_gc, 0, N_VERSIONS);
+	tcase_add_loop_test(tc, threads_come_and_go, 0, N_VERSIONS);
+	tcase_add_loop_test(tc, new_interpreter, 0, N_VERSIONS);
 	tcase_add_test(tc, py37_moved_thread_state);
-	tcase_add_test(tc, py27_one_thread);
-	tcase_add_test(tc, py37_one_thread);
+	tcase_add_loop_test(tc, one_thread, 0, N_VERSIONS);
 	suite_add_tcase(s, tc);
 	return s;
 }
