@@ -581,7 +581,8 @@ static void fill_states(struct py_layout *l, const struct shape *s,
 	l->runtime.size = (uint32_t)v[RT_SIZE];
 	l->runtime.interp_head = (uint32_t)v[RT_INTERP_HEAD];
 	l->runtime.interp_main = LAYOUT_NONE; /* found by its cookie instead */
-	l->runtime.gil_holder = LAYOUT_NONE;  /* the GIL is per interpreter */
+	l->interp.modules = LAYOUT_NONE;
+	l->runtime.gil_holder = LAYOUT_NONE;    /* the GIL is per interpreter */
 	l->runtime.gc_collecting = LAYOUT_NONE; /* gc is per interpreter */
 	l->interp.size = (uint32_t)v[IS_SIZE];
 	l->interp.next = (uint32_t)v[IS_NEXT];

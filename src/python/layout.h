@@ -67,6 +67,10 @@ struct py_layout {
 		uint32_t size;
 		uint32_t next;
 		uint32_t tstate_head; /* tstate_head / threads.head */
+		/* modules (2.7, 3.6): set once the interpreter is initialised,
+		 * which tells interp_head from a pointer to the running thread
+		 * when no symbol names it (src/python/scan.c) */
+		uint32_t modules;
 		uint32_t id;
 		uint32_t gil; /* ceval.gil: pointer to the GIL (3.12+) */
 		uint32_t gc_collecting; /* gc.collecting (3.9+) */

@@ -101,6 +101,18 @@ static int frame_looks_right(const struct scan_rules *r, uint64_t tstate)
 	        is_code(r, code));
 }
 
+/* Has interp its modules (2.7, 3.6)? Until it has, no Python code runs,
+ * every frame is NULL, and the mirror that frame_looks_right() tells
+ * apart would pass as well as interp_head: the search waits for it. */
+static int initialised(const struct scan_rules *r, uint64_t interp)
+{
+	uint64_t modules;
+	return r->L->interp.modules == LAYOUT_NONE ||
+	       (read_pointer(r->remote, interp + r->L->interp.modules,
+	                     &modules) == 0 &&
+	        remote_plausible(modules));
+}
+
 /* Is interp an interpreter: does its first thread point back at it? Its
  * next interpreter goes to *next. */
 static int is_interpreter(const struct scan_rules *r, uint64_t interp,
@@ -108,7 +120,7 @@ static int is_interpreter(const struct scan_rules *r, uint64_t interp,
 {
 	const struct py_layout *L = r->L;
 	uint64_t tstate, back;
-	return remote_plausible(interp) &&
+	return remote_plausible(interp) && initialised(r, interp) &&
 	       read_pointer(r->remote, interp + L->interp.next, next) == 0 &&
 	       read_pointer(r->remote, interp + L->interp.tstate_head,
 	                    &tstate) == 0 &&

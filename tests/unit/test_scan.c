@@ -47,8 +47,10 @@ static void put_interpreter(const struct py_layout *L, uint32_t interp,
 {
 	put(heap, interp + L->interp.next, next);
 	put(heap, interp + L->interp.tstate_head, HEAP + tstate);
-	/* what sits where a thread keeps its frame: modules, a dict */
+	/* what sits where a thread keeps its frame: modules (2.7), a dict */
 	put(heap, interp + L->tstate.frame, HEAP + DICT);
+	if (L->interp.modules != LAYOUT_NONE)
+		put(heap, interp + L->interp.modules, HEAP + DICT);
 	put(heap, tstate + L->tstate.interp, HEAP + interp);
 	put(heap, tstate + L->tstate.frame, HEAP + FRAME);
 }
@@ -85,6 +87,24 @@ START_TEST(test_interp_head_among_decoys)
 	                  DATA + 0x108);
 	/* A frame whose code is not of the code type: no thread, no match. */
 	ck_assert_uint_eq(scan_for_runtime(&remote, L, HEAP + 8, &area), 0);
+}
+END_TEST
+
+/* 2.7 starting up: no modules yet, no code running. The decoy's frame
+ * check cannot tell it from interp_head (the interpreter's modules, where
+ * the decoy looks for a frame, are NULL too), so neither is taken until
+ * the interpreter has its modules. */
+START_TEST(test_waits_for_initialised_interpreter)
+{
+	const struct py_layout *L = layout_for_version(2, 7);
+	setup_heap(L);
+	put(heap, INTERP + L->interp.modules, 0);
+	put(heap, TSTATE + L->tstate.frame, 0);
+	put(data, 0x100, HEAP + TSTATE);
+	put(data, 0x108, HEAP + INTERP);
+	ck_assert_uint_eq(scan_for_runtime(&remote, L, 0, &area), 0);
+	put(heap, INTERP + L->interp.modules, HEAP + DICT);
+	ck_assert_uint_eq(scan_for_runtime(&remote, L, 0, &area), DATA + 0x108);
 }
 END_TEST
 
@@ -168,6 +188,7 @@ Suite *scan_suite(void)
 	Suite *s = suite_create("scan");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_interp_head_among_decoys);
+	tcase_add_test(tc, test_waits_for_initialised_interpreter);
 	tcase_add_test(tc, test_longest_list_wins);
 	tcase_add_test(tc, test_runtime_with_head_and_main);
 	tcase_add_test(tc, test_runtime_must_fit);

@@ -16,6 +16,7 @@ static const struct py_layout py2_7_layout = {
         .interp = {.size = 80,
                    .next = 0,
                    .tstate_head = 8,
+                   .modules = 16,
                    .id = LAYOUT_NONE,
                    .gil = LAYOUT_NONE,
                    .gc_collecting = LAYOUT_NONE},

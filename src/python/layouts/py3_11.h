@@ -16,6 +16,7 @@ static const struct py_layout py3_11_layout = {
         .interp = {.size = 107752,
                    .next = 0,
                    .tstate_head = 16,
+                   .modules = LAYOUT_NONE,
                    .id = 48,
                    .gil = LAYOUT_NONE,
                    .gc_collecting = 848},

@@ -16,6 +16,7 @@ static const struct py_layout py3_12_layout = {
         .interp = {.size = 383552,
                    .next = 0,
                    .tstate_head = 72,
+                   .modules = LAYOUT_NONE,
                    .id = 8,
                    .gil = 384,
                    .gc_collecting = 312},

@@ -16,6 +16,7 @@ static const struct py_layout py3_13_layout = {
         .interp = {.size = 194968,
                    .next = 7264,
                    .tstate_head = 7344,
+                   .modules = LAYOUT_NONE,
                    .id = 7272,
                    .gil = 16,
                    .gc_collecting = 7600},

@@ -16,6 +16,7 @@ static const struct py_layout py3_6_layout = {
         .interp = {.size = 120,
                    .next = 0,
                    .tstate_head = 8,
+                   .modules = 16,
                    .id = LAYOUT_NONE,
                    .gil = LAYOUT_NONE,
                    .gc_collecting = LAYOUT_NONE},

@@ -16,6 +16,7 @@ static const struct py_layout py3_7_layout = {
         .interp = {.size = 2568,
                    .next = 0,
                    .tstate_head = 8,
+                   .modules = LAYOUT_NONE,
                    .id = 16,
                    .gil = LAYOUT_NONE,
                    .gc_collecting = LAYOUT_NONE},

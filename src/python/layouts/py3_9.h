@@ -16,6 +16,7 @@ static const struct py_layout py3_9_layout = {
         .interp = {.size = 5656,
                    .next = 0,
                    .tstate_head = 8,
+                   .modules = LAYOUT_NONE,
                    .id = 24,
                    .gil = LAYOUT_NONE,
                    .gc_collecting = 816},
