@@ -459,7 +459,11 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 			complete = 0;
 			break;
 		}
-		complete &= walk_threads(p, i, res) == 0;
+		/* An empty list gains its first thread without a thread
+		 * state of the roster changing: walk again until it has one. */
+		complete &=
+		        walk_threads(p, i, res) == 0 &&
+		        p->roster.interps[p->roster.n_interps - 1].count > 0;
 	}
 	p->roster.complete = complete && L->tstate.prev != LAYOUT_NONE;
 }

@@ -493,6 +493,24 @@ START_TEST(new_interpreter)
 }
 END_TEST
 
+/* An interpreter with no thread yet: its first one changes no thread state
+ * of the roster, so a roster with an empty list is not trusted. */
+START_TEST(empty_list_gains_a_thread)
+{
+	struct image im;
+	build_version(_i, &im);
+	struct py_process *p = attach(&im);
+	put64(im.sub_interp, L->interp.tstate_head, 0);
+	sample_n(p, 0, 2);
+	put64(im.sub_interp, L->interp.tstate_head, im.t_sub);
+	link_threads(im.sub_interp);
+	p->roster.taken_us = now_us(); /* a walk just now */
+	struct seen_all all = sample_n(p, 0, 3);
+	by_name(&all, "sub_spin");
+	py_detach(p);
+}
+END_TEST
+
 /* A thread state that now says it belongs to another interpreter is not
  * trusted: the lists are walked again. */
 START_TEST(py37_moved_thread_state)
@@ -554,6 +572,7 @@ Suite *threads_suite(void)
 	tcase_add_loop_test(tc, threads_come_and_go, 0, N_VERSIONS);
 	tcase_add_loop_test(tc, new_interpreter, 0, N_VERSIONS);
 	tcase_add_test(tc, py37_moved_thread_state);
+	tcase_add_loop_test(tc, empty_list_gains_a_thread, 0, N_VERSIONS);
 	tcase_add_loop_test(tc, one_thread, 0, N_VERSIONS);
 	suite_add_tcase(s, tc);
 	return s;
