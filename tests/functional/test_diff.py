@@ -1,10 +1,10 @@
 """austinc-report --diff BASE NEW on two recordings of one program.
 
 diffwork.py runs hot() and other() in turn for a fixed number of rounds,
-hot() doing twice the work of other(); with "fast" hot() does the same job
-with half the work. BASE is
-the program as it was, NEW with "fast": hot()'s share of each run's own
-time must fall from about two thirds to about a half, and other()'s rise.
+hot() doing three times the work of other(); with "fast" hot() does the
+same job with a third of the work. BASE is the program as it was, NEW with
+"fast": hot()'s share of each run's own time must fall from about three
+quarters to about a half, and other()'s rise.
 The views are checked against the recordings themselves, parsed here.
 """
 
@@ -15,11 +15,13 @@ from helpers import FLAMEGRAPH_STACK_RE, excerpt, run_austinc, target
 from test_report import TREE_PREFIXES, report
 
 SCRIPT = "diffwork.py"
-ROUNDS = "400"  # about 1.2 s of base run on 3.12 on an idle machine
+ROUNDS = "300"  # about 1.2 s of base run on 3.12 on an idle machine
 
 # The hot function's share must fall by this many points at least (the
-# program makes it about 16: 66.7% of the Python time to 50%).
-CLEAR_MARGIN = 8.0
+# program makes it 25: 75% of the Python time to 50%). Wall time on a
+# machine loaded by the parallel suite and a sanitised austinc has once
+# moved a share by 12 points: the margin leaves room for that.
+CLEAR_MARGIN = 10.0
 
 # Recordings made once per interpreter and worker: both tests read them.
 _RUNS = {}
@@ -132,11 +134,11 @@ def test_diff_tree_shows_the_hot_function_shrinking(python, tmp_path_factory):
 
     hot_base, hot_new = of_program("hot", 0), of_program("hot", 1)
     assert hot_base - hot_new >= CLEAR_MARGIN, (
-        "hot() should fall from about 2/3 to 1/2 of the program's time, went "
+        "hot() should fall from about 3/4 to 1/2 of the program's time, went "
         "from %.1f%% to %.1f%%\n%s" % (hot_base, hot_new, excerpt(text)))
     other_base, other_new = of_program("other", 0), of_program("other", 1)
     assert other_new - other_base >= CLEAR_MARGIN, (
-        "other() should grow from about 1/3 to 1/2 of the program's time, went "
+        "other() should grow from about 1/4 to 1/2 of the program's time, went "
         "from %.1f%% to %.1f%%\n%s" % (other_base, other_new, excerpt(text)))
     for node in nodes:
         assert abs(node.change - (node.new - node.base)) <= 0.15, (

@@ -1,10 +1,11 @@
 """A hot function and a second one, for austinc-report --diff.
 
-usage: diffwork.py [ROUNDS [fast]]   (default 400 rounds)
+usage: diffwork.py [ROUNDS [fast]]   (default 300 rounds)
 
-Each round hot() counts to 2 * CHUNK and other() to CHUNK, so hot() takes
-two thirds of the time. With "fast" hot() counts to CHUNK only: it does
-its job twice as fast, and the two functions take half the time each.
+Each round hot() counts to 3 * CHUNK and other() to CHUNK, so hot() takes
+three quarters of the time. With "fast" hot() counts to CHUNK only: it
+does its job three times as fast, and the two functions take half the time
+each.
 The work is fixed, not the time: on a loaded machine everything, start-up
 included, slows down alike and the shares hold.
 
@@ -36,10 +37,10 @@ def main(rounds, fast):
     sys.stderr.write("target: pid %d\n" % os.getpid())
     sys.stderr.flush()
     for _ in range(rounds):
-        hot(CHUNK if fast else 2 * CHUNK)  # LINE:main->hot
+        hot(CHUNK if fast else 3 * CHUNK)  # LINE:main->hot
         other(CHUNK)  # LINE:main->other
 
 
 if __name__ == "__main__":
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     main(rounds, sys.argv[2:3] == ["fast"])  # LINE:module->main
