@@ -12,6 +12,7 @@ void remote_init(struct remote *r, pid_t pid)
 	r->pid = pid;
 	r->fake = NULL;
 	r->n_fake = 0;
+	r->fake_calls = NULL;
 }
 
 void remote_init_fake(struct remote *r, const struct fake_region *regions,
@@ -20,6 +21,13 @@ void remote_init_fake(struct remote *r, const struct fake_region *regions,
 	r->pid = 0;
 	r->fake = regions;
 	r->n_fake = n;
+	r->fake_calls = NULL;
+}
+
+static void count_fake_call(const struct remote *r)
+{
+	if (r->fake_calls)
+		++*r->fake_calls;
 }
 
 static ssize_t fake_read(const struct remote *r, uint64_t addr, void *buf,
@@ -43,8 +51,10 @@ ssize_t remote_read_some(const struct remote *r, uint64_t addr, void *buf,
 {
 	if (len == 0)
 		return 0;
-	if (r->fake)
+	if (r->fake) {
+		count_fake_call(r);
 		return fake_read(r, addr, buf, len);
+	}
 	struct iovec local = {.iov_base = buf, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr,
 	                       .iov_len = len};
@@ -68,14 +78,16 @@ ssize_t remote_readv(const struct remote *r, const struct iovec *local,
 {
 	if (!r->fake)
 		return process_vm_readv(r->pid, local, 1, remote, n, 0);
+	count_fake_call(r);
 	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (done + remote[i].iov_len > local->iov_len ||
-		    remote_read(r, (uint64_t)(uintptr_t)remote[i].iov_base,
-		                (char *)local->iov_base + done,
-		                remote[i].iov_len))
+		size_t len = remote[i].iov_len;
+		if (done + len > local->iov_len ||
+		    fake_read(r, (uint64_t)(uintptr_t)remote[i].iov_base,
+		              (char *)local->iov_base + done,
+		              len) != (ssize_t)len)
 			break;
-		done += remote[i].iov_len;
+		done += len;
 	}
 	if (done == 0 && n > 0 && remote[0].iov_len > 0)
 		return -1;

@@ -20,6 +20,9 @@ struct remote {
 	/* When set, reads come from these regions instead of a process. */
 	const struct fake_region *fake;
 	size_t n_fake;
+	/* When set (tests), counts the system calls the fake reads stand
+	 * for: one per remote_read_some or remote_readv. */
+	unsigned long *fake_calls;
 };
 
 void remote_init(struct remote *r, pid_t pid);

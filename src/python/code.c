@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "bytes.h"
 
@@ -229,17 +230,24 @@ static void read_identity(const struct py_layout *L, const uint8_t *header,
 	identity[CODE_IDENTITY_FIELDS - 1] &= 0xffffffffu; /* an int */
 }
 
+/* Was ci decoded from the object whose header this is? */
+static int matches(const struct code_reader *cr, const struct code_info *ci,
+                   const uint8_t *header)
+{
+	uint64_t identity[CODE_IDENTITY_FIELDS];
+	read_identity(cr->layout, header, identity);
+	return memcmp(identity, ci->identity, sizeof identity) == 0 &&
+	       has_type(cr->layout, header, cr->types.code);
+}
+
 /* Is the object at addr still the one ci was decoded from? */
 static int still_same(const struct code_reader *cr, const struct code_info *ci,
                       uint64_t addr)
 {
 	uint8_t header[1024];
-	uint64_t identity[CODE_IDENTITY_FIELDS];
-	if (remote_read(cr->remote, addr, header, cr->layout->code.size))
-		return 0;
-	read_identity(cr->layout, header, identity);
-	return memcmp(identity, ci->identity, sizeof identity) == 0 &&
-	       has_type(cr->layout, header, cr->types.code);
+	return remote_read(cr->remote, addr, header, cr->layout->code.size) ==
+	               0 &&
+	       matches(cr, ci, header);
 }
 
 static struct code_info *decode(struct code_reader *cr, uint64_t addr)
@@ -281,6 +289,7 @@ int code_reader_init(struct code_reader *cr, const struct remote *remote,
 	cr->types = *types;
 	cr->now_us = 0;
 	cr->n_evicted = 0;
+	cr->n_due = 0;
 	cr->cache = cache_new(CODE_CACHE_CAPACITY);
 	return cr->cache ? 0 : -1;
 }
@@ -299,19 +308,76 @@ void code_reader_free(struct code_reader *cr)
 	cr->cache = NULL;
 }
 
+/* May ci be used without looking at its object again? */
+static int trusted(const struct code_reader *cr, const struct code_info *ci)
+{
+	int in_use = ci->used_us >= cr->previous_us &&
+	             cr->now_us - ci->used_us <= CODE_FRESH_US;
+	return in_use && cr->now_us - ci->verified_us < ci->trust_us;
+}
+
+/* ci matched its object now: trust it for longer. */
+static void confirm(const struct code_reader *cr, struct code_info *ci)
+{
+	ci->verified_us = ci->used_us = cr->now_us;
+	if (ci->trust_us == 0) /* found stale once, by a read that failed */
+		ci->trust_us = CODE_TRUST_MIN_US;
+	else if (ci->trust_us < CODE_TRUST_MAX_US)
+		ci->trust_us *= 2;
+}
+
+/* Use ci now and check it at code_check_due; 0 when the list is full. An
+ * entry found stale has no trust left and is checked at once instead. */
+static int defer_check(struct code_reader *cr, struct code_info *ci,
+                       uint64_t addr)
+{
+	if (ci->trust_us == 0 || cr->n_due == CODE_DUE_MAX ||
+	    cr->layout->code.size > 1024)
+		return 0;
+	cr->due[cr->n_due] = ci;
+	cr->due_addr[cr->n_due++] = addr;
+	/* Trusted for the rest of this walk: listed once however often the
+	 * walk meets it (a recursion). */
+	ci->verified_us = ci->used_us = cr->now_us;
+	return 1;
+}
+
+size_t code_check_due(struct code_reader *cr)
+{
+	if (cr->n_due == 0)
+		return 0;
+	size_t size = cr->layout->code.size;
+	struct iovec local = {cr->due_headers, cr->n_due * size};
+	struct iovec remote[CODE_DUE_MAX];
+	for (size_t i = 0; i < cr->n_due; i++)
+		remote[i] = (struct iovec){(void *)(uintptr_t)cr->due_addr[i],
+		                           size};
+	ssize_t got = remote_readv(cr->remote, &local, remote, cr->n_due);
+	size_t read = got > 0 ? (size_t)got / size : 0, changed = 0;
+	for (size_t i = 0; i < cr->n_due; i++) {
+		struct code_info *ci = cr->due[i];
+		if (i < read && matches(cr, ci, cr->due_headers + i * size)) {
+			confirm(cr, ci);
+			continue;
+		}
+		ci->trust_us = ci->verified_us = ci->used_us = 0;
+		changed++;
+	}
+	cr->n_due = 0;
+	return changed;
+}
+
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 {
 	struct code_info *ci = cache_get(cr->cache, addr);
-	int in_use = ci && ci->used_us >= cr->previous_us &&
-	             cr->now_us - ci->used_us <= CODE_FRESH_US;
-	if (in_use && cr->now_us - ci->verified_us < ci->trust_us) {
+	if (ci && trusted(cr, ci)) {
 		ci->used_us = cr->now_us;
 		return ci;
 	}
+	if (ci && defer_check(cr, ci, addr))
+		return ci;
 	if (ci && still_same(cr, ci, addr)) {
-		ci->verified_us = ci->used_us = cr->now_us;
-		if (ci->trust_us < CODE_TRUST_MAX_US)
-			ci->trust_us *= 2;
+		confirm(cr, ci);
 		return ci;
 	}
 	ci = decode(cr, addr);

@@ -46,6 +46,10 @@ struct py_types {
 	uint64_t code, unicode, bytes;
 };
 
+/* Cached entries due for a check that one walk may take on trust, to be
+ * checked together in one read at its end. */
+#define CODE_DUE_MAX 32
+
 struct code_reader {
 	const struct remote *remote;
 	const struct py_layout *layout;
@@ -53,6 +57,11 @@ struct code_reader {
 	struct cache *cache;
 	uint64_t now_us;      /* the time of the current sample */
 	uint64_t previous_us; /* and of the one before */
+	/* Entries used on trust since the last code_check_due: */
+	size_t n_due;
+	struct code_info *due[CODE_DUE_MAX];
+	uint64_t due_addr[CODE_DUE_MAX];
+	uint8_t due_headers[CODE_DUE_MAX * 1024];
 	/* Entries evicted during a sample stay alive until it is written. */
 	struct code_info *evicted[STACK_MAX_DEPTH];
 	size_t n_evicted;
@@ -79,8 +88,17 @@ void code_reader_free(struct code_reader *cr);
 #define CODE_FRESH_US     500
 
 /* The decoded code object at addr, or NULL when it cannot be read or is not
- * a code object. */
+ * a code object. A cached entry due for a check may be returned unchecked,
+ * up to CODE_DUE_MAX of them: code_check_due must follow before its
+ * frames are used. */
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
+
+/* Check the entries code_lookup returned unchecked, all in one read (a
+ * walk of ten functions would otherwise make ten system calls on the tick
+ * their trust runs out, or after austinc was held up). Returns how many
+ * no longer match their object: those are decoded afresh by the next
+ * code_lookup, and the frames that used them must be looked up again. */
+size_t code_check_due(struct code_reader *cr);
 
 /* The line at byte offset addr into the bytecode (the first line when the
  * table has none for it). */

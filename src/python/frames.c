@@ -218,7 +218,8 @@ static void decode_interpreter_frame(struct unwinder *u, const uint8_t *hdr,
 		v->offset = (int64_t)(load_u64(hdr, L->frame.lasti) - start);
 }
 
-int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
+static int unwind_once(struct unwinder *u, const uint8_t *tstate,
+                       struct stack *out)
 {
 	const struct py_layout *L = u->layout;
 	uint64_t top = load_u64(tstate, L->tstate.frame);
@@ -248,4 +249,22 @@ int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
 	u->n_windows = 0;
 	u->top_chunk = load_u64(tstate, L->tstate.datastack_chunk);
 	return walk(u, top, out, interpreter_frame, decode_interpreter_frame);
+}
+
+int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
+{
+	int problems = unwind_once(u, tstate, out);
+	/* A code object that changed since it was decoded is decoded afresh
+	 * on the next walk (its entry is no longer taken on trust). That one
+	 * has nothing left to check unless the target keeps replacing code
+	 * objects under us: then the stack is given up for this tick. */
+	for (int walks = 1; code_check_due(u->code) > 0; walks++) {
+		if (walks == MAX_WALKS) {
+			out->depth = 0;
+			push_invalid(out);
+			return 1;
+		}
+		problems = unwind_once(u, tstate, out);
+	}
+	return problems;
 }

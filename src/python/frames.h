@@ -18,6 +18,8 @@
 /* Thread-local bytecode copies (free-threaded 3.14+) are indexed per
  * thread: more than this many is garbage. */
 #define MAX_TLBC_INDEX 4096
+/* Walks of one thread in one tick, when code objects change under them. */
+#define MAX_WALKS 3
 
 struct window {
 	uint64_t lo, hi; /* remote range copied, [lo, hi) */

@@ -291,6 +291,88 @@ START_TEST(code_not_in_the_last_sample_is_checked_again)
 }
 END_TEST
 
+/* A chain of frame objects, one per code object, codes[0] innermost. */
+static void set_chain(const uint64_t *codes, size_t n)
+{
+	uint64_t back = 0;
+	for (size_t i = n; i > 0; i--)
+		back = make_frame_object(codes[i - 1], 0, back);
+	set_top_frame(back);
+}
+
+/* Unwind at now_us; the system calls it took. */
+static unsigned long calls_to_unwind(uint64_t now_us, int problems)
+{
+	unsigned long calls = 0;
+	remote.fake_calls = &calls;
+	code_reader_new_tick(&code, now_us);
+	ck_assert_int_eq(unwind(), problems);
+	remote.fake_calls = NULL;
+	return calls;
+}
+
+/* Ten functions and a recursion of the last: when their trust runs out
+ * together, one read checks them all. */
+START_TEST(due_code_objects_are_checked_in_one_read)
+{
+	setup_version(9);
+	uint64_t codes[30];
+	char name[8];
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		codes[i] = make_code("a.py", name, 1, lnotab, sizeof lnotab);
+	}
+	for (int i = 10; i < 30; i++)
+		codes[i] = codes[9];
+	set_chain(codes, 30);
+	calls_to_unwind(100, 0);
+	/* Ticks 400 us apart: each uses what the last one did. */
+	unsigned long trusted = calls_to_unwind(500, 0);
+	ck_assert_uint_eq(calls_to_unwind(900, 0), trusted);
+	ck_assert_uint_eq(calls_to_unwind(100 + CODE_TRUST_MIN_US + 200, 0),
+	                  trusted + 1);
+	ck_assert_uint_eq(stack.depth, 30);
+	ck_assert_str_eq(stack.frames[3].name, "f3");
+	ck_assert_str_eq(stack.frames[29].name, "f9");
+	teardown();
+}
+END_TEST
+
+/* Among due entries, those whose address now holds another code object are
+ * decoded afresh, beyond the batch's room too; the others are kept. */
+START_TEST(changed_code_among_due_ones_is_decoded_again)
+{
+	setup_version(9);
+	enum { N = CODE_DUE_MAX + 8 };
+	uint64_t codes[N];
+	char name[8];
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		codes[i] = make_code("a.py", name, 1, lnotab, sizeof lnotab);
+	}
+	set_chain(codes, N);
+	calls_to_unwind(100, 0);
+	const int changed[] = {2, N - 3}; /* in the batch, and after it */
+	for (size_t i = 0; i < 2; i++)
+		put64(codes[changed[i]], L->code.name, make_str("new"));
+	calls_to_unwind(500, 0);
+	ck_assert_str_eq(stack.frames[2].name, "f2"); /* still trusted */
+	calls_to_unwind(100 + CODE_TRUST_MIN_US + 200, 0);
+	ck_assert_uint_eq(stack.depth, N);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		int is_new = i == changed[0] || i == changed[1];
+		ck_assert_str_eq(stack.frames[i].name, is_new ? "new" : name);
+	}
+	/* Each entry was checked once: the next tick takes all on trust. */
+	unsigned long trusted =
+	        calls_to_unwind(100 + CODE_TRUST_MIN_US + 600, 0);
+	ck_assert_uint_eq(calls_to_unwind(100 + CODE_TRUST_MIN_US + 1000, 0),
+	                  trusted);
+	teardown();
+}
+END_TEST
+
 /* 3.11 location table: one entry, "no column" form, 4 code units, line
  * delta +1; a second one, 4 units, delta +2. */
 static const uint8_t locations[] = {0x80 | (13 << 3) | 3, 0x02,
@@ -527,6 +609,8 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
 	tcase_add_test(tc, reused_code_address_is_decoded_again);
 	tcase_add_test(tc, code_not_in_the_last_sample_is_checked_again);
+	tcase_add_test(tc, due_code_objects_are_checked_in_one_read);
+	tcase_add_test(tc, changed_code_among_due_ones_is_decoded_again);
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
 	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
