@@ -54,7 +54,7 @@ static void put_frame(struct sink *s, const struct frame *f)
 		sink_puts(s, ";:INVALID:");
 		return;
 	}
-	size_t need = 1 + f->file_len + 1 + f->name_len + 1 + 11;
+	size_t need = 1 + f->file_len + 1 + f->name_len + 1 + 21;
 	char *out = need <= FAST_FRAME_BYTES ? sink_reserve(s, need) : NULL;
 	if (!out) {
 		sink_putc(s, ';');
@@ -73,10 +73,7 @@ static void put_frame(struct sink *s, const struct frame *f)
 	memcpy(out + n, f->name, f->name_len);
 	n += f->name_len;
 	out[n++] = ':';
-	if (f->line < 0)
-		out[n++] = '-';
-	n += format_uint(out + n, f->line < 0 ? 0u - (unsigned)f->line
-	                                      : (unsigned)f->line);
+	n += format_int(out + n, f->line);
 	sink_commit(s, n);
 }
 

@@ -139,10 +139,19 @@ size_t format_uint(char *out, unsigned long long value)
 	return len;
 }
 
+size_t format_int(char *out, long long value)
+{
+	if (value >= 0)
+		return format_uint(out, (unsigned long long)value);
+	out[0] = '-';
+	return 1 + format_uint(out + 1, 0ull - (unsigned long long)value);
+}
+
 void sink_put_uint(struct sink *s, unsigned long long value)
 {
-	char digits[24];
-	sink_write(s, digits, format_uint(digits, value));
+	char *out = sink_reserve(s, 20);
+	if (out)
+		sink_commit(s, format_uint(out, value));
 }
 
 char *sink_reserve(struct sink *s, size_t n)
@@ -154,12 +163,9 @@ char *sink_reserve(struct sink *s, size_t n)
 
 void sink_put_int(struct sink *s, long long value)
 {
-	if (value < 0) {
-		sink_putc(s, '-');
-		sink_put_uint(s, 0ull - (unsigned long long)value);
-	} else {
-		sink_put_uint(s, (unsigned long long)value);
-	}
+	char *out = sink_reserve(s, 21);
+	if (out)
+		sink_commit(s, format_int(out, value));
 }
 
 int sink_close(struct sink *s)

@@ -50,6 +50,8 @@ static inline void sink_commit(struct sink *s, size_t n)
 
 /* Decimal digits of value into out (room for 20); returns how many. */
 size_t format_uint(char *out, unsigned long long value);
+/* The same with a '-' before a negative value (room for 21). */
+size_t format_int(char *out, long long value);
 /* Flush and close; returns 0 or the errno of the first failure. */
 int sink_close(struct sink *s);
 

@@ -182,8 +182,16 @@ START_TEST(format_uint_every_length)
 			ck_assert_uint_eq(n, strlen(expected));
 			ck_assert(memcmp(out, expected, n) == 0);
 			ck_assert_int_eq(out[n], 'x'); /* nothing past it */
+			long long negative = -(long long)(values[k] / 2);
+			n = format_int(out, negative);
+			snprintf(expected, sizeof expected, "%lld", negative);
+			ck_assert_uint_eq(n, strlen(expected));
+			ck_assert(memcmp(out, expected, n) == 0);
 		}
 	}
+	char out[24];
+	ck_assert_uint_eq(format_int(out, INT64_MIN), 20);
+	ck_assert(memcmp(out, "-9223372036854775808", 20) == 0);
 }
 END_TEST
 
