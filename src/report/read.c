@@ -1,10 +1,12 @@
-/* Reading a recording: the whole file into memory, inflated when it is
- * gzip, then handed to the reader its first bytes name.
+/* Reading a recording, inflated when it is gzip, by the reader its first
+ * bytes name.
  *
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
  *
- * Recordings are read whole: every view needs every sample anyway, and one
- * buffer lets the readers parse in place. */
+ * Text, by far the larger format (some 500 bytes a sample against 40 in
+ * the model), goes to its reader a piece at a time, so that only the model
+ * stays in memory. MOJO is parsed whole (a tenth of the size of the text),
+ * and so is the compressed input of gzip. */
 #include "report/read.h"
 
 #include <errno.h>
@@ -18,8 +20,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* The most a recording may hold, before and after inflating: far beyond a
- * real one (a million samples take about 150 MB of text), and it keeps a
+/* The most austinc-report holds in memory of what it reads whole (a MOJO
+ * recording, inflated or not, and gzip's compressed input): far beyond a
+ * real one (a million samples take about 45 MB of MOJO), and it keeps a
  * gzip bomb or an endless pipe from taking all the machine's memory. */
 #define READ_LIMIT      ((uint64_t)4 << 30)
 #define READ_LIMIT_TEXT "4 GiB"
@@ -28,13 +31,12 @@
  * known in advance (a pipe, a /proc file). */
 #define STREAM_START (1u << 20)
 
+/* How much text is read, or inflated, at a time. */
+#define PIECE_BYTES (1u << 20)
+
 /* The pipe buffer asked for when reading a pipe (the default is 64 KiB;
  * 1 MiB is what an unprivileged process may ask for). */
 #define PIPE_BUFFER_BYTES (1 << 20)
-
-/* Deflate cannot shrink data more than this (RFC 1951: 258-byte matches
- * in at most 2 bits), so an inflated size above it is a lie. */
-#define DEFLATE_MAX_RATIO 1032u
 
 struct buffer {
 	uint8_t *data;
@@ -78,13 +80,36 @@ static int buffer_grow(struct buffer *b)
 	return 0;
 }
 
+/* Room for capacity bytes in all, keeping what b holds. */
 static int buffer_reserve(struct buffer *b, uint64_t capacity)
 {
-	if (capacity == 0 || capacity > SIZE_MAX)
+	if (capacity <= b->capacity)
+		return 0;
+	if (capacity > SIZE_MAX)
 		return -1;
-	b->data = malloc((size_t)capacity);
-	b->capacity = b->data ? (size_t)capacity : 0;
-	return b->data ? 0 : -1;
+	uint8_t *data = realloc(b->data, (size_t)capacity);
+	if (!data)
+		return -1;
+	b->data = data;
+	b->capacity = (size_t)capacity;
+	return 0;
+}
+
+/* Append len bytes, within READ_LIMIT: 0, -1 out of memory, -2 over. */
+static int buffer_append(struct buffer *b, const uint8_t *data, size_t len)
+{
+	if ((uint64_t)b->len + len > READ_LIMIT)
+		return -2;
+	uint64_t want = b->capacity < STREAM_START ? STREAM_START : b->capacity;
+	while (want - b->len < len)
+		want *= 2;
+	if (want > READ_LIMIT)
+		want = READ_LIMIT;
+	if (buffer_reserve(b, want))
+		return -1;
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	return 0;
 }
 
 static int grow_error(int rc, char *err, size_t err_len)
@@ -99,24 +124,16 @@ static int grow_error(int rc, char *err, size_t err_len)
 	return -1;
 }
 
-/* Read fd to its end. A regular file is read into one allocation of its
- * size; anything else grows as it comes. */
+/* Read the rest of fd into b, after what it holds. A regular file is
+ * read into one allocation of its size; anything else grows as it comes. */
 static int read_all(int fd, struct buffer *b, char *err, size_t err_len)
 {
 	struct stat st;
-	int known = fstat(fd, &st) == 0;
-	/* A larger pipe buffer means fewer reads and fewer switches to and
-	 * from the writer; no harm if the system refuses. */
-	if (known && S_ISFIFO(st.st_mode))
-		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_BUFFER_BYTES);
-	if (known && S_ISREG(st.st_mode)) {
-		if ((uint64_t)st.st_size > READ_LIMIT)
-			return grow_error(-2, err, err_len);
-		/* One byte more, so the read that finds the end needs no
-		 * reallocation. */
-		if (buffer_reserve(b, (uint64_t)st.st_size + 1))
-			return grow_error(-1, err, err_len);
-	}
+	/* One byte more, so the read that finds the end needs no
+	 * reallocation. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    buffer_reserve(b, (uint64_t)st.st_size + 1))
+		return grow_error(-1, err, err_len);
 	for (;;) {
 		int rc = buffer_grow(b);
 		if (rc)
@@ -142,30 +159,72 @@ static int is_gzip(const uint8_t *data, size_t len)
 	return len >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 }
 
+static int is_mojo(const uint8_t *data, size_t len)
+{
+	return len >= 3 && memcmp(data, "MOJ", 3) == 0;
+}
+
+/* Where the bytes of a recording go, read or inflated: to the text
+ * reader as they come, or kept whole for the MOJO reader. The first three
+ * bytes tell which. */
+struct consumer {
+	struct profile *p;
+	char *err;
+	size_t err_len;
+	struct buffer whole; /* MOJO, or the first bytes until they tell */
+	struct text_reader *text;
+	int is_mojo;
+};
+
+/* The bytes kept so far are text: hand them to a new text reader. */
+static int start_text(struct consumer *c)
+{
+	c->text = text_reader_new(c->p, c->err, c->err_len);
+	if (!c->text)
+		return grow_error(-1, c->err, c->err_len);
+	int rc = text_reader_feed(c->text, (const char *)c->whole.data,
+	                          c->whole.len);
+	free(c->whole.data);
+	c->whole = (struct buffer){0};
+	return rc;
+}
+
+static int consume(struct consumer *c, const uint8_t *data, size_t len)
+{
+	if (c->text)
+		return text_reader_feed(c->text, (const char *)data, len);
+	int rc = buffer_append(&c->whole, data, len);
+	if (rc)
+		return grow_error(rc, c->err, c->err_len);
+	if (c->is_mojo || c->whole.len < 3)
+		return 0;
+	c->is_mojo = is_mojo(c->whole.data, c->whole.len);
+	return c->is_mojo ? 0 : start_text(c);
+}
+
+/* The end of the input: the readers finish. */
+static int consumer_end(struct consumer *c)
+{
+	if (c->is_mojo)
+		return read_mojo(c->p, c->whole.data, c->whole.len, c->err,
+		                 c->err_len);
+	if (!c->text && start_text(c))
+		return -1;
+	return text_reader_end(c->text);
+}
+
+static void consumer_free(struct consumer *c)
+{
+	text_reader_free(c->text);
+	free(c->whole.data);
+}
+
 static int all_zero(const uint8_t *data, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (data[i])
 			return 0;
 	return 1;
-}
-
-/* A first guess at the inflated size: the trailer's ISIZE (the last
- * member's size modulo 4 GiB) when deflate could have reached it. */
-static uint64_t inflated_size_hint(const uint8_t *in, size_t len)
-{
-	uint64_t most = (uint64_t)len * DEFLATE_MAX_RATIO;
-	if (most > READ_LIMIT)
-		most = READ_LIMIT;
-	uint64_t hint = (uint64_t)len * 4;
-	if (len >= 18) {
-		const uint8_t *t = in + len - 4;
-		uint64_t isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 |
-		                 (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24;
-		if (isize >= hint && isize <= most)
-			hint = isize;
-	}
-	return (hint < 4096 ? 4096 : hint) + 1;
 }
 
 /* One inflate() call on what is left of the input and the output room, in
@@ -215,80 +274,142 @@ static int inflate_error(const z_stream *z, int rc, size_t in_pos, char *err,
 	return -1;
 }
 
-/* Inflate every member of a gzip file (gzip files may be concatenated). */
-static int gunzip(const uint8_t *in, size_t in_len, struct buffer *out,
-                  char *err, size_t err_len)
+/* Inflate every member of a gzip file (gzip files may be concatenated),
+ * handing c each piece as it comes. */
+static int gunzip(const uint8_t *in, size_t in_len, struct consumer *c)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	/* 15 + 32: the largest window, and a gzip or zlib header. */
 	if (inflateInit2(&z, 15 + 32) != Z_OK)
-		return grow_error(-1, err, err_len);
-	int result = buffer_reserve(out, inflated_size_hint(in, in_len));
+		return grow_error(-1, c->err, c->err_len);
+	struct buffer piece = {0};
+	int result = buffer_reserve(&piece, PIECE_BYTES);
 	if (result)
-		result = grow_error(-1, err, err_len);
+		result = grow_error(-1, c->err, c->err_len);
 	size_t in_pos = 0;
 	while (result == 0) {
-		int grown = buffer_grow(out);
-		if (grown) {
-			result = grow_error(grown, err, err_len);
-			break;
-		}
-		size_t in_before = in_pos, out_before = out->len;
-		int rc = inflate_step(&z, in, in_len, &in_pos, out);
-		int stuck = in_pos == in_before && out->len == out_before;
-		if (rc == Z_STREAM_END) {
-			int done = after_member(&z, in, in_len, in_pos, err,
-			                        err_len);
+		size_t in_before = in_pos;
+		piece.len = 0;
+		int rc = inflate_step(&z, in, in_len, &in_pos, &piece);
+		int stuck = in_pos == in_before && piece.len == 0;
+		if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
+			result = inflate_error(&z, rc, in_pos, c->err,
+			                       c->err_len);
+		} else if (piece.len > 0 && consume(c, piece.data, piece.len)) {
+			result = -1;
+		} else if (rc == Z_STREAM_END) {
+			int done = after_member(&z, in, in_len, in_pos, c->err,
+			                        c->err_len);
 			if (done)
 				result = done < 0 ? -1 : 1;
-		} else if (in_pos == in_len && out->len < out->capacity &&
-		           (rc == Z_OK || rc == Z_BUF_ERROR)) {
+		} else if (in_pos == in_len && piece.len < piece.capacity) {
 			/* All input taken, room left, and no end. */
-			set_error(err, err_len, "truncated gzip stream");
+			set_error(c->err, c->err_len, "truncated gzip stream");
 			result = -1;
-		} else if ((rc != Z_OK && rc != Z_BUF_ERROR) || stuck) {
+		} else if (stuck) {
 			/* zlib promises progress while it has input and room;
 			 * should it not keep that promise, stop rather than
 			 * spin. */
-			result = inflate_error(&z, rc, in_pos, err, err_len);
+			result = inflate_error(&z, rc, in_pos, c->err,
+			                       c->err_len);
 		}
 	}
 	inflateEnd(&z);
-	if (result > 0 && (uint64_t)out->len > READ_LIMIT)
-		return grow_error(-2, err, err_len);
+	free(piece.data);
 	return result > 0 ? 0 : -1;
 }
 
 int report_read_bytes(struct profile *p, const uint8_t *data, size_t len,
                       char *err, size_t err_len)
 {
-	if (len >= 3 && memcmp(data, "MOJ", 3) == 0)
+	if (is_mojo(data, len))
 		return read_mojo(p, data, len, err, err_len);
 	return read_text(p, (const char *)data, len, err, err_len);
 }
 
-/* Read a file or standard input whole, inflated if it is gzip; the
- * message in err does not name the file. */
-static int load(const char *path, struct buffer *raw, struct buffer *plain,
-                char *err, size_t err_len)
+/* The first bytes of fd, up to a piece, into b: as many as it takes to
+ * tell the format, or fewer at the end. */
+static int read_head(int fd, struct buffer *b, char *err, size_t err_len)
 {
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	if (fd < 0) {
-		set_error(err, err_len, "%s", strerror(errno));
-		return -1;
+	if (buffer_reserve(b, PIECE_BYTES))
+		return grow_error(-1, err, err_len);
+	while (b->len < 3) {
+		ssize_t n = read(fd, b->data + b->len, b->capacity - b->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_error(err, err_len, "%s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
 	}
-	int rc = read_all(fd, raw, err, err_len);
-	if (path)
-		close(fd);
-	if (rc == 0 && is_gzip(raw->data, raw->len)) {
-		rc = gunzip(raw->data, raw->len, plain, err, err_len);
-		free(raw->data);
-		*raw = (struct buffer){0};
+	return 0;
+}
+
+/* Hand c the rest of fd, a piece at a time, in piece's room. */
+static int stream_rest(int fd, struct buffer *piece, struct consumer *c)
+{
+	for (;;) {
+		ssize_t n = read(fd, piece->data, piece->capacity);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_error(c->err, c->err_len, "%s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		if (consume(c, piece->data, (size_t)n))
+			return -1;
+	}
+}
+
+/* What is read whole (gzip's compressed bytes, MOJO) is refused at once
+ * when a regular file is larger than that may be. */
+static int check_whole_size(int fd, char *err, size_t err_len)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > READ_LIMIT)
+		return grow_error(-2, err, err_len);
+	return 0;
+}
+
+/* Read fd to its end into c: gzip inflated as it comes, anything else
+ * handed on as it is read. */
+static int read_fd(int fd, struct consumer *c)
+{
+	struct stat st;
+	/* A larger pipe buffer means fewer reads and fewer switches to and
+	 * from the writer; no harm if the system refuses. */
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_BUFFER_BYTES);
+	struct buffer head = {0};
+	int rc = read_head(fd, &head, c->err, c->err_len);
+	int text =
+	        !is_gzip(head.data, head.len) && !is_mojo(head.data, head.len);
+	if (rc == 0 && text) {
+		rc = consume(c, head.data, head.len) ||
+		                     stream_rest(fd, &head, c)
+		             ? -1
+		             : 0;
 	} else if (rc == 0) {
-		*plain = *raw;
-		*raw = (struct buffer){0};
+		rc = check_whole_size(fd, c->err, c->err_len) ||
+		                     read_all(fd, &head, c->err, c->err_len)
+		             ? -1
+		             : 0;
+		if (rc == 0 && is_gzip(head.data, head.len)) {
+			rc = gunzip(head.data, head.len, c);
+		} else if (rc == 0) {
+			c->whole = head; /* MOJO, for its reader */
+			c->is_mojo = 1;
+			head = (struct buffer){0};
+		}
 	}
+	free(head.data);
 	return rc;
 }
 
@@ -297,15 +418,19 @@ int report_read(struct profile *p, const char *path, char *err, size_t err_len)
 	if (path && strcmp(path, "-") == 0)
 		path = NULL;
 	const char *name = path ? path : "standard input";
-	struct buffer raw = {0}, plain = {0};
 	char message[512] = "unreadable";
-	int rc = load(path, &raw, &plain, message, sizeof message);
-	if (rc == 0)
-		rc = report_read_bytes(p, plain.data, plain.len, message,
-		                       sizeof message);
+	struct consumer c = {.p = p, .err = message, .err_len = sizeof message};
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	int rc = -1;
+	if (fd < 0) {
+		set_error(message, sizeof message, "%s", strerror(errno));
+	} else {
+		rc = read_fd(fd, &c) || consumer_end(&c) ? -1 : 0;
+		if (path)
+			close(fd);
+	}
+	consumer_free(&c);
 	if (rc)
 		set_error(err, err_len, "%s: %s", name, message);
-	free(raw.data);
-	free(plain.data);
-	return rc ? -1 : 0;
+	return rc;
 }

@@ -4,11 +4,14 @@
  *
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
  *
- * The text is parsed where it lies. A recording repeats the same stacks
- * over and over, so the text before the metric (thread and frames) is
- * looked up in a table of the stacks already seen, keyed by that text, and
- * only a stack seen for the first time is split into frames; their ids go
- * into one buffer that every line reuses. The metric's meaning depends on
+ * The text comes in pieces of any size (a recording may be far larger than
+ * memory); each whole line is parsed where it lies, and only a line cut by
+ * the end of a piece is copied, to be completed by the next. A recording
+ * repeats the same stacks over and over, so the text before the metric
+ * (thread and frames) is looked up in a table of the stacks already seen,
+ * keyed by a copy of that text, and only a stack seen for the first time
+ * is split into frames; their ids go into one buffer that every line
+ * reuses. The metric's meaning depends on
  * the mode, which the "# mode:" line gives or, failing that, the metrics'
  * shape over the whole file: so samples are checked against the mode as
  * they come when it is known, and once more at the end.
@@ -47,26 +50,26 @@ enum shape {
 };
 
 struct stack_entry {
-	const char *text; /* into the input; NULL: empty slot */
+	char *text; /* a copy; NULL: empty slot */
 	size_t len;
 	uint64_t hash;
 	uint32_t stack;
 };
 
-/* A metadata key as read: its last value, both spans of the input. The
+/* A metadata key as read and its last value, NUL-terminated copies. The
  * model gets each key once, at the end, in the order keys first came: the
  * same result as setting every line, without a search per line. */
 struct meta_entry {
-	const char *key, *value;
-	size_t key_len, value_len;
-	size_t line; /* where the value was read */
+	char *key, *value;
+	size_t key_len;
 };
 
 struct text_reader {
 	struct profile *p;
-	const char *data;
-	size_t len;
 	size_t line; /* 1-based number of the line being read */
+	/* The start of a line that the last piece of text cut. */
+	char *partial;
+	size_t partial_len, partial_capacity;
 	char *err;
 	size_t err_len;
 
@@ -80,8 +83,6 @@ struct text_reader {
 	struct meta_entry *meta; /* MAX_META_KEYS of them, once needed */
 	uint32_t *meta_slots;    /* META_SLOTS: entry index + 1; 0: empty */
 	size_t meta_count;
-	char *scratch; /* NUL-terminated copies of metadata */
-	size_t scratch_capacity;
 
 	struct system_reader system; /* --system records: series, at_us */
 
@@ -223,13 +224,25 @@ static int seen_reserve(struct text_reader *r)
 	return 0;
 }
 
+/* A NUL-terminated copy of len bytes of text, or NULL. */
+static char *copy_text(const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (copy) {
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
 static void seen_add(struct text_reader *r, const char *text, size_t len,
                      uint64_t hash, uint32_t stack)
 {
-	if (seen_reserve(r))
+	char *copy = seen_reserve(r) ? NULL : copy_text(text, len);
+	if (!copy)
 		return;
 	struct stack_entry *e = seen_slot(r, text, len, hash);
-	*e = (struct stack_entry){text, len, hash, stack};
+	*e = (struct stack_entry){copy, len, hash, stack};
 	r->seen_count++;
 }
 
@@ -490,25 +503,6 @@ static int read_sample(struct text_reader *r, const char *line, size_t len)
 	return profile_add_sample(r->p, &s) ? out_of_memory(r) : 0;
 }
 
-/* Copy key and value, NUL-terminated, into the scratch buffer. */
-static int copy_meta(struct text_reader *r, const char *key, size_t key_len,
-                     const char *value, size_t value_len)
-{
-	size_t need = key_len + value_len + 2;
-	if (need > r->scratch_capacity) {
-		char *scratch = realloc(r->scratch, need);
-		if (!scratch)
-			return out_of_memory(r);
-		r->scratch = scratch;
-		r->scratch_capacity = need;
-	}
-	memcpy(r->scratch, key, key_len);
-	r->scratch[key_len] = '\0';
-	memcpy(r->scratch + key_len + 1, value, value_len);
-	r->scratch[key_len + 1 + value_len] = '\0';
-	return 0;
-}
-
 static int check_mode(struct text_reader *r, const char *value, size_t len)
 {
 	char q[QUOTE_BYTES + 8];
@@ -549,15 +543,17 @@ static int remember_meta(struct text_reader *r, const char *key, size_t key_len,
 		if (r->meta_count == MAX_META_KEYS)
 			return fail(r, "more than %d metadata keys",
 			            MAX_META_KEYS);
+		char *copy = copy_text(key, key_len);
+		if (!copy)
+			return out_of_memory(r);
 		r->meta[r->meta_count] =
-		        (struct meta_entry){key, NULL, key_len, 0, 0};
+		        (struct meta_entry){copy, NULL, key_len};
 		*slot = (uint32_t)++r->meta_count;
 	}
 	struct meta_entry *e = &r->meta[*slot - 1];
-	e->value = value;
-	e->value_len = value_len;
-	e->line = r->line;
-	return 0;
+	free(e->value);
+	e->value = copy_text(value, value_len);
+	return e->value ? 0 : out_of_memory(r);
 }
 
 /* The --system helpers, defined with the record parser below. */
@@ -603,15 +599,9 @@ static int read_metadata(struct text_reader *r, const char *line, size_t len)
 /* Give the model the metadata read. */
 static int store_meta(struct text_reader *r)
 {
-	for (size_t i = 0; i < r->meta_count; i++) {
-		const struct meta_entry *e = &r->meta[i];
-		r->line = e->line;
-		if (copy_meta(r, e->key, e->key_len, e->value, e->value_len))
-			return -1;
-		const char *k = r->scratch, *v = r->scratch + e->key_len + 1;
-		if (profile_set_meta(r->p, k, v))
+	for (size_t i = 0; i < r->meta_count; i++)
+		if (profile_set_meta(r->p, r->meta[i].key, r->meta[i].value))
 			return out_of_memory(r);
-	}
 	return 0;
 }
 
@@ -635,32 +625,70 @@ static int read_line(struct text_reader *r, const char *line, size_t len)
 	return read_sample(r, line, len);
 }
 
-static int read_lines(struct text_reader *r)
+/* Text holds no NUL byte: a NUL means a binary file, and the model's
+ * strings could not hold one. */
+static int check_no_nul(struct text_reader *r, const char *data, size_t len)
 {
-	size_t pos = 0;
-	while (pos < r->len) {
-		const char *line = r->data + pos;
-		const char *newline = memchr(line, '\n', r->len - pos);
-		size_t len = newline ? (size_t)(newline - line) : r->len - pos;
-		pos += len + (newline != NULL);
-		r->line++;
-		if (read_line(r, line, len))
-			return -1;
+	const char *nul = memchr(data, '\0', len);
+	if (!nul)
+		return 0;
+	r->line++;
+	for (const char *c = data; c < nul; c++)
+		r->line += *c == '\n';
+	return fail(r, "a NUL byte: not a text recording");
+}
+
+/* Keep the start of a cut line, after what is kept of it already. */
+static int keep_partial(struct text_reader *r, const char *text, size_t len)
+{
+	size_t need = r->partial_len + len;
+	if (need > r->partial_capacity) {
+		size_t capacity =
+		        r->partial_capacity ? r->partial_capacity : 256;
+		while (capacity < need)
+			capacity *= 2;
+		char *partial = realloc(r->partial, capacity);
+		if (!partial)
+			return out_of_memory(r);
+		r->partial = partial;
+		r->partial_capacity = capacity;
 	}
+	memcpy(r->partial + r->partial_len, text, len);
+	r->partial_len = need;
 	return 0;
 }
 
-/* Text holds no NUL byte: a NUL means a binary file, and the model's
- * strings could not hold one. */
-static int check_no_nul(struct text_reader *r)
+static int next_line(struct text_reader *r, const char *line, size_t len)
 {
-	const char *nul = memchr(r->data, '\0', r->len);
-	if (!nul)
-		return 0;
-	r->line = 1;
-	for (const char *c = r->data; c < nul; c++)
-		r->line += *c == '\n';
-	return fail(r, "a NUL byte: not a text recording");
+	r->line++;
+	return read_line(r, line, len);
+}
+
+int text_reader_feed(struct text_reader *r, const char *data, size_t len)
+{
+	if (check_no_nul(r, data, len))
+		return -1;
+	const char *end = data + len;
+	const char *newline = memchr(data, '\n', len);
+	if (r->partial_len > 0) {
+		if (!newline)
+			return keep_partial(r, data, len);
+		size_t kept = r->partial_len;
+		if (keep_partial(r, data, (size_t)(newline - data)))
+			return -1;
+		r->partial_len = 0;
+		if (next_line(r, r->partial, kept + (size_t)(newline - data)))
+			return -1;
+		data = newline + 1;
+		newline = memchr(data, '\n', (size_t)(end - data));
+	}
+	while (newline) {
+		if (next_line(r, data, (size_t)(newline - data)))
+			return -1;
+		data = newline + 1;
+		newline = memchr(data, '\n', (size_t)(end - data));
+	}
+	return keep_partial(r, data, (size_t)(end - data));
 }
 
 /* --- the mode ---------------------------------------------------------- */
@@ -1033,28 +1061,61 @@ static int read_period_line(struct text_reader *r, const char *value,
 	return 0;
 }
 
+struct text_reader *text_reader_new(struct profile *p, char *err,
+                                    size_t err_len)
+{
+	struct text_reader *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	/* Samples already in the model (from an earlier read) keep their
+	 * metrics: only the ones read here are settled. */
+	r->p = p;
+	r->err = err;
+	r->err_len = err_len;
+	r->first_sample = p->samples.n;
+	r->empty_string = NO_ID;
+	if (err && err_len)
+		err[0] = '\0';
+	return r;
+}
+
+int text_reader_end(struct text_reader *r)
+{
+	if (r->partial_len > 0 && next_line(r, r->partial, r->partial_len))
+		return -1;
+	r->partial_len = 0;
+	return store_meta(r) || settle_mode(r) ? -1 : 0;
+}
+
+void text_reader_free(struct text_reader *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->seen_capacity; i++)
+		free(r->seen[i].text);
+	for (size_t i = 0; i < r->meta_count; i++) {
+		free(r->meta[i].key);
+		free(r->meta[i].value);
+	}
+	free(r->partial);
+	free(r->frames);
+	free(r->seen);
+	free(r->meta);
+	free(r->meta_slots);
+	system_reader_free(&r->system);
+	free(r);
+}
+
 int read_text(struct profile *p, const char *data, size_t len, char *err,
               size_t err_len)
 {
-	/* Samples already in the model (from an earlier read) keep their
-	 * metrics: only the ones read here are settled. */
-	struct text_reader r = {.p = p,
-	                        .data = data,
-	                        .len = len,
-	                        .err = err,
-	                        .err_len = err_len,
-	                        .first_sample = p->samples.n,
-	                        .empty_string = NO_ID};
-	int rc = 0;
-	if (len > 0)
-		rc = check_no_nul(&r) || read_lines(&r) ? -1 : 0;
-	if (rc == 0)
-		rc = store_meta(&r) || settle_mode(&r) ? -1 : 0;
-	free(r.frames);
-	free(r.seen);
-	free(r.meta);
-	free(r.meta_slots);
-	free(r.scratch);
-	system_reader_free(&r.system);
+	struct text_reader *r = text_reader_new(p, err, err_len);
+	if (!r) {
+		if (err && err_len)
+			snprintf(err, err_len, "out of memory");
+		return -1;
+	}
+	int rc = text_reader_feed(r, data, len) || text_reader_end(r) ? -1 : 0;
+	text_reader_free(r);
 	return rc;
 }

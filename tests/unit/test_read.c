@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -713,7 +714,6 @@ START_TEST(truncated_and_corrupt_gzip_fail)
 	         n);
 	ck_assert_str_eq(err, want);
 	unlink(path);
-	ck_assert_uint_eq(model.samples.n, 0);
 }
 END_TEST
 
@@ -770,8 +770,9 @@ END_TEST
 
 START_TEST(files_over_the_limit_are_refused)
 {
-	/* A sparse file: its size is refused before any of it is read. */
-	write_temp("", 0);
+	/* A sparse MOJO file (MOJO is read whole): its size is refused
+	 * before the rest of it is read. */
+	write_temp("MOJ", 3);
 	int fd = open(path, O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, ((off_t)4 << 30) + 1), 0);
@@ -792,6 +793,104 @@ START_TEST(an_empty_file_is_an_empty_profile)
 	ck_assert_msg(rc == 0, "%s", err);
 	ck_assert_uint_eq(model.samples.n, 0);
 	ck_assert_int_eq(model.mode, PROFILE_WALL);
+}
+END_TEST
+
+/* FULL fed in pieces of every size, lines cut anywhere (with a line that
+ * ends the text without a newline): the model reading it whole makes. */
+START_TEST(text_in_pieces_reads_like_whole_text)
+{
+	static const char tail[] = "P4242;T0:4243;/srv/app.py:<module>:41 "
+	                           "7,0,0";
+	char text[sizeof FULL + sizeof tail];
+	snprintf(text, sizeof text, "%s%s", FULL, tail);
+	size_t len = strlen(text);
+	for (size_t piece = 1; piece <= len; piece++) {
+		profile_free(&model);
+		profile_init(&model);
+		struct text_reader *r =
+		        text_reader_new(&model, err, sizeof err);
+		ck_assert_ptr_nonnull(r);
+		for (size_t at = 0; at < len; at += piece) {
+			size_t n = len - at < piece ? len - at : piece;
+			ck_assert_msg(text_reader_feed(r, text + at, n) == 0,
+			              "%s", err);
+		}
+		ck_assert_msg(text_reader_end(r) == 0, "%s", err);
+		text_reader_free(r);
+		ck_assert_uint_eq(model.samples.n, 4);
+		assert_same_model_as_text(text);
+	}
+}
+END_TEST
+
+static int feed(struct text_reader *r, const char *text)
+{
+	return text_reader_feed(r, text, strlen(text));
+}
+
+/* An error names its line however the pieces cut the text. */
+START_TEST(errors_in_pieces_name_their_line)
+{
+	struct text_reader *r = text_reader_new(&model, err, sizeof err);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(feed(r, "# mode: wall\nP1;T0:2 5\nP1;"), 0);
+	ck_assert_int_eq(text_reader_feed(r, "T0\0:2 5\n", 9), -1);
+	ck_assert_str_eq(err, "line 3: a NUL byte: not a text recording");
+	text_reader_free(r);
+
+	r = text_reader_new(&model, err, sizeof err);
+	ck_assert_int_eq(feed(r, "P1;T0:2 5\nP1;T0:2"), 0);
+	ck_assert_int_eq(feed(r, " x"), 0);
+	ck_assert_int_eq(text_reader_end(r), -1);
+	ck_assert_str_eq(err, "line 2: metric 'x' is not a number");
+	text_reader_free(r);
+}
+END_TEST
+
+/* Text larger than a piece, from a file and from a pipe: read as it comes,
+ * the same model as read whole. */
+START_TEST(large_text_streams_from_files_and_pipes)
+{
+	size_t lines = 150000, len = 0;
+	char *text = malloc(lines * 40 + 64);
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)sprintf(text, "# mode: wall\n");
+	for (size_t i = 0; i < lines; i++)
+		len += (size_t)sprintf(text + len,
+		                       "P1;T0:2;a.py:f:%zu;b.py:g:%zu %zu\n",
+		                       i % 7, i % 13, i % 100);
+	ck_assert_uint_gt(len, 3u << 20);
+	write_temp(text, len);
+	int rc = report_read(&model, path, err, sizeof err);
+	unlink(path);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(model.samples.n, lines);
+	assert_same_model_as_text(text);
+
+	profile_free(&model);
+	profile_init(&model);
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t writer = fork();
+	ck_assert_int_ge(writer, 0);
+	if (writer == 0) {
+		close(fds[0]);
+		_exit(write(fds[1], text, len) == (ssize_t)len ? 0 : 1);
+	}
+	close(fds[1]);
+	int saved = dup(STDIN_FILENO);
+	dup2(fds[0], STDIN_FILENO);
+	close(fds[0]);
+	rc = report_read(&model, "-", err, sizeof err);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	int status;
+	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(model.samples.n, lines);
+	assert_same_model_as_text(text);
+	free(text);
 }
 END_TEST
 
@@ -843,6 +942,9 @@ Suite *read_suite(void)
 	tcase_add_test(files, gzip_reads_like_its_text);
 	tcase_add_test(files, concatenated_gzip_members_and_padding);
 	tcase_add_test(files, a_large_gzip_grows_its_buffer);
+	tcase_add_test(files, text_in_pieces_reads_like_whole_text);
+	tcase_add_test(files, errors_in_pieces_name_their_line);
+	tcase_add_test(files, large_text_streams_from_files_and_pipes);
 	tcase_add_test(files, truncated_and_corrupt_gzip_fail);
 	tcase_add_test(files, standard_input);
 	tcase_add_test(files, file_errors_name_the_file);
