@@ -124,6 +124,43 @@ static int grow_error(int rc, char *err, size_t err_len)
 	return -1;
 }
 
+/* One read(2), again when a signal cut it short: the bytes read, 0 at the
+ * end, or -1 with the reason in err. */
+static ssize_t read_some(int fd, void *buf, size_t len, char *err,
+                         size_t err_len)
+{
+	for (;;) {
+		ssize_t n = read(fd, buf, len);
+		if (n >= 0 || errno != EINTR) {
+			if (n < 0)
+				set_error(err, err_len, "%s", strerror(errno));
+			return n;
+		}
+	}
+}
+
+/* Read fd into b, after what it holds, until b holds at least until
+ * bytes or fd ends; b grows as it must, within READ_LIMIT. */
+static int read_until(int fd, struct buffer *b, uint64_t until, char *err,
+                      size_t err_len)
+{
+	while (b->len < until) {
+		int rc = buffer_grow(b);
+		if (rc)
+			return grow_error(rc, err, err_len);
+		ssize_t n = read_some(fd, b->data + b->len,
+		                      b->capacity - b->len, err, err_len);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+	}
+	if ((uint64_t)b->len > READ_LIMIT)
+		return grow_error(-2, err, err_len);
+	return 0;
+}
+
 /* Read the rest of fd into b, after what it holds. A regular file is
  * read into one allocation of its size; anything else grows as it comes. */
 static int read_all(int fd, struct buffer *b, char *err, size_t err_len)
@@ -134,24 +171,7 @@ static int read_all(int fd, struct buffer *b, char *err, size_t err_len)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    buffer_reserve(b, (uint64_t)st.st_size + 1))
 		return grow_error(-1, err, err_len);
-	for (;;) {
-		int rc = buffer_grow(b);
-		if (rc)
-			return grow_error(rc, err, err_len);
-		ssize_t n = read(fd, b->data + b->len, b->capacity - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_error(err, err_len, "%s", strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
-	if ((uint64_t)b->len > READ_LIMIT)
-		return grow_error(-2, err, err_len);
-	return 0;
+	return read_until(fd, b, UINT64_MAX, err, err_len);
 }
 
 static int is_gzip(const uint8_t *data, size_t len)
@@ -334,34 +354,17 @@ static int read_head(int fd, struct buffer *b, char *err, size_t err_len)
 {
 	if (buffer_reserve(b, PIECE_BYTES))
 		return grow_error(-1, err, err_len);
-	while (b->len < 3) {
-		ssize_t n = read(fd, b->data + b->len, b->capacity - b->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_error(err, err_len, "%s", strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
-	return 0;
+	return read_until(fd, b, 3, err, err_len);
 }
 
 /* Hand c the rest of fd, a piece at a time, in piece's room. */
 static int stream_rest(int fd, struct buffer *piece, struct consumer *c)
 {
 	for (;;) {
-		ssize_t n = read(fd, piece->data, piece->capacity);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			set_error(c->err, c->err_len, "%s", strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			return 0;
+		ssize_t n = read_some(fd, piece->data, piece->capacity, c->err,
+		                      c->err_len);
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
 		if (consume(c, piece->data, (size_t)n))
 			return -1;
 	}

@@ -311,17 +311,23 @@ static unsigned long calls_to_unwind(uint64_t now_us, int problems)
 	return calls;
 }
 
+/* n code objects of a.py named f0, f1, ... */
+static void make_named_codes(uint64_t *codes, int n)
+{
+	char name[16];
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		codes[i] = make_code("a.py", name, 1, lnotab, sizeof lnotab);
+	}
+}
+
 /* Ten functions and a recursion of the last: when their trust runs out
  * together, one read checks them all. */
 START_TEST(due_code_objects_are_checked_in_one_read)
 {
 	setup_version(9);
 	uint64_t codes[30];
-	char name[8];
-	for (int i = 0; i < 10; i++) {
-		snprintf(name, sizeof name, "f%d", i);
-		codes[i] = make_code("a.py", name, 1, lnotab, sizeof lnotab);
-	}
+	make_named_codes(codes, 10);
 	for (int i = 10; i < 30; i++)
 		codes[i] = codes[9];
 	set_chain(codes, 30);
@@ -345,11 +351,8 @@ START_TEST(changed_code_among_due_ones_is_decoded_again)
 	setup_version(9);
 	enum { N = CODE_DUE_MAX + 8 };
 	uint64_t codes[N];
-	char name[8];
-	for (int i = 0; i < N; i++) {
-		snprintf(name, sizeof name, "f%d", i);
-		codes[i] = make_code("a.py", name, 1, lnotab, sizeof lnotab);
-	}
+	char name[16];
+	make_named_codes(codes, N);
 	set_chain(codes, N);
 	calls_to_unwind(100, 0);
 	const int changed[] = {2, N - 3}; /* in the batch, and after it */
