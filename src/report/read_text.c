@@ -641,6 +641,8 @@ static int check_no_nul(struct text_reader *r, const char *data, size_t len)
 /* Keep the start of a cut line, after what is kept of it already. */
 static int keep_partial(struct text_reader *r, const char *text, size_t len)
 {
+	if (len == 0)
+		return 0;
 	size_t need = r->partial_len + len;
 	if (need > r->partial_capacity) {
 		size_t capacity =
@@ -666,6 +668,8 @@ static int next_line(struct text_reader *r, const char *line, size_t len)
 
 int text_reader_feed(struct text_reader *r, const char *data, size_t len)
 {
+	if (len == 0)
+		return 0;
 	if (check_no_nul(r, data, len))
 		return -1;
 	const char *end = data + len;
