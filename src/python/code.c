@@ -244,7 +244,7 @@ static int matches(const struct code_reader *cr, const struct code_info *ci,
 static int still_same(const struct code_reader *cr, const struct code_info *ci,
                       uint64_t addr)
 {
-	uint8_t header[1024];
+	uint8_t header[CODE_HEADER_MAX];
 	return remote_read(cr->remote, addr, header, cr->layout->code.size) ==
 	               0 &&
 	       matches(cr, ci, header);
@@ -253,7 +253,7 @@ static int still_same(const struct code_reader *cr, const struct code_info *ci,
 static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 {
 	const struct py_layout *co = cr->layout;
-	uint8_t buf[1024];
+	uint8_t buf[CODE_HEADER_MAX];
 	if (!remote_plausible(addr) || co->code.size > sizeof buf ||
 	    remote_read(cr->remote, addr, buf, co->code.size) ||
 	    !has_type(co, buf, cr->types.code))
@@ -331,8 +331,7 @@ static void confirm(const struct code_reader *cr, struct code_info *ci)
 static int defer_check(struct code_reader *cr, struct code_info *ci,
                        uint64_t addr)
 {
-	if (ci->trust_us == 0 || cr->n_due == CODE_DUE_MAX ||
-	    cr->layout->code.size > 1024)
+	if (ci->trust_us == 0 || cr->n_due == CODE_DUE_MAX)
 		return 0;
 	cr->due[cr->n_due] = ci;
 	cr->due_addr[cr->n_due++] = addr;

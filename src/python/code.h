@@ -49,6 +49,9 @@ struct py_types {
 /* Cached entries due for a check that one walk may take on trust, to be
  * checked together in one read at its end. */
 #define CODE_DUE_MAX 32
+/* The most of a code object's header read (a layout whose code.size is
+ * larger decodes nothing). */
+#define CODE_HEADER_MAX 1024
 
 struct code_reader {
 	const struct remote *remote;
@@ -61,7 +64,7 @@ struct code_reader {
 	size_t n_due;
 	struct code_info *due[CODE_DUE_MAX];
 	uint64_t due_addr[CODE_DUE_MAX];
-	uint8_t due_headers[CODE_DUE_MAX * 1024];
+	uint8_t due_headers[CODE_DUE_MAX * CODE_HEADER_MAX];
 	/* Entries evicted during a sample stay alive until it is written. */
 	struct code_info *evicted[STACK_MAX_DEPTH];
 	size_t n_evicted;

@@ -56,30 +56,6 @@ static void set_error(char *err, size_t err_len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Make room for at least one more byte, doubling, within READ_LIMIT (the
- * buffer may hold READ_LIMIT bytes plus the one that shows it overflowed).
- * 0, -1 when out of memory, -2 when over the limit. */
-static int buffer_grow(struct buffer *b)
-{
-	if (b->len < b->capacity)
-		return 0;
-	if ((uint64_t)b->len > READ_LIMIT)
-		return -2;
-	uint64_t want = (uint64_t)b->capacity * 2;
-	if (want < STREAM_START)
-		want = STREAM_START;
-	if (want > READ_LIMIT + 1)
-		want = READ_LIMIT + 1;
-	if (want > SIZE_MAX)
-		return -1;
-	uint8_t *data = realloc(b->data, (size_t)want);
-	if (!data)
-		return -1;
-	b->data = data;
-	b->capacity = (size_t)want;
-	return 0;
-}
-
 /* Room for capacity bytes in all, keeping what b holds. */
 static int buffer_reserve(struct buffer *b, uint64_t capacity)
 {
@@ -95,21 +71,32 @@ static int buffer_reserve(struct buffer *b, uint64_t capacity)
 	return 0;
 }
 
+/* Room for need more bytes, doubling, within READ_LIMIT bytes plus the
+ * one that shows a stream overflowed. 0, -1 when out of memory, -2 when
+ * over the limit. */
+static int buffer_room(struct buffer *b, size_t need)
+{
+	if ((uint64_t)b->len + need > READ_LIMIT + 1)
+		return -2;
+	uint64_t want = b->capacity < STREAM_START ? STREAM_START : b->capacity;
+	while (want - b->len < need)
+		want *= 2;
+	if (want > READ_LIMIT + 1)
+		want = READ_LIMIT + 1;
+	return buffer_reserve(b, want);
+}
+
 /* Append len bytes, within READ_LIMIT: 0, -1 out of memory, -2 over. */
 static int buffer_append(struct buffer *b, const uint8_t *data, size_t len)
 {
 	if ((uint64_t)b->len + len > READ_LIMIT)
 		return -2;
-	uint64_t want = b->capacity < STREAM_START ? STREAM_START : b->capacity;
-	while (want - b->len < len)
-		want *= 2;
-	if (want > READ_LIMIT)
-		want = READ_LIMIT;
-	if (buffer_reserve(b, want))
-		return -1;
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	return 0;
+	int rc = buffer_room(b, len);
+	if (rc == 0) {
+		memcpy(b->data + b->len, data, len);
+		b->len += len;
+	}
+	return rc;
 }
 
 static int grow_error(int rc, char *err, size_t err_len)
@@ -145,7 +132,7 @@ static int read_until(int fd, struct buffer *b, uint64_t until, char *err,
                       size_t err_len)
 {
 	while (b->len < until) {
-		int rc = buffer_grow(b);
+		int rc = buffer_room(b, 1);
 		if (rc)
 			return grow_error(rc, err, err_len);
 		ssize_t n = read_some(fd, b->data + b->len,

@@ -672,25 +672,20 @@ int text_reader_feed(struct text_reader *r, const char *data, size_t len)
 		return 0;
 	if (check_no_nul(r, data, len))
 		return -1;
-	const char *end = data + len;
-	const char *newline = memchr(data, '\n', len);
-	if (r->partial_len > 0) {
-		if (!newline)
-			return keep_partial(r, data, len);
-		size_t kept = r->partial_len;
-		if (keep_partial(r, data, (size_t)(newline - data)))
+	const char *end = data + len, *newline;
+	for (; (newline = memchr(data, '\n', (size_t)(end - data)));
+	     data = newline + 1) {
+		const char *line = data;
+		size_t n = (size_t)(newline - data);
+		if (r->partial_len > 0) { /* the end of the line cut last */
+			if (keep_partial(r, data, n))
+				return -1;
+			line = r->partial;
+			n = r->partial_len;
+			r->partial_len = 0;
+		}
+		if (next_line(r, line, n))
 			return -1;
-		r->partial_len = 0;
-		if (next_line(r, r->partial, kept + (size_t)(newline - data)))
-			return -1;
-		data = newline + 1;
-		newline = memchr(data, '\n', (size_t)(end - data));
-	}
-	while (newline) {
-		if (next_line(r, data, (size_t)(newline - data)))
-			return -1;
-		data = newline + 1;
-		newline = memchr(data, '\n', (size_t)(end - data));
 	}
 	return keep_partial(r, data, (size_t)(end - data));
 }
