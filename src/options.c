@@ -36,7 +36,7 @@
 #define UNIT_ALL (UNIT_S | UNIT_MS | UNIT_US)
 
 /* Values of the long-only options, outside the range of short ones. */
-enum { OPT_USAGE = 256, OPT_HELP_LONG, OPT_SYSTEM };
+enum { OPT_USAGE = 256, OPT_HELP_LONG, OPT_SYSTEM, OPT_FOLDED };
 
 static const char USAGE_TEXT[] = "Usage: austinc [OPTION...] command [ARG...]\n"
                                  "   or: austinc [OPTION...] -p PID\n"
@@ -60,6 +60,10 @@ static const char HELP_TEXT[] =
         "  -z, --gzip            compress the output with gzip\n"
         "  -b, --binary          write Austin's MOJO binary format, not "
         "text\n"
+        "      --folded[=METRIC] plain folded stacks for flamegraph.pl: no\n"
+        "                        metadata, one count per line; METRIC is\n"
+        "                        time, memory+ (growth) or memory- (release);\n"
+        "                        default memory+ with -m, else time\n"
         "  -p, --pid=PID         attach to a running process instead of a "
         "command\n"
         "  -w, --where=PID       print where every thread of PID is, then "
@@ -94,7 +98,7 @@ static const char HELP_TEXT[] =
         "  austinc -s -g python app.py\n"
         "  austinc --system=50ms -f -o run.txt python app.py\n"
         "  austinc -w 4242\n"
-        "  austinc python app.py | flamegraph.pl > app.svg\n"
+        "  austinc --folded python app.py | flamegraph.pl > app.svg\n"
         "\n"
         "Exit status:\n"
         "  0      success, or the launched command's own exit status\n"
@@ -134,6 +138,7 @@ static const struct option LONG_OPTIONS[] = {
         {"help", no_argument, NULL, OPT_HELP_LONG},
         {"usage", no_argument, NULL, OPT_USAGE},
         {"system", optional_argument, NULL, OPT_SYSTEM},
+        {"folded", optional_argument, NULL, OPT_FOLDED},
         {NULL, 0, NULL, 0},
 };
 
@@ -406,6 +411,31 @@ static int read_output(const char *text, const char **output, FILE *err)
 	return 0;
 }
 
+static int read_folded(const char *text, enum folded_metric *folded, FILE *err)
+{
+	static const struct {
+		const char *name;
+		enum folded_metric metric;
+	} names[] = {{"time", FOLDED_TIME},
+	             {"memory+", FOLDED_GROWTH},
+	             {"memory-", FOLDED_RELEASE}};
+	if (text == NULL) {
+		*folded = FOLDED_MODE;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(text, names[i].name) == 0) {
+			*folded = names[i].metric;
+			return 0;
+		}
+	}
+	fprintf(err,
+	        "austinc: invalid --folded metric '%s': expected time, "
+	        "memory+ or memory-\n",
+	        text);
+	return -1;
+}
+
 static const struct option *option_with_val(int val)
 {
 	for (const struct option *o = LONG_OPTIONS; o->name != NULL; o++)
@@ -497,6 +527,8 @@ static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 			return 0;
 		}
 		return read_duration(&SYSTEM_SPEC, arg, &opts->system_us, err);
+	case OPT_FOLDED:
+		return read_folded(arg, &opts->folded, err);
 	case 'o':
 		return read_output(arg, &opts->output, err);
 	case 'p':
@@ -574,16 +606,57 @@ handle_option(int c, char **argv, struct options *opts, FILE *out, FILE *err)
 	return OPTIONS_RUN;
 }
 
+/* Mode options combine as in Austin: the full set already holds memory and
+ * marks idle samples instead of dropping them, and memory is charged to the
+ * GIL holder, idle or not. A redundant option is noted, not refused. */
+static void settle_modes(struct options *opts, FILE *err)
+{
+	if (opts->full && opts->memory)
+		fprintf(err, "austinc: note: -m/--memory is redundant with "
+		             "-f/--full, which records memory too\n");
+	if (opts->full && opts->sleepless)
+		fprintf(err, "austinc: note: -s/--sleepless has no effect with "
+		             "-f/--full, which marks idle samples instead\n");
+	else if (opts->memory && opts->sleepless)
+		fprintf(err, "austinc: note: -s/--sleepless has no effect with "
+		             "-m/--memory: memory is charged idle or not\n");
+	if (opts->full)
+		opts->memory = false;
+	if (opts->full || opts->memory)
+		opts->sleepless = false;
+	if (opts->folded == FOLDED_MODE)
+		opts->folded = opts->memory ? FOLDED_GROWTH : FOLDED_TIME;
+}
+
+/* Can the recording carry the --folded metric? -1 after saying why not. */
+static int check_folded(const struct options *opts, FILE *err)
+{
+	const char *why = NULL;
+	if (opts->folded == FOLDED_NONE)
+		return 0;
+	if (opts->binary)
+		why = "cannot combine --folded and -b/--binary: --folded is "
+		      "text";
+	else if (opts->folded == FOLDED_TIME && opts->memory)
+		why = "--folded=time and -m/--memory: -m records no time (-f "
+		      "records both)";
+	else if (opts->folded != FOLDED_TIME && !opts->memory && !opts->full)
+		why = "--folded=memory+ and memory- need -m or -f: no memory "
+		      "is "
+		      "recorded without them";
+	if (!why)
+		return 0;
+	fprintf(err, "austinc: %s\n", why);
+	return -1;
+}
+
 /* Options that cannot go together; -1 after saying which. */
 static int check_combination(const struct options *opts, FILE *err)
 {
 	const char *clash = NULL;
-	if (opts->memory && opts->full)
-		clash = "-m/--memory and -f/--full: -f already records memory";
-	else if (opts->memory && opts->sleepless)
-		clash = "-m/--memory and -s/--sleepless: memory is charged to "
-		        "the GIL holder, idle or not";
-	else if (opts->where_pid && (opts->pid != 0 || opts->argc > 0))
+	if (check_folded(opts, err) < 0)
+		return -1;
+	if (opts->where_pid && (opts->pid != 0 || opts->argc > 0))
 		clash = "-w/--where and a command or -p: -w takes its own PID";
 	else if (opts->where_pid && opts->system_us)
 		clash = "-w/--where and --system: -w takes no recording";
@@ -645,6 +718,7 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 	}
 	opts->argc = argc - optind;
 	opts->argv = argv + optind;
+	settle_modes(opts, err);
 	if (check_target(opts, err) < 0)
 		return fail(err);
 	return OPTIONS_RUN;

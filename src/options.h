@@ -13,6 +13,16 @@
 #define DEFAULT_TIMEOUT_US  3000000 /* wait up to 3 s for a runtime */
 #define DEFAULT_SYSTEM_US   100000  /* --system without a period: 100 ms */
 
+/* --folded: the one metric each line carries, for flamegraph.pl. */
+enum folded_metric {
+	FOLDED_NONE,    /* Austin's format: metadata and the mode's metrics */
+	FOLDED_MODE,    /* --folded alone: the mode's own; parsing resolves it
+	                   to growth with -m, else time */
+	FOLDED_TIME,    /* microseconds (wall, or CPU with -s) */
+	FOLDED_GROWTH,  /* bytes the RSS grew by (-m, -f) */
+	FOLDED_RELEASE, /* bytes the RSS shrank by (-m, -f) */
+};
+
 struct options {
 	uint64_t interval_us; /* -i: sampling interval */
 	uint64_t timeout_us;  /* -t: how long to wait for a Python runtime */
@@ -32,6 +42,7 @@ struct options {
 	bool binary;          /* -b: MOJO instead of text */
 	int argc;             /* the command to launch, argv[argc] == NULL */
 	char **argv;
+	enum folded_metric folded; /* --folded: stacks and one count each */
 };
 
 enum options_result {
@@ -40,9 +51,11 @@ enum options_result {
 	OPTIONS_ERROR, /* a clear message and the usage line went to err */
 };
 
-/* Parse argv into *opts. Messages (help, version) go to out, errors to err.
- * Parsing stops at the first non-option argument: it and what follows are
- * the command. */
+/* Parse argv into *opts. Messages (help, version) go to out, errors and
+ * notes to err. Parsing stops at the first non-option argument: it and what
+ * follows are the command. Mode options combine as Austin's do: -f makes -m
+ * and -s redundant, -m makes -s meaningless; either is noted on err, and
+ * *opts then holds the mode that applies (full set alone, or memory alone). */
 enum options_result options_parse(int argc, char **argv, struct options *opts,
                                   FILE *out, FILE *err);
 

@@ -113,20 +113,43 @@ static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 	return s->tick_us - (last ? last : s->previous_tick_us);
 }
 
+/* --folded writes stacks and counts only: no metadata. */
 static void emit_metadata(struct session *s, const char *key, const char *value)
 {
+	if (s->opts->folded != FOLDED_NONE)
+		return;
 	if (s->mojo)
 		mojo_metadata(s->mojo, s->sink, key, value);
 	else
 		collapsed_metadata(s->sink, key, value);
 }
 
+/* The one count of a --folded line; 0 leaves the line out. */
+static uint64_t folded_count(enum folded_metric folded, const struct sample *sm)
+{
+	switch (folded) {
+	case FOLDED_GROWTH:
+		return sm->rss_delta > 0 ? (uint64_t)sm->rss_delta : 0;
+	case FOLDED_RELEASE:
+		return sm->rss_delta < 0 ? -(uint64_t)sm->rss_delta : 0;
+	default:
+		return sm->time_us;
+	}
+}
+
 static void emit_sample(struct session *s, const struct sample *sm)
 {
-	if (s->mojo)
+	if (s->mojo) {
 		mojo_sample(s->mojo, s->sink, s->metric, sm);
-	else
+		return;
+	}
+	if (s->opts->folded == FOLDED_NONE) {
 		collapsed_sample(s->sink, s->metric, sm);
+		return;
+	}
+	uint64_t count = folded_count(s->opts->folded, sm);
+	if (count != 0)
+		collapsed_folded(s->sink, count, sm);
 }
 
 /* Memory goes to the GIL holder's line only, once per process and tick. */
@@ -179,9 +202,8 @@ static void emit_thread(void *ctx, const struct py_thread *t,
 		return;
 	}
 	sm.time_us = thread_elapsed(s, t->iid, t->tid);
-	/* -s drops idle samples, but not a change of memory (-f -s). */
-	if (s->opts->sleepless && sm.idle && sm.rss_delta == 0)
-		return;
+	if (s->opts->sleepless && sm.idle)
+		return; /* -s: time mode only (options settle the modes) */
 	emit_sample(s, &sm);
 }
 
@@ -789,7 +811,7 @@ static void configure_modes(struct session *s)
 {
 	const struct options *o = s->opts;
 	unsigned needs = 0;
-	s->metric = o->memory ? LINE_MEMORY : o->full ? LINE_FULL : LINE_TIME;
+	s->metric = o->full ? LINE_FULL : o->memory ? LINE_MEMORY : LINE_TIME;
 	if (s->metric != LINE_TIME) {
 		s->want |= PY_WANT_GIL;
 		needs |= TRACK_RSS;

@@ -95,8 +95,8 @@ static void put_metrics(struct sink *s, enum metric_kind kind,
 	}
 }
 
-void collapsed_sample(struct sink *s, enum metric_kind kind,
-                      const struct sample *sample)
+/* "P<pid>;T<iid>:<tid>;frames... " up to the metrics. */
+static void put_stack(struct sink *s, const struct sample *sample)
 {
 	const struct stack *stack = sample->stack;
 	sink_putc(s, 'P');
@@ -110,6 +110,20 @@ void collapsed_sample(struct sink *s, enum metric_kind kind,
 	if (sample->gc)
 		sink_puts(s, ";:GC:");
 	sink_putc(s, ' ');
+}
+
+void collapsed_sample(struct sink *s, enum metric_kind kind,
+                      const struct sample *sample)
+{
+	put_stack(s, sample);
 	put_metrics(s, kind, sample);
+	sink_putc(s, '\n');
+}
+
+void collapsed_folded(struct sink *s, uint64_t count,
+                      const struct sample *sample)
+{
+	put_stack(s, sample);
+	sink_put_uint(s, count);
 	sink_putc(s, '\n');
 }

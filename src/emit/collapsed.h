@@ -26,6 +26,11 @@ void collapsed_metadata(struct sink *s, const char *key, const char *value);
 void collapsed_sample(struct sink *s, enum metric_kind kind,
                       const struct sample *sample);
 
+/* One line of plain folded stacks (--folded): the stack as above and one
+ * count, for flamegraph.pl and the FlameGraph tools. */
+void collapsed_folded(struct sink *s, uint64_t count,
+                      const struct sample *sample);
+
 /* Does a line look like a stack with a count to flamegraph.pl? */
 int collapsed_looks_like_sample(const char *line);
 

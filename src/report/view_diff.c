@@ -25,12 +25,10 @@
  * compared by where its time went, not by how much there was. The folded
  * stacks keep the raw values, as FlameGraph's difffolded.pl writes them
  * (its -n normalises; flamegraph.pl colours by the raw difference). */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit/collapsed.h"
 #include "report/treewalk.h"
 #include "report/views.h"
 
@@ -297,56 +295,6 @@ static void put_folded(FILE *out, const struct joint *j, const struct stacks *s,
 	        (unsigned long long)e->value[NEW]);
 }
 
-/* "# <text>": one line, suffixed " (value)" when it would end in white
- * space and a number, which flamegraph.pl would take for a count. */
-static int put_comment(FILE *out, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
-static int put_comment(FILE *out, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *line = len < 0 ? NULL : malloc((size_t)len + 3);
-	if (!line)
-		return -1;
-	memcpy(line, "# ", 2);
-	va_start(ap, fmt);
-	vsnprintf(line + 2, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	for (char *c = line; *c; c++)
-		if (*c == '\n' || *c == '\r')
-			*c = ' ';
-	fputs(line, out);
-	if (collapsed_looks_like_sample(line))
-		fputs(" (value)", out);
-	fputc('\n', out);
-	free(line);
-	return 0;
-}
-
-static int put_folded_header(FILE *out, const struct joint *j,
-                             const struct view_options *o)
-{
-	char summary[RUNS][160];
-	for (int r = BASE; r < RUNS; r++)
-		view_summary(j->runs[r], o->metric, summary[r],
-		             sizeof summary[r]);
-	int failed = o->base_name && o->new_name
-	                     ? put_comment(out, "diff: base %s, new %s",
-	                                   o->base_name, o->new_name)
-	                     : put_comment(out, "diff: base, new");
-	failed |= put_comment(out, "metric: %s (%s)",
-	                      profile_metric_name(o->metric),
-	                      profile_metric_unit(o->metric));
-	failed |= put_comment(out, "base: %s", summary[BASE]);
-	failed |= put_comment(out, "new: %s", summary[NEW]);
-	failed |= put_comment(out, "columns: stack, base value, new value; "
-	                           "the threads of each run merged");
-	return failed ? -1 : 0;
-}
-
 int view_diff_collapsed(const struct profile *base, const struct profile *p,
                         const struct view_options *o, FILE *out)
 {
@@ -356,12 +304,12 @@ int view_diff_collapsed(const struct profile *base, const struct profile *p,
 		return -1;
 	int rc = stacks_build(&s, &j, o->metric);
 	if (rc == 0) {
-		rc = put_folded_header(out, &j, o);
-		if (rc == 0 && !s.n)
-			fprintf(out,
-			        "# no sample of either run has a %s value\n",
+		if (!s.n)
+			fprintf(stderr,
+			        "austinc-report: note: no sample of either run "
+			        "has a %s value\n",
 			        profile_metric_name(o->metric));
-		for (size_t i = 0; rc == 0 && i < s.n; i++)
+		for (size_t i = 0; i < s.n; i++)
 			put_folded(out, &j, &s, &s.items[i]);
 		stacks_free(&s);
 	}

@@ -18,6 +18,7 @@ import collections
 import glob
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -196,6 +197,56 @@ def default_interpreter():
 # flamegraph.pl's rule for a stack line: everything up to the last run of
 # whitespace, then a count.
 FLAMEGRAPH_STACK_RE = re.compile(r"^(.*)\s+?(\d+(?:\.\d*)?)$")
+
+
+
+def flamegraph_counts(text, columns=1):
+    """Read TEXT the way flamegraph.pl does and fail on any line it would
+    ignore ("Ignored N lines with invalid format") or on no count at all
+    ("No stack counts found"). Returns {stack: count}, summed over lines as
+    flamegraph.pl sums them, or with columns=2 (a differential: "stack base
+    new") {stack: (base, new)}, where each stack must appear once."""
+    counts = collections.Counter() if columns == 1 else {}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        values = []
+        stack = line
+        for _ in range(columns):
+            m = FLAMEGRAPH_STACK_RE.match(stack)
+            assert m, "flamegraph.pl would ignore line %d: %r" % (lineno, line)
+            stack, value = m.group(1), m.group(2)
+            values.insert(0, int(value))
+        if columns == 1:
+            counts[stack] += values[0]
+            continue
+        assert stack not in counts, "stack written twice: %r" % line
+        counts[stack] = tuple(values)
+    total = sum(v if columns == 1 else sum(v) for v in counts.values())
+    assert total > 0, "flamegraph.pl: no stack counts found in %r" % text[:400]
+    return counts
+
+
+def real_flamegraph():
+    """flamegraph.pl itself, when FLAMEGRAPH_PL names it or it is on PATH."""
+    path = os.environ.get("FLAMEGRAPH_PL") or shutil.which("flamegraph.pl")
+    return path if path and os.path.exists(path) else None
+
+
+def check_with_flamegraph(text, *functions):
+    """When flamegraph.pl is here, draw TEXT with it: no warning, and each
+    of FUNCTIONS in the picture. Without it, flamegraph_counts has already
+    applied its line rule."""
+    tool = real_flamegraph()
+    if tool is None:
+        return
+    proc = subprocess.run(["perl", tool, "--countname", "us"], input=text.encode(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    warnings = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 0 and not warnings.strip(), (
+        "flamegraph.pl complained: %s" % warnings)
+    svg = proc.stdout.decode("utf-8", "replace")
+    for func in functions:
+        assert func in svg, "flamegraph.pl drew no %s" % func
+
 
 SAMPLE_RE = re.compile(r"^P(\d+);T(\d+):(\d+)((?:;[^;]*)*) (-?\d+(?:,-?\d+)*)$")
 META_RE = re.compile(r"^# ([^:]+): (.*)$")

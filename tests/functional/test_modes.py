@@ -11,7 +11,6 @@ import pytest
 
 from helpers import (
     Frame,
-    assert_error,
     assert_mostly,
     footer_memory,
     footer_rss,
@@ -55,18 +54,14 @@ def check_memory_footer(profile, deltas, result):
 
 
 def check_idle_footer(profile, dropped, result):
-    """'# idle: N of M thread samples': N idle of M taken; DROPPED: -s.
-
-    With -f -s an idle line that carries a memory change is kept."""
+    """'# idle: N of M thread samples': N idle of M taken; DROPPED: -s."""
     idle, taken, percent = footer_share(profile, "idle")
     written = len(profile.samples)
     assert taken == footer_samples(profile)[3], "# idle and # samples disagree"
     if dropped:
-        kept = sum(1 for s in profile.samples if len(s.metrics) == 3 and s.metrics[1])
-        assert taken - idle + kept == written, (
-            "# idle: %d of %d, so %d lines expected (+%d idle with memory), "
-            "%d written\n%s" % (idle, taken, taken - idle, kept, written,
-                                 result.describe()))
+        assert taken - idle == written, (
+            "# idle: %d of %d, so %d lines expected, %d written\n%s"
+            % (idle, taken, taken - idle, written, result.describe()))
     else:
         flagged = sum(1 for s in profile.samples if full_metrics(s)[1])
         assert (idle, taken) == (flagged, written), (
@@ -90,12 +85,41 @@ def test_help_lists_mode_options():
             "--help does not mention %s\n%s" % (short, text))
 
 
-@pytest.mark.parametrize("args", [["-m", "-f"], ["-f", "-m"], ["-m", "-s"], ["-s", "-m"]],
-                         ids=["memory-full", "full-memory", "memory-sleepless",
-                              "sleepless-memory"])
-def test_incompatible_modes(any_python, args):
-    result = run_austinc(args + [any_python.path, "-c", "pass"], timeout=10)
-    assert_error(result, 2, ("-m", "memory"))
+# Austin's users' commands: -f makes -m and -s redundant (Austin's
+# meaning: the full set, idle samples kept and flagged), -m makes -s moot.
+@pytest.mark.parametrize("options,mode,notes", [
+    (["-s", "-i", "1ms", "-f", "-m"], "full", ("-m/--memory", "-s/--sleepless")),
+    (["-f", "-s", "-i", "1ms"], "full", ("-s/--sleepless",)),
+    (["-m", "-s", "-i", "1ms"], "memory", ("-s/--sleepless",)),
+], ids=["austin-command", "full-sleepless", "memory-sleepless"])
+def test_austin_mode_combinations(python, options, mode, notes):
+    path = target("napper.py")
+    result = run_austinc(options + [python.path, path, "1.2", "20"]).assert_ok()
+    profile = result.profile
+    assert profile.metadata.get("mode") == mode, result.describe()
+    said = [l for l in result.error_lines() if l.startswith("austinc: note: ")]
+    assert len(said) == len(notes) and all(n in l for n, l in zip(notes, said)), (
+        "expected one note for each of %s\n%s" % (notes, result.describe()))
+    pid = result.target_pid()
+    burning = [s for s in profile.samples if s.tid == pid and in_stack(s, path, "burn")]
+    if mode == "memory":
+        # Plain -m: one non-zero delta a line, burn() (which maps 20 MiB)
+        # among the growers, and the footers agreeing with the lines.
+        assert all(len(s.metrics) == 1 and s.metric for s in profile.samples)
+        assert sum(s.metric for s in burning if s.metric > 0) > 0, result.describe()
+        check_memory_footer(profile, [s.metric for s in profile.samples], result)
+        return
+    # burn() is most of the main thread's life, however busy the machine.
+    main = [s for s in profile.samples if s.tid == pid]
+    assert len(burning) >= max(20, 0.3 * len(main)), (
+        "%d of the main thread's %d samples in burn()\n%s"
+        % (len(burning), len(main), result.describe()))
+    # -s had no effect: nap()'s idle samples are kept, flagged idle.
+    napping = [s for s in profile.samples if in_stack(s, path, "nap")]
+    assert napping and all(len(s.metrics) == 3 for s in profile.samples)
+    assert_mostly(napping, lambda s: full_metrics(s)[1] == 1, 0.9,
+                  "nap() sleeps: idle and kept", result)
+    check_idle_footer(profile, False, result)
 
 
 # --------------------------------------------------------------------------
@@ -243,12 +267,10 @@ def test_full_idle_flags_and_threads(python):
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("options,mode", [(["-s"], "cpu"), (["-f", "-s"], "full")],
-                         ids=["time", "full"])
-def test_sleepless_drops_idle(python, options, mode):
-    result, path, burning, napping = napper_run(python, *options)
+def test_sleepless_drops_idle(python):
+    result, path, burning, napping = napper_run(python, "-s")
     profile = result.profile
-    assert profile.metadata.get("mode") == mode, result.describe()
+    assert profile.metadata.get("mode") == "cpu", result.describe()
     # Without -s both threads are sampled on every tick: burn()'s count
     # (never idle) stands for what nap() would have had. A few are rightly
     # kept: on a loaded machine the napper waits on the run queue (state R)
@@ -256,12 +278,7 @@ def test_sleepless_drops_idle(python, options, mode):
     assert len(napping) <= 0.15 * len(burning), (
         "%d samples in nap() kept, %d in burn()\n%s"
         % (len(napping), len(burning), "\n".join(s.text for s in napping[:8])))
-    if mode == "full":
-        # Kept only to carry a memory change (the GIL holder may be idle).
-        idle = [s for s in profile.samples if full_metrics(s)[1] and not s.metrics[2]]
-        assert not idle, "idle lines kept with -s:\n%s" % "\n".join(s.text for s in idle[:8])
-    else:
-        assert all(len(s.metrics) == 1 for s in profile.samples)
+    assert all(len(s.metrics) == 1 for s in profile.samples)
     check_idle_footer(profile, True, result)
 
 

@@ -15,7 +15,7 @@
 #define USAGE_LINES                                                            \
 	USAGE_LINE "   or: austinc [OPTION...] -p PID\n"                       \
 	           "   or: austinc [-C] -w PID\n"
-#define MAX_ARGS 8
+#define MAX_ARGS 12
 
 /* What one call of options_parse gave. */
 struct parsed {
@@ -332,9 +332,17 @@ static const struct bad_case BAD[] = {
          "-p and a command are mutually exclusive"},
         {{"-w"}, "option '-w' requires an argument"},
         {{"-w", "abc"}, "invalid PID 'abc': " PID_FORMAT},
-        {{"-m", "-f", "python"}, "cannot combine -m/--memory and -f/--full"},
-        {{"-s", "--memory", "python"},
-         "cannot combine -m/--memory and -s/--sleepless"},
+        {{"--folded=bogus", "python"},
+         "invalid --folded metric 'bogus': expected time, memory+ or "
+         "memory-"},
+        {{"--folded", "-b", "python"},
+         "cannot combine --folded and -b/--binary"},
+        {{"-m", "--folded=time", "python"},
+         "--folded=time and -m/--memory: -m records no time"},
+        {{"--folded=memory+", "python"},
+         "--folded=memory+ and memory- need -m or -f"},
+        {{"-s", "--folded=memory-", "python"},
+         "--folded=memory+ and memory- need -m or -f"},
         {{"-w", "42", "python"}, "cannot combine -w/--where and a command"},
         {{"-w", "42", "-p", "43"}, "cannot combine -w/--where and a command"},
         {{NULL}, "no command to launch and no -p PID given"},
@@ -412,7 +420,8 @@ static void assert_full_help(const struct parsed *p)
 	        "Examples:\n",
 	        "austinc -i 500 -o profile.txt python app.py\n",
 	        "austinc -p 4242 -x 10\n",
-	        "austinc python app.py | flamegraph.pl > app.svg\n",
+	        "austinc --folded python app.py | flamegraph.pl > app.svg\n",
+	        "--folded[=METRIC]",
 	        "Exit status:\n",
 	        "  126 ",
 	        "  127 ",
@@ -504,10 +513,11 @@ START_TEST(test_mode_flags)
 	ck_assert(p.opts.memory && p.opts.gc && p.opts.children);
 	ck_assert(!p.opts.full && !p.opts.sleepless);
 	free_parsed(&p);
-	PARSE(&p, "--full", "--sleepless", "-z", "-b", "python");
+	PARSE(&p, "--full", "-z", "-b", "python");
 	assert_runs_quietly(&p);
-	ck_assert(p.opts.full && p.opts.sleepless && !p.opts.memory);
+	ck_assert(p.opts.full && !p.opts.sleepless && !p.opts.memory);
 	ck_assert(p.opts.gzip && p.opts.binary);
+	ck_assert_int_eq(p.opts.folded, FOLDED_NONE);
 	free_parsed(&p);
 	PARSE(&p, "-C", "--where=42");
 	assert_runs_quietly(&p);
@@ -515,6 +525,69 @@ START_TEST(test_mode_flags)
 	ck_assert_int_eq(p.opts.pid, 0);
 	ck_assert(p.opts.children);
 	free_parsed(&p);
+}
+END_TEST
+
+/* Austin's users' commands run as in Austin: -f makes -m and -s
+ * redundant, -m makes -s meaningless; each is one note, never an error. */
+START_TEST(test_austin_mode_combinations)
+{
+	struct parsed p;
+
+	PARSE(&p, "-s", "-i", "500", "-o", "austin.profile", "-f", "-m",
+	      "python", "app.py");
+	ck_assert_int_eq(p.result, OPTIONS_RUN);
+	ck_assert(p.opts.full && !p.opts.memory && !p.opts.sleepless);
+	ck_assert_str_eq(p.err,
+	                 "austinc: note: -m/--memory is redundant with "
+	                 "-f/--full, which records memory too\n"
+	                 "austinc: note: -s/--sleepless has no effect with "
+	                 "-f/--full, which marks idle samples instead\n");
+	free_parsed(&p);
+	PARSE(&p, "-m", "-s", "python");
+	ck_assert_int_eq(p.result, OPTIONS_RUN);
+	ck_assert(p.opts.memory && !p.opts.full && !p.opts.sleepless);
+	ck_assert_str_eq(p.err, "austinc: note: -s/--sleepless has no effect "
+	                        "with -m/--memory: memory is charged idle or "
+	                        "not\n");
+	free_parsed(&p);
+	PARSE(&p, "-f", "-f", "python");
+	assert_runs_quietly(&p);
+	free_parsed(&p);
+}
+END_TEST
+
+/* --folded alone takes the mode's own metric. */
+START_TEST(test_folded_metric)
+{
+	static const struct {
+		const char *args[3];
+		enum folded_metric metric;
+	} cases[] = {
+	        {{"--folded"}, FOLDED_TIME},
+	        {{"-s", "--folded"}, FOLDED_TIME},
+	        {{"-m", "--folded"}, FOLDED_GROWTH},
+	        {{"--folded", "-m"}, FOLDED_GROWTH},
+	        {{"-f", "--folded"}, FOLDED_TIME},
+	        {{"-f", "-m", "--folded"}, FOLDED_TIME},
+	        {{"-f", "--folded=memory-"}, FOLDED_RELEASE},
+	        {{"-m", "--folded=memory-"}, FOLDED_RELEASE},
+	        {{"--folded=time"}, FOLDED_TIME},
+	        {{"-f", "--folded=memory+"}, FOLDED_GROWTH},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *argv[6] = {"austinc"};
+		size_t n = 1;
+		for (size_t j = 0; j < 3 && cases[i].args[j]; j++)
+			argv[n++] = cases[i].args[j];
+		argv[n] = "python";
+		struct parsed p;
+		parse_args(&p, argv);
+		ck_assert_msg(p.result == OPTIONS_RUN, "case %zu: %s", i,
+		              p.err);
+		ck_assert_int_eq(p.opts.folded, cases[i].metric);
+		free_parsed(&p);
+	}
 }
 END_TEST
 
@@ -607,6 +680,8 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_mode_flags);
+	tcase_add_test(tc, test_austin_mode_combinations);
+	tcase_add_test(tc, test_folded_metric);
 	tcase_add_test(tc, test_parse_duration);
 	tcase_add_test(tc, test_system_period);
 	suite_add_tcase(s, tc);
