@@ -23,7 +23,7 @@ root=$(cd "$here/.." && pwd)
 profile="$PWD/profile.txt"
 
 # shellcheck source=scripts/deps.sh
-. "$here/deps.sh" || die "could not install the build dependencies"
+. "$here/deps.sh" --build || die "could not install the build dependencies"
 
 # Is ./austinc older than anything it is built from?
 stale() {

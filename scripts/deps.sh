@@ -3,38 +3,48 @@
 #
 # Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
 #
-#   scripts/deps.sh [EXTRA-PACKAGE...]      run it
-#   . scripts/deps.sh [EXTRA-PACKAGE...]    or source it (scripts/demo.sh and
-#                                           scripts/test.sh do)
+#   scripts/deps.sh [--build] [EXTRA-PACKAGE...]    run it
+#   . scripts/deps.sh [--build] [EXTRA-PACKAGE...]  or source it
+#                                   (scripts/demo.sh and scripts/test.sh do)
 #
-# Each package is checked with dpkg-query; apt-get update and apt-get install
-# run only when something is missing, through sudo unless already root.
-# Extra packages named on the command line are installed too.
+# Without --build: everything the test suite needs. With --build: only what
+# building austinc and running scripts/demo.sh need (no pytest, chromium or
+# npm). Each package is checked with dpkg-query; apt-get update and apt-get
+# install run only when something is missing, through sudo unless already
+# root. Extra packages named on the command line are installed too.
 
+# Building austinc and austinc-report from a clone, and the demo's python3.
+austinc_build_packages="autoconf automake libtool pkg-config make gcc
+libproc2-dev zlib1g-dev python3"
 # libpython3-dev and binutils: test_stripped.py links a stripped twin of
 # Debian's python3 from its static library.
-austinc_deps_packages="autoconf automake libtool pkg-config make gcc
-binutils libproc2-dev zlib1g-dev check python3 python3-pytest
-python3-pytest-xdist libpython3-dev gzip chromium"
+austinc_test_packages="$austinc_build_packages binutils check python3-pytest
+python3-pytest-xdist libpython3-dev gzip chromium git"
 # The report tests check speedscope files with npm packages: Debian's node
 # and npm, unless a node with npm is already there (say from NodeSource).
 if ! command -v npm >/dev/null 2>&1; then
-	austinc_deps_packages="$austinc_deps_packages nodejs npm"
+	austinc_test_packages="$austinc_test_packages nodejs npm"
 fi
 
-# austinc_deps [EXTRA-PACKAGE...]: returns non-zero when installing failed.
+# austinc_deps [--build] [EXTRA-PACKAGE...]: returns non-zero when
+# installing failed.
 austinc_deps() {
-	local pkg status missing=() sudo=()
+	local pkg status missing=() sudo=() packages=$austinc_test_packages
+
+	if [ "${1:-}" = --build ]; then
+		packages=$austinc_build_packages
+		shift
+	fi
 
 	if ! command -v dpkg-query >/dev/null 2>&1; then
 		# shellcheck disable=SC2086 # the list splits into words
 		echo "deps.sh: dpkg-query not found: this script installs" \
 			"Debian packages; install the equivalents of:" \
-			$austinc_deps_packages "$@" >&2
+			$packages "$@" >&2
 		return 1
 	fi
 	# shellcheck disable=SC2086 # the list is meant to split into words
-	for pkg in $austinc_deps_packages "$@"; do
+	for pkg in $packages "$@"; do
 		status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) || true
 		case $status in
 		*" installed") ;;
