@@ -8,6 +8,8 @@
 # Works from any directory, on a fresh Debian machine: installs the packages
 # it needs when they are missing (scripts/deps.sh), then
 #
+#   0. a fresh clone of HEAD in a temporary directory: scripts/demo.sh there,
+#      as the README says, checking the functions and samples it shows
 #   1. build/       ../configure --enable-werror; make; make check
 #                   (Check unit tests and the functional suite,
 #                   tests/functional/run.sh, against every interpreter found)
@@ -71,6 +73,39 @@ show_coverage() {
 	sed -n '/interpreters covered/,/short test summary/p' "$log" | sed '$d'
 	tail -n 1 "$log"
 }
+
+# The README's demo, as a new user runs it: a fresh clone of this
+# checkout's HEAD, scripts/demo.sh in it. Its table must name five functions
+# of scripts/targets/demo.py, and profile.txt hold at least 1000 samples.
+check_demo() {
+	local dir rows funcs row func samples
+	dir=$(mktemp -d) || die "mktemp failed"
+	git clone -q "$root" "$dir/austinc" || die "cannot clone $root"
+	if ! (cd "$dir/austinc" && scripts/demo.sh) >"$dir/out" 2>"$dir/err"; then
+		tail -n 40 "$dir/err" >&2
+		die "scripts/demo.sh failed in a fresh clone ($dir)"
+	fi
+	cat "$dir/out"
+	rows=$(grep -E '[ /]scripts/targets/demo\.py$' "$dir/out") || true
+	[ "$(printf '%s\n' "$rows" | grep -c .)" -eq 5 ] ||
+		die "demo.sh: expected five rows naming demo.py's functions ($dir/out)"
+	funcs=$(sed -n 's/^ *def \([A-Za-z_0-9]*\).*/\1/p' \
+		"$dir/austinc/scripts/targets/demo.py")
+	while read -r row; do
+		func=$(printf '%s\n' "$row" | awk '{ print $(NF - 1) }')
+		printf '%s\n' "$funcs" | grep -qx "${func##*.}" ||
+			die "demo.sh: '$func' is not a function of demo.py"
+	done <<<"$rows"
+	samples=$(grep -vc '^#' "$dir/austinc/profile.txt") || true
+	[ "$samples" -ge 1000 ] ||
+		die "demo.sh: profile.txt holds $samples samples, expected >= 1000"
+	echo "test.sh: the demo ran in a fresh clone: $samples samples"
+	rm -rf "$dir"
+}
+
+cd "$root"
+step "scripts/demo.sh in a fresh clone of HEAD, as the README says"
+check_demo
 
 cd "$root"
 step "autoreconf"
