@@ -337,6 +337,8 @@ static const struct bad_case BAD[] = {
          "memory-"},
         {{"--folded", "-b", "python"},
          "cannot combine --folded and -b/--binary"},
+        {{"--system", "--folded", "python"},
+         "cannot combine --folded and --system"},
         {{"-m", "--folded=time", "python"},
          "--folded=time and -m/--memory: -m records no time"},
         {{"--folded=memory+", "python"},
