@@ -638,7 +638,8 @@ static int check_folded(const struct options *opts, FILE *err)
 		why = "cannot combine --folded and -b/--binary: --folded is "
 		      "text";
 	else if (opts->system_us)
-		why = "cannot combine --folded and --system: --system's records "
+		why = "cannot combine --folded and --system: --system's "
+		      "records "
 		      "are metadata, which --folded leaves out";
 	else if (opts->folded == FOLDED_TIME && opts->memory)
 		why = "--folded=time and -m/--memory: -m records no time (-f "
