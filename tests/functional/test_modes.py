@@ -109,15 +109,11 @@ def test_austin_mode_combinations(python, options, mode, notes):
         assert sum(s.metric for s in burning if s.metric > 0) > 0, result.describe()
         check_memory_footer(profile, [s.metric for s in profile.samples], result)
         return
-    # burn() is most of the main thread's life, however busy the machine.
-    main = [s for s in profile.samples if s.tid == pid]
-    assert len(burning) >= max(20, 0.3 * len(main)), (
-        "%d of the main thread's %d samples in burn()\n%s"
-        % (len(burning), len(main), result.describe()))
+    assert_burn_share(profile, pid, burning, result)
     # -s had no effect: nap()'s idle samples are kept, flagged idle.
     napping = [s for s in profile.samples if in_stack(s, path, "nap")]
     assert napping and all(len(s.metrics) == 3 for s in profile.samples)
-    assert_mostly(napping, lambda s: full_metrics(s)[1] == 1, 0.9,
+    assert_asleep(napping, lambda s: full_metrics(s)[1], 1.2e6,
                   "nap() sleeps: idle and kept", result)
     check_idle_footer(profile, False, result)
 
@@ -204,8 +200,38 @@ def test_full_metrics_add_up(python):
     assert_mostly(growing, lambda s: s.metrics[1] == 0, 0.8, "grow() spins: not idle",
                   result)
     resting = [s for s in profile.samples if in_stack(s, path, "rest")]
-    assert_mostly(resting, lambda s: s.metrics[1] == 1, 0.9, "rest() sleeps: idle", result)
+    assert_asleep(resting, lambda s: s.metrics[1], 200000, "rest() sleeps", result)
     check_idle_footer(profile, False, result)
+
+
+def assert_burn_share(profile, pid, burning, result):
+    """burn() is most of napper.py's main thread's life, however few
+    samples a busy machine leaves austinc."""
+    main = [s for s in profile.samples if s.tid == pid]
+    assert len(burning) >= max(20, 0.3 * len(main)), (
+        "%d of the main thread's %d samples in burn()\n%s"
+        % (len(burning), len(main), result.describe()))
+
+
+def assert_asleep(samples, idle_of, sleep_us, what, result):
+    """A thread that makes one sleep call is seen running only before it
+    falls asleep and after it wakes (then waiting for the GIL or a CPU,
+    which a busy machine makes long): one unbroken run of its samples, in
+    order, is flagged idle, and their time fields cover at least half of
+    the sleep however late austinc's ticks came."""
+    runs, current = [], []
+    for s in samples:
+        if idle_of(s):
+            current.append(s.metrics[0])
+        elif current:
+            runs.append(current)
+            current = []
+    runs.append(current)
+    asleep = max(sum(run) for run in runs)
+    flags = "".join(str(idle_of(s)) for s in samples)
+    assert asleep >= 0.5 * sleep_us, (
+        "%s: at most %dus of a %dus sleep seen idle in one run; flags in order %s\n%s"
+        % (what, asleep, sleep_us, flags, result.describe()))
 
 
 def napper_run(python, *options):
@@ -216,8 +242,7 @@ def napper_run(python, *options):
     profile = result.profile
     burning = [s for s in profile.samples if s.tid == pid and in_stack(s, path, "burn")]
     napping = [s for s in profile.samples if in_stack(s, path, "nap")]
-    assert len(burning) >= 300, "only %d samples in burn()\n%s" % (
-        len(burning), result.describe())
+    assert_burn_share(profile, pid, burning, result)
     return result, path, burning, napping
 
 
@@ -238,15 +263,18 @@ def test_full_idle_flags_and_threads(python):
     by_tid = profile.by_tid()
     assert set(by_tid) == {pid, nap_tid}, "threads %s" % sorted(by_tid)
 
-    assert_mostly(napping, lambda s: fields[s.lineno][1] == 1, 0.9,
-                  "nap() sleeps: idle", result)
+    assert_asleep(napping, lambda s: fields[s.lineno][1], 1.2e6, "nap() sleeps", result)
     assert_mostly(burning, lambda s: fields[s.lineno][1] == 0, 0.8,
                   "burn() spins: not idle", result)
 
+    # The main thread's time fields run from the first tick to its last
+    # sample: at least main() (which the target timed), at most the run.
     duration = profile.duration_us()
     main_time = sum(fields[s.lineno][0] for s in by_tid[pid])
-    assert within(main_time, duration, 0.1), (
-        "main thread's time fields sum to %dus, # duration is %dus" % (main_time, duration))
+    main_wall = float(info["elapsed"]) * 1e6
+    assert 0.9 * main_wall <= main_time <= duration, (
+        "main thread's time fields sum to %dus; main() took %dus, # duration is %dus"
+        % (main_time, main_wall, duration))
     nap_time = sum(fields[s.lineno][0] for s in by_tid[nap_tid])
     nap_wall = float(info["elapsed.nap"]) * 1e6
     assert within(nap_time, nap_wall, 0.1), (
@@ -256,8 +284,15 @@ def test_full_idle_flags_and_threads(python):
     on_nap = [s for s in by_tid[nap_tid] if fields[s.lineno][2]]
     assert len(on_nap) <= 2, "memory charged to the napping thread:\n%s" % (
         "\n".join(s.text for s in on_nap[:8]))
+    # A change is charged at the tick after it, which a busy machine can
+    # delay past burn()'s end: onto main() itself, joining the napper (where
+    # the chunks are later dropped: only its growth counts).
     burnt = sum(fields[s.lineno][2] for s in burning)
-    assert within(burnt, 20 * MIB, 0.2), "burn() was charged %+dB of 20 MiB" % burnt
+    late = sum(max(fields[s.lineno][2], 0) for s in by_tid[pid]
+               if s.leaf and s.leaf.func == "main" and s.leaf.file == path)
+    assert within(burnt + late, 20 * MIB, 0.2) and burnt >= 0.5 * (burnt + late), (
+        "burn() was charged %+dB and main() after it %+dB, of 20 MiB mapped"
+        % (burnt, late))
     check_memory_footer(profile, [fields[s.lineno][2] for s in profile.samples], result)
     check_idle_footer(profile, False, result)
 
@@ -292,8 +327,11 @@ def gc_run(python, seconds, *args):
     result = run_austinc(["-g", python.path, path, seconds] + list(args)).assert_ok()
     profile = result.profile
     churning = [s for s in profile.samples if in_stack(s, path, "churn")]
-    assert len(churning) >= 1000, "only %d samples in churn()\n%s" % (
-        len(churning), result.describe())
+    # churn() is the program's work: most of its samples, however few a
+    # busy machine leaves austinc (at 100 us, some thousands when idle).
+    assert len(churning) >= max(100, 0.5 * len(profile.samples)), (
+        "%d of %d samples in churn()\n%s"
+        % (len(churning), len(profile.samples), result.describe()))
     with_gc = [s for s in profile.samples if GC in s.frames]
     # "# gc" counts ticks; single-threaded, so one :GC: line per GC tick.
     gc_count, total, percent = footer_share(profile, "gc")
