@@ -141,6 +141,7 @@ def browse(page, tmp_path, fragment="", screenshot=None, size="1400,1400"):
     """The page's DOM after its script ran (chromium --dump-dom), or with
     screenshot a PNG of it there."""
     cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+           "--force-device-scale-factor=1",
            "--user-data-dir=%s" % (tmp_path / "chromium"), "--window-size=" + size,
            "--virtual-time-budget=20000"]
     cmd += ["--screenshot=%s" % screenshot] if screenshot else ["--dump-dom"]
@@ -435,11 +436,58 @@ def test_html_without_system(any_python, tmp_path):
     assert "hidden" not in note.attrs and "--system" in note.text, note.text
 
 
+# report.js's flame graph: frames narrower than MIN_WIDTH pixels are not
+# drawn, and only those LABELLED pixels wide or more are listed (at most
+# LISTED of them) in #flame-labels.
+MIN_WIDTH = 0.4
+LABELLED = 36
+LISTED = 500
+
+
+def call_tree(samples, weight):
+    """report.js's merged call tree (threads merged, as in a diff): {path:
+    total}, a path being the tuple of (name, file, line) from the root, the
+    root being ()."""
+    total = collections.defaultdict(float)
+    for s in samples:
+        value = weight(s)
+        path = ()
+        total[path] += value
+        for f in s.frames:
+            name = f.func if f.line is not None else ":%s:" % f.func  # :INVALID:, :GC:
+            path += ((name, f.file, f.line or 0),)
+            total[path] += value
+    return total
+
+
+def listed_nodes(total, width):
+    """The nodes report.js lists for screen readers, unzoomed, in a canvas
+    width pixels wide: those drawn (each level's kids, largest first, until
+    one is narrower than MIN_WIDTH) and LABELLED pixels wide or more."""
+    kids = collections.defaultdict(list)
+    for path in total:
+        if path:
+            kids[path[:-1]].append(path)
+    scale = float(width) / total[()]
+    listed, level = [()], [()]
+    while level:
+        drawn = []
+        for node in level:
+            for kid in sorted(kids[node], key=lambda k: -total[k]):
+                if total[kid] * scale < MIN_WIDTH:
+                    break
+                drawn.append(kid)
+        listed += [n for n in drawn if total[n] * scale >= LABELLED]
+        level = drawn
+    return listed
+
+
 def test_html_diff(any_python, tmp_path):
     result, base = record_phases(any_python, tmp_path)
     # The same run with grow()'s samples counted twice: its share grows,
     # every other function's shrinks.
     new = tmp_path / "more-growth.txt"
+    twice = lambda s: ":grow:" in s.text
     with open(str(new), "w") as out:
         for line in result.profile.lines:
             out.write(line + "\n")
@@ -448,14 +496,42 @@ def test_html_diff(any_python, tmp_path):
     page = tmp_path / "diff.html"
     run_report(["--diff", base, "--html", page, new])
     dom = browse(page, tmp_path)
-    change = collections.defaultdict(float)  # summed over a function's nodes
-    for li in dom.all("li", dom.by_id("flame-labels")):
-        change[li.get("data-name")] += float(li.get("data-change"))
-    grown = sum(wall(s) for s in result.profile.samples if "grow" in s.funcs)
-    total = sum(wall(s) for s in result.profile.samples)
-    expected = 100.0 * (2.0 * grown / (total + grown) - 1.0 * grown / total)
-    assert abs(change["grow"] - expected) <= 0.3, (change, expected)
-    assert change["burn"] < 0 and change["write_out"] < 0, change
+    assert dom.flame["data-metric"] == "wall", dom.flame
+
+    # What the page must show, computed here as report.js does from the
+    # same samples: each node's change in share of its run's total, for the
+    # nodes wide enough to be listed in this canvas.
+    samples = result.profile.samples
+    base_total = call_tree(samples, wall)
+    new_total = call_tree(samples, lambda s: wall(s) * (2 if twice(s) else 1))
+    assert new_total[()] == float(dom.flame["data-total"]), dom.flame
+    canvas = dom.by_id("flame-canvas")
+    width = float(canvas.get("width"))  # the page is drawn at 1 pixel per CSS pixel
+    expected = listed_nodes(new_total, width)
+    assert len(expected) < LISTED
+
+    def change(path):
+        return (100.0 * new_total[path] / new_total[()]
+                - 100.0 * base_total[path] / base_total[()])
+
+    listed = dom.all("li", dom.by_id("flame-labels"))
+    shown = sorted((li.get("data-name"), int(li.get("data-depth")), float(li.get("data-total")))
+                   for li in listed)
+    assert shown == sorted((p[-1][0] if p else "all", len(p), new_total[p])
+                           for p in expected), (shown, expected)
+    shown_change = collections.defaultdict(float)  # summed over a function's nodes
+    for li in listed:
+        shown_change[li.get("data-name")] += float(li.get("data-change"))
+    expected_change = collections.defaultdict(float)
+    for path in expected[1:]:
+        expected_change[path[-1][0]] += change(path)
+    for name, value in expected_change.items():
+        # Each node's change is shown to 0.01 point.
+        rounding = 0.005 * sum(1 for p in expected[1:] if p[-1][0] == name) + 1e-9
+        assert abs(shown_change[name] - value) <= rounding, (name, shown_change, expected_change)
+    # And it means what it should: grow() grew, the others shrank.
+    assert shown_change["grow"] > 0, shown_change
+    assert shown_change["burn"] < 0 and shown_change["write_out"] < 0, shown_change
     assert "hidden" not in dom.by_id("legend").attrs
 
     # Against itself, nothing changed.
