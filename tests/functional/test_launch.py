@@ -29,15 +29,24 @@ def test_launch_through_pyenv_shim(python):
         pytest.skip("no pyenv shim %s" % shim)
     path = target("busy.py")
     line = expected_lines("busy.py")
-    result = run_austinc([shim, path, "1.0"],
+    # The shim runs pyenv (a dozen processes) before it execs Python: on a
+    # busy machine that has taken 5 s, past the default 3 s timeout. What
+    # is tested is that austinc finds Python behind it, not how soon.
+    result = run_austinc(["-t", "30s", shim, path, "1.0"],
                          env={"PYENV_VERSION": python.pyenv_version}).assert_ok()
     profile = result.profile
     pid = result.target_pid()
     ours = [s for s in profile.samples if s.pid == pid]
     assert ours, "no sample of the Python process %d\n%s" % (pid, result.describe())
     spin = [s for s in ours if s.leaf is not None and s.leaf.file == path]
-    assert len(spin) >= 0.7 * len(ours), (
-        "only %d of %d samples in busy.py\n%s" % (len(spin), len(ours), result.describe()))
+    # busy.py's main() ran as long as it says: austinc, through the shim,
+    # must have seen most of it (interpreter start-up, which a busy machine
+    # stretches, is no part of it).
+    seen = sum(s.metric for s in spin) / 1e6
+    elapsed = float(result.target_info()["elapsed"])
+    assert seen >= 0.8 * elapsed, (
+        "%.3fs of busy.py sampled, its main() ran %.3fs\n%s" % (seen, elapsed,
+                                                                  result.describe()))
     assert_mostly(spin,
                   lambda s: stack_matches(s.frames, [
                       Frame(path, "<module>", line["module->main"]),

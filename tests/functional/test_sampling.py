@@ -290,9 +290,12 @@ def test_time_metrics_sum_to_duration(python):
                       Frame(path, "main", line["main->spin"]),
                       Frame(path, "spin", loop_lines(line, "spin"))]),
                   0.90, "busy in <module>;main;spin", result)
+    # spin() is nearly all of main(), whose length the target measured
+    # itself; interpreter start-up, which a busy machine stretches, is not.
     busy_time = sum(s.metric for s in busy if s.leaf.func == "spin")
-    assert busy_time >= 0.8 * total, (
-        "spin() got %dus of %dus sampled" % (busy_time, total))
+    assert busy_time >= 0.9 * elapsed * 1e6, (
+        "spin() got %dus of the %dus main() ran (%dus sampled)" % (
+            busy_time, elapsed * 1e6, total))
 
 
 # --------------------------------------------------------------------------
