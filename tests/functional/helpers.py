@@ -803,3 +803,14 @@ def sample_errors(profile):
 def in_stack(sample, path, func):
     """True if SAMPLE has a frame of function FUNC in file PATH."""
     return any(f.file == path and f.func == func for f in sample.frames)
+
+
+def leaf_split(result):
+    """{leaf: fraction} of the time shares.py's leaves took, as it measured
+    it ("target: leaves A,B,C"): what the sampled split must match. A busy
+    machine stretches every slice by about as much, which pulls the split
+    towards even."""
+    spent = [float(t) for t in result.target_info()["leaves"].split(",")]
+    leaves = ("leaf_a", "leaf_b", "leaf_c")
+    total = sum(spent)
+    return {leaf: t / total for leaf, t in zip(leaves, spent) if t > 0}

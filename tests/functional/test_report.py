@@ -17,6 +17,7 @@ from helpers import (
     excerpt,
     flamegraph_counts,
     expected_lines,
+    leaf_split,
     parse_output,
     run_austinc,
     target,
@@ -40,12 +41,12 @@ def report(*args):
 
 
 def record(python, tmp_path, script, seconds, *options):
-    """Record SCRIPT into a file; (path of the recording, parsed profile)."""
+    """Record SCRIPT into a file; (path of the recording, austinc's result)."""
     out = tmp_path / ("%s.txt" % script)
     result = run_austinc(list(options) + [python.path, target(script), seconds],
                          output_file=out).assert_ok()
     assert result.profile.samples, "no samples\n" + result.describe()
-    return out, result.profile
+    return out, result
 
 
 def within(value, expected, fraction):
@@ -140,7 +141,8 @@ def leaf_shares(profile, path):
 
 def test_top_shares(python, tmp_path):
     path = target("shares.py")
-    rec, profile = record(python, tmp_path, "shares.py", "1.5")
+    rec, result = record(python, tmp_path, "shares.py", "1.5")
+    profile, split = result.profile, leaf_split(result)
     text = report("--top", 1000, rec)
     rows = {(r.func, r.file): r for r in parse_top(text)}
     first = parse_top(text)[:2]
@@ -154,24 +156,27 @@ def test_top_shares(python, tmp_path):
             % (leaf, row.self_share, truth[leaf], text))
         assert row.total_share == row.self_share, "a leaf calls nothing:\n" + text
     a, b = rows[("leaf_a", path)].self_share, rows[("leaf_b", path)].self_share
-    assert abs(100.0 * a / (a + b) - 200.0 / 3) <= 10, (
-        "leaf_a has %.1f%% of the leaves' time, expected 66.7%% +- 10\n%s"
-        % (100.0 * a / (a + b), text))
+    assert abs(100.0 * a / (a + b) - 100.0 * split["leaf_a"]) <= 10, (
+        "leaf_a has %.1f%% of the leaves' time, %.1f%% by shares.py's clock\n%s"
+        % (100.0 * a / (a + b), 100.0 * split["leaf_a"], text))
     # inner calls only the leaves: its total is theirs plus its own loop
-    # (shares printed to 0.1%), and that loop is cheap (it was 1.1% once
-    # under ASan on a busy machine).
+    # (shares printed to 0.1%). Its own time and main's (a write to stderr,
+    # which a busy machine may stall) are what the recording says.
     inner = rows[("inner", path)]
     assert abs(inner.total_share - (a + b + inner.self_share)) <= 0.3, (
         "inner's total is its leaves' and its own (%.1f%%):\n%s"
         % (a + b + inner.self_share, text))
-    assert inner.self_share <= 3.0, text
+    for func in ("inner", "main"):
+        assert abs(rows[(func, path)].self_share - truth.get(func, 0.0)) <= 0.1, (
+            "%s: %.1f%% self, the recording says %.2f%%\n%s"
+            % (func, rows[(func, path)].self_share, truth.get(func, 0.0), text))
     assert rows[("main", path)].total_share >= inner.total_share, text
-    assert rows[("main", path)].self_share <= 1.0, text
 
 
 def test_collapsed_merges_and_keeps_shares(python, tmp_path):
     path = target("shares.py")
-    rec, profile = record(python, tmp_path, "shares.py", "1.5")
+    rec, result = record(python, tmp_path, "shares.py", "1.5")
+    profile, split = result.profile, leaf_split(result)
     text = report("--collapsed", rec)
     folded = parse_output(text)
     assert not folded.metadata_lines, "metadata in folded stacks\n" + excerpt(text)
@@ -193,15 +198,16 @@ def test_collapsed_merges_and_keeps_shares(python, tmp_path):
     for leaf in ("leaf_a", "leaf_b"):
         assert abs(shares[leaf] - truth[leaf]) < 1e-9
     a, b = shares["leaf_a"], shares["leaf_b"]
-    assert abs(100.0 * a / (a + b) - 200.0 / 3) <= 10, (
-        "leaf_a has %.1f%% of the leaves' time, expected 66.7%% +- 10"
-        % (100.0 * a / (a + b)))
+    assert abs(100.0 * a / (a + b) - 100.0 * split["leaf_a"]) <= 10, (
+        "leaf_a has %.1f%% of the leaves' time, %.1f%% by shares.py's clock"
+        % (100.0 * a / (a + b), 100.0 * split["leaf_a"]))
 
 
 def test_tree_nests_main_outer_inner_leaves(python, tmp_path):
     path = target("shares.py")
     line = expected_lines("shares.py")
-    rec, profile = record(python, tmp_path, "shares.py", "1.5")
+    rec, result = record(python, tmp_path, "shares.py", "1.5")
+    profile, split = result.profile, leaf_split(result)
     text = report("--tree", rec)  # 1% threshold: a leaf's rarer lines may hide
     nodes = parse_tree(text)
     chain = [("<module>", line["module->main"]), ("main", line["main->outer"]),
@@ -224,9 +230,13 @@ def test_tree_nests_main_outer_inner_leaves(python, tmp_path):
         assert truth[leaf] - 2.0 <= shown <= truth[leaf] + 0.2, (
             "%s at %.1f%% in the tree, the recording says %.1f%%\n%s"
             % (leaf, shown, truth[leaf], text))
-    assert abs(100.0 * a / (a + b) - 200.0 / 3) <= 10, text
-    main = [n for n in nodes if n.file == path and n.func == "main"]
-    assert len(main) == 1 and main[0].total >= a + b - 0.3, text
+    assert abs(100.0 * a / (a + b) - 100.0 * split["leaf_a"]) <= 10, text
+    # main's call of outer holds the leaves (its other lines, a write to
+    # stderr, may reach 1% on a busy machine and show on their own).
+    main = [n for n in nodes if n.file == path and n.func == "main"
+            and n.line == line["main->outer"]]
+    shown_leaves = [n for n in nodes if n.file == path and n.func in ("leaf_a", "leaf_b")]
+    assert len(main) == 1 and main[0].total >= a + b - 0.05 * (len(shown_leaves) + 1), text
     # Hot paths first: siblings never grow in share.
     for node in nodes:
         totals = [c.total for c in node.children]
