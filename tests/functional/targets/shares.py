@@ -51,9 +51,11 @@ def inner(deadline, shares):
         t1 = time.time()
         leaf_b(shares[1] * SLICE)  # LINE:inner->leaf_b
         t2 = time.time()
+        t3 = t2
         if shares[2]:
             leaf_c(shares[2] * SLICE)  # LINE:inner->leaf_c
-        spent = [spent[0] + t1 - t0, spent[1] + t2 - t1, spent[2] + time.time() - t2]
+            t3 = time.time()
+        spent = [spent[0] + t1 - t0, spent[1] + t2 - t1, spent[2] + t3 - t2]
     return spent
 
 
