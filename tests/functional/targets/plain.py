@@ -20,8 +20,11 @@ def spin(n):
 
 def work(seconds):
     end = os.times()[4] + seconds
+    # The clock is read every 25 ms or so: a process is often preempted as
+    # a system call returns, and on a busy machine a clock read after every
+    # few milliseconds of work took most of the samples.
     while os.times()[4] < end:
-        spin(50000)  # LINE:work
+        spin(500000)  # LINE:work
 
 
 def main():
