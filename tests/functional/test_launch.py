@@ -1,6 +1,7 @@
 """Launching commands: wrappers, short programs, exit statuses, options."""
 
 import os
+import re
 import signal
 import concurrent.futures
 
@@ -106,8 +107,14 @@ def test_exit_status_propagates(python, how, number, status):
     profile = result.profile
     assert "duration" in profile.metadata, "output not finished\n" + result.describe()
     spin = Frame(path, "spin", loop_lines(line, "spin"))
-    assert any(s.leaf and frame_matches(s.leaf, spin) for s in profile.samples), (
-        "exits.py was not sampled before it ended\n" + result.describe())
+    # exits.py spins 0.3 s before it ends: austinc must have sampled it
+    # there, unless one of its own samples took longer than that (a busy
+    # machine has held an ASan build off the CPU for 0.4 s in one sample).
+    longest = re.search(r"(\d+)ns max", profile.metadata.get("sampling", ""))
+    assert longest, "no '# sampling:' footer\n" + result.describe()
+    if int(longest.group(1)) < 0.3e9:
+        assert any(s.leaf and frame_matches(s.leaf, spin) for s in profile.samples), (
+            "exits.py was not sampled before it ended\n" + result.describe())
 
 
 # --------------------------------------------------------------------------
@@ -129,9 +136,12 @@ def test_interval_option(any_python, value, expected_us):
     most = duration / expected_us + 2
     assert len(main) <= most, "%d samples of the main thread in %dus at %dus" % (
         len(main), duration, expected_us)
-    assert len(main) >= 0.5 * duration / expected_us, (
-        "only %d samples of the main thread in %dus at %dus" % (
-            len(main), duration, expected_us))
+    # A busy machine delays ticks (never hastens them): the count says
+    # little, but the ticks that came on time are the interval apart.
+    gaps = sorted(s.metric for s in main)
+    assert gaps[len(gaps) // 10] <= 1.5 * expected_us, (
+        "the shortest tenth of the gaps between samples reach %dus at %dus" % (
+            gaps[len(gaps) // 10], expected_us))
     average = sum(s.metric for s in main) / float(len(main))
     assert average >= 0.9 * expected_us, "average time metric %.0fus < interval %dus" % (
         average, expected_us)
