@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import zlib
 from html.parser import HTMLParser
 
@@ -113,6 +114,15 @@ def record_phases(python, tmp_path):
                          output_file=out, timeout=120).assert_ok()
     assert_few_invalid(result.profile, result)
     return result, out
+
+
+def cpu_share(seconds=0.3):
+    """The share of a core a process spinning for SECONDS gets now (1.0 on
+    an idle machine)."""
+    start, cpu = time.time(), time.process_time()
+    while time.time() < start + seconds:
+        pass
+    return max(0.05, min(1.0, (time.process_time() - cpu) / (time.time() - start)))
 
 
 def run_report(args, stdin=None, timeout=120):
@@ -544,7 +554,7 @@ def test_html_diff(any_python, tmp_path):
 def test_html_a_million_samples(any_python, tmp_path):
     """The report of 10^6 samples (a real recording's lines over and over,
     the records' times shifted a round later each time) stays under 10 MB
-    and is drawn in under 3 s."""
+    and is drawn in under 3 s of a core (a busy machine gives it less)."""
     result, recording = record_phases(any_python, tmp_path)
     lines = [l for l in result.profile.lines
              if l.startswith("P") or l.startswith("# system: ")]
@@ -571,6 +581,12 @@ def test_html_a_million_samples(any_python, tmp_path):
     run_report(["--html", page, big])
     size = os.path.getsize(str(page))
     assert size <= 10e6, "the report of a million samples takes %d bytes" % size
+    before = cpu_share()
     dom = browse(page, tmp_path)
+    share = min(before, cpu_share())
     assert float(dom.flame["data-total"]) == wall_total
-    assert int(dom.body["data-render-ms"]) < 3000, "drawn in %s ms" % dom.body["data-render-ms"]
+    # 3 s on a core of its own; a busy machine gives the browser less.
+    budget = 3000 / share
+    assert int(dom.body["data-render-ms"]) < budget, "drawn in %s ms, %.0f ms allowed " \
+        "(a spinning process got %.0f%% of a core)" % (dom.body["data-render-ms"], budget,
+                                                       100 * share)
