@@ -184,8 +184,12 @@ def test_threads_come_and_go(python):
         if not mine:
             continue
         leg = mine[0]
-        assert leg.line == line[leg.func + "->spin"], (
-            "%s at line %d:\n%s" % (leg.func, leg.line, s.text))
+        # On its call line, or on its def line: 3.11+ starts a function
+        # with RESUME there, where a thread that must hand over the GIL
+        # waits (often, on a busy machine).
+        allowed = {line[leg.func + "->spin"], function_span("relay.py", leg.func)[0]}
+        assert leg.line in allowed, (
+            "%s at line %d, not %s:\n%s" % (leg.func, leg.line, sorted(allowed), s.text))
         tids[leg.func].add(s.tid)
         if not order or order[-1] != leg.func:
             order.append(leg.func)
