@@ -21,7 +21,9 @@ def test_children(python):
     root = result.target_pid()
     fork, child = int(info["fork"]), int(info["child"])
     workers = set(int(w) for w in info["workers"].split(","))
-    assert len(workers) == 3 and not workers & {root, fork, child}, (
+    # Three tasks for three workers, but a busy machine may start one late
+    # and another take two tasks.
+    assert 1 <= len(workers) <= 3 and not workers & {root, fork, child}, (
         "the pool ran its three tasks on %s" % sorted(workers))
 
     by_pid = collections.defaultdict(list)
