@@ -41,6 +41,7 @@ HEAVY = 0.05
 
 SECONDS = "2"
 LEAVES = ("leaf_a", "leaf_b", "leaf_c")
+SLICE_US = 15000  # shares.py's SLICE
 SHARES = (5, 3, 2)
 
 
@@ -281,12 +282,18 @@ def test_text_and_mojo_show_the_same_stacks(python, tmp_path):
 
     # Each recording's split is the one shares.py measured in that run (a
     # busy machine overruns every slice alike, which evens the split out).
+    # A sample carries the time since the one before: a gap longer than a
+    # slice (austinc held off the CPU) lands on whichever leaf runs at its
+    # end, so the share of the leaves' time in such gaps widens the margin.
     for name in stacks:
         truth = splits[name]
+        in_leaves = [t for f, t in leaves[name] if f in LEAVES]
+        stalled = float(sum(t for t in in_leaves if t > SLICE_US)) / sum(in_leaves)
         for leaf, share in leaf_shares(leaves[name]).items():
-            assert abs(share - truth[leaf]) <= 0.10, (
-                "%s: %s has %.1f%% of the leaves' time, shares.py measured %.1f%% +- 10"
-                % (name, leaf, 100 * share, 100 * truth[leaf]))
+            assert abs(share - truth[leaf]) <= 0.10 + stalled, (
+                "%s: %s has %.1f%% of the leaves' time, shares.py measured %.1f%% "
+                "+- %.1f" % (name, leaf, 100 * share, 100 * truth[leaf],
+                             100 * (0.10 + stalled)))
 
 
 def test_gzipped_mojo_reads_as_plain(python, tmp_path):
