@@ -118,7 +118,18 @@ def start_where(python, *args):
     if not words or words[0] != "tids":
         proc.stop()
         raise AssertionError("where.py said %r after ready" % words)
-    time.sleep(0.2)  # until main() sleeps (it may wait for the GIL after writing)
+    # Until main() sleeps: after writing it may wait for the GIL (a futex),
+    # then for a CPU, long on a busy machine. The kernel says when it is in
+    # its one long sleep (select, pselect6, nanosleep or clock_nanosleep).
+    main_syscall = "/proc/%d/task/%d/syscall" % (proc.pid, proc.pid)
+    deadline = time.time() + 20
+    while True:
+        with open(main_syscall) as f:
+            number = f.read().split()[0]
+        if number in ("23", "270", "35", "230"):
+            break
+        assert time.time() < deadline, "where.py's main() never went to sleep (syscall %s)" % number
+        time.sleep(0.02)
     return proc, [int(w) for w in words[1:]]
 
 

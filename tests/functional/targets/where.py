@@ -57,7 +57,7 @@ def main(seconds, with_child):
     sys.stdout.write("ready %d\ntids %d %d%s\n" % (os.getpid(), tids["a"], tids["b"], extra))
     sys.stdout.flush()
     while time.time() < deadline:
-        time.sleep(0.5)  # LINE:main->sleep (wakes rarely: idle)
+        time.sleep(max(0.0, deadline - time.time()))  # LINE:main->sleep (one long sleep: idle)
 
 
 if __name__ == "__main__":
