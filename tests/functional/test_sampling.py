@@ -387,9 +387,12 @@ def test_sub_interpreters(python):
 
     main = [s for s in profile.samples if s.iid == 0 and s.tid == result.target_pid()]
     spinning = [s for s in main if any(f.func == "main_spin" for f in s.frames)]
-    assert len(spinning) >= 0.3 * len(main), (
-        "the main interpreter was in main_spin for %d of %d samples\n%s"
-        % (len(spinning), len(main), result.describe()))
+    # main_spin() runs 1.0 s of wall time; start-up (long on a busy
+    # machine) is no part of it: its samples' time adds up to most of it.
+    spun = sum(s.metric for s in spinning)
+    assert spun >= 0.8e6, (
+        "the main interpreter was sampled %dus in main_spin (%d of %d samples), "
+        "which ran 1.0 s\n%s" % (spun, len(spinning), len(main), result.describe()))
     assert_mostly(spinning, lambda s: s.leaf is not None and s.leaf.file == path
                   and s.leaf.func == "main_spin"
                   and s.leaf.line in loop_lines(line, "main_spin"),
