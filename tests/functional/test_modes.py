@@ -30,6 +30,17 @@ def within(value, expected, fraction):
     return abs(value - expected) <= fraction * abs(expected)
 
 
+def charged_late(samples, path, func, sign):
+    """The change (of SIGN, else 0) on the first sample after FUNC's last:
+    a change is charged at the tick after it, and a busy machine can push
+    that tick past the end of FUNC."""
+    last = max((i for i, s in enumerate(samples) if in_stack(s, path, func)), default=None)
+    if last is None or last + 1 >= len(samples):
+        return 0
+    value = samples[last + 1].metrics[-1]
+    return value if value * sign > 0 else 0
+
+
 def check_memory_footer(profile, deltas, result):
     """The footers agree exactly with the deltas written, in order."""
     start, peak, end = footer_rss(profile)
@@ -139,10 +150,12 @@ def test_memory_grow_and_shrink(python):
 
     grown = sum(s.metric for s in profile.samples
                 if s.metric > 0 and in_stack(s, path, "grow"))
+    grown += charged_late(profile.samples, path, "grow", +1)
     assert within(grown, size, 0.2), (
         "grow() was charged %+dB, it mapped %dB\n%s" % (grown, size, result.describe()))
     shrunk = sum(s.metric for s in profile.samples
                  if s.metric < 0 and in_stack(s, path, "shrink"))
+    shrunk += charged_late(profile.samples, path, "shrink", -1)
     assert within(shrunk, -size, 0.2), (
         "shrink() was charged %+dB, it unmapped %dB\n%s" % (shrunk, size, result.describe()))
 
@@ -194,6 +207,7 @@ def test_full_metrics_add_up(python):
         "main() was charged %+dB, the target's RSS grew by %+dB in main()"
         % (in_main, own))
     grown = sum(s.metrics[2] for s in profile.samples if in_stack(s, path, "grow"))
+    grown += charged_late(profile.samples, path, "grow", +1)
     assert within(grown, size, 0.2), "grow() was charged %+dB of %dB" % (grown, size)
 
     growing = [s for s in profile.samples if in_stack(s, path, "grow")]
@@ -275,10 +289,13 @@ def test_full_idle_flags_and_threads(python):
     assert 0.9 * main_wall <= main_time <= duration, (
         "main thread's time fields sum to %dus; main() took %dus, # duration is %dus"
         % (main_time, main_wall, duration))
-    nap_time = sum(fields[s.lineno][0] for s in by_tid[nap_tid])
+    # Its first and last samples may sit a whole gap from its start and end:
+    # the longest gap this run left between two of its samples.
+    nap_times = [fields[s.lineno][0] for s in by_tid[nap_tid]]
     nap_wall = float(info["elapsed.nap"]) * 1e6
-    assert within(nap_time, nap_wall, 0.1), (
-        "nap thread's time fields sum to %dus, it ran for %dus" % (nap_time, nap_wall))
+    assert abs(sum(nap_times) - nap_wall) <= 0.1 * nap_wall + max(nap_times), (
+        "nap thread's time fields sum to %dus, it ran for %dus (longest gap %dus)"
+        % (sum(nap_times), nap_wall, max(nap_times)))
 
     # Memory goes on the GIL holder's line: burn() maps, nap() hardly holds it.
     on_nap = [s for s in by_tid[nap_tid] if fields[s.lineno][2]]
