@@ -33,6 +33,7 @@ void unwinder_init(struct unwinder *u, struct prefetch *pf,
 	if (layout->frame.tlbc_index)
 		size = max_end(size, layout->frame.tlbc_index, 4);
 	u->frame_read_size = size;
+	u->interpreter_frames = layout->frame_model != FRAME_OBJECTS;
 }
 
 static void push_invalid(struct stack *out)
@@ -41,11 +42,34 @@ static void push_invalid(struct stack *out)
 		out->frames[out->depth++] = (struct frame){0};
 }
 
+/* The decoded code object at code_addr. A recursion meets the same code
+ * object frame after frame: the last one found is kept for the rest of the
+ * walk, with its last line (code_lookup would return the same entry, now
+ * trusted for this walk, and code_line the same line). */
+static struct code_info *lookup(struct unwinder *u, uint64_t code_addr)
+{
+	if (code_addr != u->last_code || !u->last_info) {
+		u->last_info = code_lookup(u->code, code_addr);
+		u->last_code = code_addr;
+		u->last_offset = -2; /* no offset: -1 is "not started" */
+	}
+	return u->last_info;
+}
+
+static int line_of(struct unwinder *u, struct code_info *ci, int offset)
+{
+	if (offset != u->last_offset) {
+		u->last_line = code_line(ci, u->layout->line_format, offset);
+		u->last_offset = offset;
+	}
+	return u->last_line;
+}
+
 /* Push a frame of code object code_addr; 1 when it could not be read. */
 static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
                      int64_t addr)
 {
-	struct code_info *ci = code_lookup(u->code, code_addr);
+	struct code_info *ci = lookup(u, code_addr);
 	if (!ci) {
 		push_invalid(out);
 		return 1;
@@ -56,7 +80,7 @@ static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
 	        .name = ci->name,
 	        .file_len = ci->filename_len,
 	        .name_len = ci->name_len,
-	        .line = code_line(ci, u->layout->line_format, offset),
+	        .line = line_of(u, ci, offset),
 	};
 	return 0;
 }
@@ -67,39 +91,6 @@ struct frame_view {
 	int64_t offset; /* byte offset of the current instruction */
 	int skip;       /* not a Python frame of its own */
 };
-
-typedef const uint8_t *(*frame_reader)(struct unwinder *u, uint64_t addr);
-typedef void (*frame_decoder)(struct unwinder *u, const uint8_t *hdr,
-                              struct frame_view *v);
-
-/* Follow a chain of frames from addr, reading each with read and making
- * sense of it with decode. */
-static int walk(struct unwinder *u, uint64_t addr, struct stack *out,
-                frame_reader read, frame_decoder decode)
-{
-	struct cycle_check cycle;
-	int problems = 0;
-	cycle_init(&cycle);
-	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
-		const uint8_t *hdr = NULL;
-		if (remote_plausible(addr) && !cycle_seen(&cycle, addr))
-			hdr = read(u, addr);
-		if (!hdr) {
-			push_invalid(out);
-			return problems + 1;
-		}
-		struct frame_view v;
-		decode(u, hdr, &v);
-		if (!v.skip)
-			problems += push_code(u, out, v.code, v.offset);
-		addr = v.previous;
-	}
-	if (addr) {
-		push_invalid(out); /* cut: deeper than we keep */
-		problems++;
-	}
-	return problems;
-}
 
 /* <= 3.10: PyFrameObjects on the heap. */
 static const uint8_t *read_frame_object(struct unwinder *u, uint64_t addr)
@@ -218,6 +209,47 @@ static void decode_interpreter_frame(struct unwinder *u, const uint8_t *hdr,
 		v->offset = (int64_t)(load_u64(hdr, L->frame.lasti) - start);
 }
 
+/* Read and make sense of the frame at addr, by the frame model; 0 when it
+ * cannot be read. */
+static int read_frame(struct unwinder *u, uint64_t addr, struct frame_view *v)
+{
+	const uint8_t *hdr = u->interpreter_frames ? interpreter_frame(u, addr)
+	                                           : read_frame_object(u, addr);
+	if (!hdr)
+		return 0;
+	if (u->interpreter_frames)
+		decode_interpreter_frame(u, hdr, v);
+	else
+		decode_frame_object(u, hdr, v);
+	return 1;
+}
+
+/* Follow a chain of frames from addr. */
+static int walk(struct unwinder *u, uint64_t addr, struct stack *out)
+{
+	struct cycle_check cycle;
+	int problems = 0;
+	cycle_init(&cycle);
+	u->last_code = 0;
+	u->last_info = NULL;
+	while (addr && out->depth < STACK_MAX_DEPTH - 1) {
+		struct frame_view v;
+		if (!remote_plausible(addr) || cycle_seen(&cycle, addr) ||
+		    !read_frame(u, addr, &v)) {
+			push_invalid(out);
+			return problems + 1;
+		}
+		if (!v.skip)
+			problems += push_code(u, out, v.code, v.offset);
+		addr = v.previous;
+	}
+	if (addr) {
+		push_invalid(out); /* cut: deeper than we keep */
+		problems++;
+	}
+	return problems;
+}
+
 static int unwind_once(struct unwinder *u, const uint8_t *tstate,
                        struct stack *out)
 {
@@ -226,8 +258,7 @@ static int unwind_once(struct unwinder *u, const uint8_t *tstate,
 	out->depth = 0;
 	switch (L->frame_model) {
 	case FRAME_OBJECTS:
-		return walk(u, top, out, read_frame_object,
-		            decode_frame_object);
+		return walk(u, top, out);
 	case FRAME_CFRAME:
 		/* tstate->cframe->current_frame */
 		if (top) {
@@ -248,7 +279,7 @@ static int unwind_once(struct unwinder *u, const uint8_t *tstate,
 	}
 	u->n_windows = 0;
 	u->top_chunk = load_u64(tstate, L->tstate.datastack_chunk);
-	return walk(u, top, out, interpreter_frame, decode_interpreter_frame);
+	return walk(u, top, out);
 }
 
 int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)

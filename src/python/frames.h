@@ -31,9 +31,14 @@ struct unwinder {
 	const struct py_layout *layout;
 	struct code_reader *code;
 	uint32_t frame_read_size; /* bytes of a frame header we need */
+	int interpreter_frames;   /* 3.11+, else frame objects */
 	uint64_t top_chunk;       /* this thread's current chunk, 0 if none */
 	size_t n_windows;
 	struct window windows[MAX_WINDOWS];
+	/* The code object of the walk's last frame, and its last line. */
+	uint64_t last_code;
+	struct code_info *last_info;
+	int last_offset, last_line;
 };
 
 /* Frames are read through pf: the caller starts each tick with

@@ -291,6 +291,34 @@ START_TEST(code_not_in_the_last_sample_is_checked_again)
 }
 END_TEST
 
+/* A recursion: the same code object frame after frame, at different
+ * offsets, and another code object between them. Each frame gets its own
+ * line, and the other one its own name. */
+START_TEST(recursion_gives_each_frame_its_line)
+{
+	setup_version(9);
+	uint64_t c = make_code("r.py", "rec", 10, lnotab, sizeof lnotab);
+	uint64_t d = make_code("o.py", "other", 10, lnotab, sizeof lnotab);
+	/* innermost first: c@8 c@2 c@2 d@8 c@8 c@-1 (not started) */
+	uint64_t f = make_frame_object(c, -1, 0);
+	f = make_frame_object(c, 8, f);
+	f = make_frame_object(d, 8, f);
+	f = make_frame_object(c, 2, f);
+	f = make_frame_object(c, 2, f);
+	f = make_frame_object(c, 8, f);
+	set_top_frame(f);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, 6);
+	const int lines[] = {12, 11, 11, 12, 12, 10};
+	for (int i = 0; i < 6; i++) {
+		ck_assert_int_eq(stack.frames[i].line, lines[i]);
+		ck_assert_str_eq(stack.frames[i].name,
+		                 i == 3 ? "other" : "rec");
+	}
+	teardown();
+}
+END_TEST
+
 /* A chain of frame objects, one per code object, codes[0] innermost. */
 static void set_chain(const uint64_t *codes, size_t n)
 {
@@ -607,6 +635,7 @@ Suite *frames_suite(void)
 	TCase *tc = tcase_create("walkers");
 	tcase_add_test(tc, frame_objects_give_names_and_lines);
 	tcase_add_test(tc, frame_cycle_ends_in_invalid);
+	tcase_add_test(tc, recursion_gives_each_frame_its_line);
 	tcase_add_test(tc, wild_pointer_ends_in_invalid);
 	tcase_add_test(tc, truncated_string_gives_invalid_frame);
 	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
