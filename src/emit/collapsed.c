@@ -48,12 +48,9 @@ void collapsed_metadata(struct sink *s, const char *key, const char *value)
  * through the slower path. */
 #define FAST_FRAME_BYTES 4096
 
-static void put_frame(struct sink *s, const struct frame *f)
+/* ";file:name:line" from the pieces. */
+static void put_frame_pieces(struct sink *s, const struct frame *f)
 {
-	if (!f->file) {
-		sink_puts(s, ";:INVALID:");
-		return;
-	}
 	size_t need = 1 + f->file_len + 1 + f->name_len + 1 + 21;
 	char *out = need <= FAST_FRAME_BYTES ? sink_reserve(s, need) : NULL;
 	if (!out) {
@@ -77,6 +74,27 @@ static void put_frame(struct sink *s, const struct frame *f)
 	sink_commit(s, n);
 }
 
+static void put_frame(struct sink *s, const struct frame *f)
+{
+	if (!f->file) {
+		sink_write(s, ";:INVALID:", 10);
+		return;
+	}
+	/* The usual case: the frame's label, "file:name:", and its line. */
+	size_t need = 1 + (size_t)f->label_len + 21;
+	char *out = f->label && need <= FAST_FRAME_BYTES ? sink_reserve(s, need)
+	                                                 : NULL;
+	if (!out) {
+		put_frame_pieces(s, f);
+		return;
+	}
+	out[0] = ';';
+	memcpy(out + 1, f->label, f->label_len);
+	size_t n = 1 + f->label_len;
+	n += format_int(out + n, f->line);
+	sink_commit(s, n);
+}
+
 static void put_metrics(struct sink *s, enum metric_kind kind,
                         const struct sample *sample)
 {
@@ -95,20 +113,32 @@ static void put_metrics(struct sink *s, enum metric_kind kind,
 	}
 }
 
+/* "P<pid>;T<iid>:<tid>" */
+static void put_head(struct sink *s, const struct sample *sample)
+{
+	char *out = sink_reserve(s, 2 * 21 + 11 + 4);
+	if (!out)
+		return;
+	size_t n = 0;
+	out[n++] = 'P';
+	n += format_int(out + n, sample->pid);
+	out[n++] = ';';
+	out[n++] = 'T';
+	n += format_int(out + n, sample->iid);
+	out[n++] = ':';
+	n += format_int(out + n, sample->tid);
+	sink_commit(s, n);
+}
+
 /* "P<pid>;T<iid>:<tid>;frames... " up to the metrics. */
 static void put_stack(struct sink *s, const struct sample *sample)
 {
 	const struct stack *stack = sample->stack;
-	sink_putc(s, 'P');
-	sink_put_int(s, sample->pid);
-	sink_puts(s, ";T");
-	sink_put_int(s, sample->iid);
-	sink_putc(s, ':');
-	sink_put_int(s, sample->tid);
+	put_head(s, sample);
 	for (uint32_t i = stack->depth; i > 0; i--)
 		put_frame(s, &stack->frames[i - 1]);
 	if (sample->gc)
-		sink_puts(s, ";:GC:");
+		sink_write(s, ";:GC:", 5);
 	sink_putc(s, ' ');
 }
 

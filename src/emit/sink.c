@@ -116,7 +116,7 @@ void sink_puts(struct sink *s, const char *text)
 	sink_write(s, text, strlen(text));
 }
 
-void sink_putc(struct sink *s, char c)
+void sink_putc_slow(struct sink *s, char c)
 {
 	if (s->used == SINK_BUFFER_SIZE)
 		sink_flush(s);
@@ -124,14 +124,22 @@ void sink_putc(struct sink *s, char c)
 		s->buffer[s->used++] = c;
 }
 
+/* Line numbers are mostly short: count four digits at a time, then the
+ * rest by comparison. */
+static size_t count_digits(unsigned long long value)
+{
+	size_t len = 1;
+	for (; value >= 10000; value /= 10000)
+		len += 4;
+	return len + (value >= 10) + (value >= 100) + (value >= 1000);
+}
+
 /* Count the digits, then write them in place from the last: a deep stack
  * has hundreds of line numbers per sample, and a copy from a scratch
  * buffer (a call to memcpy for a few bytes) cost as much as the rest. */
 size_t format_uint(char *out, unsigned long long value)
 {
-	size_t len = 1;
-	for (unsigned long long rest = value; rest >= 10; rest /= 10)
-		len++;
+	size_t len = count_digits(value);
 	for (size_t i = len; i > 0; i--) {
 		out[i - 1] = (char)('0' + value % 10);
 		value /= 10;
@@ -154,7 +162,7 @@ void sink_put_uint(struct sink *s, unsigned long long value)
 		sink_commit(s, format_uint(out, value));
 }
 
-char *sink_reserve(struct sink *s, size_t n)
+char *sink_reserve_slow(struct sink *s, size_t n)
 {
 	if (SINK_BUFFER_SIZE - s->used < n)
 		sink_flush(s);

@@ -30,7 +30,7 @@ struct sink {
 int sink_open(struct sink *s, const char *path, int gzip);
 void sink_write(struct sink *s, const char *data, size_t len);
 void sink_puts(struct sink *s, const char *text);
-void sink_putc(struct sink *s, char c);
+void sink_putc_slow(struct sink *s, char c);
 void sink_put_uint(struct sink *s, unsigned long long value);
 void sink_put_int(struct sink *s, long long value);
 void sink_flush(struct sink *s);
@@ -41,7 +41,23 @@ void sink_sync(struct sink *s);
 /* Room for n bytes (n <= SINK_BUFFER_SIZE) straight in the buffer, flushing
  * first if needed; NULL after a write error. Write at most n bytes there,
  * then sink_commit() how many. */
-char *sink_reserve(struct sink *s, size_t n);
+char *sink_reserve_slow(struct sink *s, size_t n);
+
+/* The writers' hot path, inline: room in the buffer and no error. */
+static inline char *sink_reserve(struct sink *s, size_t n)
+{
+	if (SINK_BUFFER_SIZE - s->used >= n && !s->error)
+		return s->buffer + s->used;
+	return sink_reserve_slow(s, n);
+}
+
+static inline void sink_putc(struct sink *s, char c)
+{
+	if (s->used < SINK_BUFFER_SIZE && !s->error)
+		s->buffer[s->used++] = c;
+	else
+		sink_putc_slow(s, c);
+}
 
 static inline void sink_commit(struct sink *s, size_t n)
 {

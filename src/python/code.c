@@ -213,6 +213,7 @@ static void free_code_info(void *p)
 		return;
 	free(ci->filename);
 	free(ci->name);
+	free(ci->label);
 	free(ci->linetable);
 	free(ci);
 }
@@ -250,6 +251,26 @@ static int still_same(const struct code_reader *cr, const struct code_info *ci,
 	       matches(cr, ci, header);
 }
 
+/* Entries of every process are numbered by this one counter, so an id
+ * stands for one decoded file and name in the whole run. */
+static uint64_t last_code_id;
+
+/* "filename:name:", which the text writer copies in one go. */
+static int make_label(struct code_info *ci)
+{
+	size_t f = ci->filename_len, n = ci->name_len;
+	ci->label = malloc(f + n + 3);
+	if (!ci->label)
+		return -1;
+	memcpy(ci->label, ci->filename, f);
+	ci->label[f] = ':';
+	memcpy(ci->label + f + 1, ci->name, n);
+	ci->label[f + 1 + n] = ':';
+	ci->label[f + n + 2] = '\0';
+	ci->label_len = (uint32_t)(f + n + 2);
+	return 0;
+}
+
 static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 {
 	const struct py_layout *co = cr->layout;
@@ -277,6 +298,11 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 	}
 	ci->filename_len = (uint32_t)strlen(ci->filename);
 	ci->name_len = (uint32_t)strlen(ci->name);
+	if (make_label(ci)) {
+		free_code_info(ci);
+		return NULL;
+	}
+	ci->id = ++last_code_id;
 	return ci;
 }
 

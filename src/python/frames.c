@@ -81,6 +81,9 @@ static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
 	        .file_len = ci->filename_len,
 	        .name_len = ci->name_len,
 	        .line = line_of(u, ci, offset),
+	        .label = ci->label,
+	        .label_len = ci->label_len,
+	        .code_id = ci->id,
 	};
 	return 0;
 }

@@ -26,7 +26,7 @@ static void open_temp(void)
 /* Close the sink and return what it wrote (static buffer). */
 static const char *written(void)
 {
-	static char text[8192];
+	static char text[32768];
 	ck_assert_int_eq(sink_close(&sink), 0);
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
@@ -37,13 +37,33 @@ static const char *written(void)
 	return text;
 }
 
+/* A frame as a test builds it: from its pieces only... */
+static struct frame piece_frame(const char *file, const char *name, int line)
+{
+	return (struct frame){.file = file,
+	                      .name = name,
+	                      .file_len = (uint32_t)strlen(file),
+	                      .name_len = (uint32_t)strlen(name),
+	                      .line = line};
+}
+
+/* ... or with the label "file:name:" that the code cache makes. */
+static struct frame labelled_frame(const char *file, const char *name,
+                                   const char *label, int line)
+{
+	struct frame f = piece_frame(file, name, line);
+	f.label = label;
+	f.label_len = (uint32_t)strlen(label);
+	return f;
+}
+
 START_TEST(sample_line_is_outermost_first)
 {
 	static struct stack st;
 	st.depth = 3;
-	st.frames[0] = (struct frame){"lib.py", "leaf", 6, 4, 7};
+	st.frames[0] = labelled_frame("lib.py", "leaf", "lib.py:leaf:", 7);
 	st.frames[1] = (struct frame){0}; /* invalid */
-	st.frames[2] = (struct frame){"app.py", "<module>", 6, 8, 1};
+	st.frames[2] = piece_frame("app.py", "<module>", 1);
 	open_temp();
 	collapsed_sample(
 	        &sink, LINE_TIME,
@@ -58,7 +78,7 @@ START_TEST(memory_and_full_metrics_and_gc_frame)
 {
 	static struct stack st;
 	st.depth = 1;
-	st.frames[0] = (struct frame){"a.py", "grow", 4, 4, 3};
+	st.frames[0] = piece_frame("a.py", "grow", 3);
 	struct sample sm = {.pid = 7,
 	                    .tid = 8,
 	                    .stack = &st,
@@ -75,6 +95,44 @@ START_TEST(memory_and_full_metrics_and_gc_frame)
 	ck_assert_str_eq(written(), "P7;T0:8;a.py:grow:3 -4096\n"
 	                            "P7;T0:8;a.py:grow:3 99,1,-4096\n"
 	                            "P7;T0:8;a.py:grow:3;:GC: 99,0,8192\n");
+}
+END_TEST
+
+/* Labelled or not, short or too long for the fast path, every line
+ * number: the same text. */
+START_TEST(labels_pieces_and_line_digits_agree)
+{
+	static struct stack st;
+	static char file[5000];
+	static char label[5010];
+	memset(file, 'x', sizeof file - 1);
+	snprintf(label, sizeof label, "%s:n:", file);
+	const int lines[] = {0,    9,    10,    99,       100, 999,
+	                     1000, 9999, 10000, 12345678, -1,  2147483647};
+	size_t n_lines = sizeof lines / sizeof lines[0];
+	st.depth = (uint32_t)(2 * n_lines + 2);
+	for (size_t i = 0; i < n_lines; i++) {
+		st.frames[2 * i] = piece_frame("a.py", "f", lines[i]);
+		st.frames[2 * i + 1] =
+		        labelled_frame("a.py", "f", "a.py:f:", lines[i]);
+	}
+	st.frames[2 * n_lines] = piece_frame(file, "n", 5);
+	st.frames[2 * n_lines + 1] = labelled_frame(file, "n", label, 5);
+	open_temp();
+	collapsed_sample(&sink, LINE_TIME,
+	                 &(struct sample){.pid = 1, .tid = 2, .stack = &st});
+	const char *text = written();
+	char want[16384];
+	size_t at = (size_t)snprintf(want, sizeof want, "P1;T0:2");
+	for (int k = 0; k < 2; k++)
+		at += (size_t)snprintf(want + at, sizeof want - at, ";%s5",
+		                       label);
+	for (size_t i = n_lines; i > 0; i--)
+		for (int k = 0; k < 2; k++)
+			at += (size_t)snprintf(want + at, sizeof want - at,
+			                       ";a.py:f:%d", lines[i - 1]);
+	snprintf(want + at, sizeof want - at, " 0\n");
+	ck_assert_str_eq(text, want);
 }
 END_TEST
 
@@ -118,7 +176,7 @@ START_TEST(large_output_survives_buffer_flushes)
 {
 	static struct stack st;
 	st.depth = 1;
-	st.frames[0] = (struct frame){"f.py", "g", 4, 1, 1};
+	st.frames[0] = labelled_frame("f.py", "g", "f.py:g:", 1);
 	open_temp();
 	for (int i = 0; i < 10000; i++)
 		collapsed_sample(&sink, LINE_TIME,
@@ -253,6 +311,7 @@ Suite *collapsed_suite(void)
 	Suite *s = suite_create("collapsed");
 	TCase *tc = tcase_create("writer");
 	tcase_add_test(tc, sample_line_is_outermost_first);
+	tcase_add_test(tc, labels_pieces_and_line_digits_agree);
 	tcase_add_test(tc, format_uint_every_length);
 	tcase_add_test(tc, memory_and_full_metrics_and_gc_frame);
 	tcase_add_test(tc, empty_stack_has_only_process_and_thread);

@@ -174,6 +174,12 @@ START_TEST(frame_objects_give_names_and_lines)
 	ck_assert_int_eq(stack.frames[0].line, 12);
 	ck_assert_str_eq(stack.frames[1].name, "main");
 	ck_assert_int_eq(stack.frames[1].line, 11);
+	/* what the writers take ready-made */
+	ck_assert_str_eq(stack.frames[0].label, "lib.py:work:");
+	ck_assert_uint_eq(stack.frames[0].label_len, 12);
+	ck_assert_str_eq(stack.frames[1].label, "app.py:main:");
+	ck_assert_uint_ne(stack.frames[0].code_id, 0);
+	ck_assert_uint_ne(stack.frames[0].code_id, stack.frames[1].code_id);
 	teardown();
 }
 END_TEST
@@ -247,6 +253,7 @@ START_TEST(reused_code_address_is_decoded_again)
 	set_top_frame(make_frame_object(c, 0, 0));
 	ck_assert_int_eq(unwind(), 0);
 	ck_assert_str_eq(stack.frames[0].name, "gone");
+	uint64_t old_id = stack.frames[0].code_id;
 
 	/* The code object dies; a new one takes its address. */
 	put64(c, L->code.filename, make_str("new.py"));
@@ -258,6 +265,8 @@ START_TEST(reused_code_address_is_decoded_again)
 	ck_assert_int_eq(unwind(), 0);
 	ck_assert_str_eq(stack.frames[0].file, "new.py");
 	ck_assert_str_eq(stack.frames[0].name, "born");
+	ck_assert_str_eq(stack.frames[0].label, "new.py:born:");
+	ck_assert_uint_ne(stack.frames[0].code_id, old_id);
 	teardown();
 }
 END_TEST

@@ -14,9 +14,17 @@ static char *render(int colour, int idle, int gc)
 {
 	static struct stack st;
 	st.depth = 3;
-	st.frames[0] = (struct frame){"/a/lib.py", "leaf", 9, 4, 7};
+	st.frames[0] = (struct frame){.file = "/a/lib.py",
+	                              .name = "leaf",
+	                              .file_len = 9,
+	                              .name_len = 4,
+	                              .line = 7};
 	st.frames[1] = (struct frame){0}; /* not readable */
-	st.frames[2] = (struct frame){"/a/app.py", "<module>", 9, 8, 40};
+	st.frames[2] = (struct frame){.file = "/a/app.py",
+	                              .name = "<module>",
+	                              .file_len = 9,
+	                              .name_len = 8,
+	                              .line = 40};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
