@@ -6,9 +6,9 @@
  * with the strings already interned, so a frame key stands for what was
  * read, whatever address the python layer's code cache kept it at (those
  * addresses are reused after eviction). In front of the tables, a small
- * cache keyed by the strings' addresses finds a frame without hashing its
- * text; a hit is confirmed by comparing the text with the interned copy, so
- * a reused address can never return the wrong frame. */
+ * cache keyed by the frame's code id (struct frame: one id, one file and
+ * name, never reused) and line finds a frame without hashing or comparing
+ * its text. Frames without an id are interned by their text every time. */
 #include "emit/mojo.h"
 
 #include <stdlib.h>
@@ -17,7 +17,8 @@
 #define NONE UINT32_MAX
 
 /* Entries of the address-keyed cache in front of the frame table. */
-#define RECENT_SLOTS 4096
+#define RECENT_BITS  12
+#define RECENT_SLOTS (1u << RECENT_BITS)
 
 /* Room of a table when it is first made. */
 #define FIRST_CAPACITY 256
@@ -41,7 +42,7 @@ struct index {
 };
 
 struct recent_frame {
-	const char *file, *name;
+	uint64_t code_id;
 	int line;
 	pid_t pid;
 	uint32_t frame; /* index + 1, 0 when empty */
@@ -213,11 +214,11 @@ static uint64_t hash_frame(uint32_t file, uint32_t name, int32_t line)
 
 static size_t recent_slot(pid_t pid, const struct frame *f)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)f->file * 0x9e3779b97f4a7c15ull) ^
-	             (uint64_t)(uintptr_t)f->name ^
-	             ((uint64_t)(uint32_t)f->line << 17) ^
-	             ((uint64_t)(uint32_t)pid << 40);
-	return mix(h) & (RECENT_SLOTS - 1);
+	/* Multiplicative hashing: the top bits of the product depend on
+	 * every bit of the key. */
+	uint64_t key = f->code_id ^ ((uint64_t)(uint32_t)f->line << 24) ^
+	               ((uint64_t)(uint32_t)pid << 44);
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - RECENT_BITS));
 }
 
 /* --- tables ---------------------------------------------------------- */
@@ -358,16 +359,6 @@ static uint32_t intern_frame(struct mojo *m, struct sink *s, uint32_t file,
 
 /* --- frames of a sample ---------------------------------------------- */
 
-/* Is interned frame i the frame f of process pid? */
-static int frame_matches(const struct mojo *m, uint32_t i, pid_t pid,
-                         const struct frame *f)
-{
-	const struct interned_frame *e = &m->frames[i];
-	return e->line == f->line &&
-	       string_equals(&m->strings[e->file], pid, f->file, f->file_len) &&
-	       string_equals(&m->strings[e->name], pid, f->name, f->name_len);
-}
-
 /* Scratch keys: past every key the tables can hand out, one frame key per
  * stack position and two string keys (file, name). */
 static int64_t scratch_frame_key(const struct mojo *m, uint32_t position)
@@ -399,10 +390,10 @@ static int64_t string_or_scratch(const struct mojo *m, struct sink *s,
 static int64_t define_frame(struct mojo *m, struct sink *s, pid_t pid,
                             const struct frame *f, uint32_t position)
 {
-	struct recent_frame *r = &m->recent[recent_slot(pid, f)];
-	if (r->frame && r->file == f->file && r->name == f->name &&
-	    r->line == f->line && r->pid == pid &&
-	    frame_matches(m, r->frame - 1, pid, f))
+	struct recent_frame *r =
+	        f->code_id ? &m->recent[recent_slot(pid, f)] : NULL;
+	if (r && r->frame && r->code_id == f->code_id && r->line == f->line &&
+	    r->pid == pid)
 		return frame_key(r->frame - 1);
 	uint32_t file = intern_string(m, s, pid, f->file, f->file_len);
 	uint32_t name = intern_string(m, s, pid, f->name, f->name_len);
@@ -410,8 +401,9 @@ static int64_t define_frame(struct mojo *m, struct sink *s, pid_t pid,
 	                     ? intern_frame(m, s, file, name, f->line)
 	                     : NONE;
 	if (i != NONE) {
-		*r = (struct recent_frame){f->file, f->name, f->line, pid,
-		                           i + 1};
+		if (r)
+			*r = (struct recent_frame){f->code_id, f->line, pid,
+			                           i + 1};
 		return frame_key(i);
 	}
 	int64_t file_key = string_or_scratch(m, s, file, position, 0, f->file,

@@ -289,6 +289,14 @@ static void set_frame(uint32_t i, const char *file, const char *name, int line)
 	};
 }
 
+/* The same with the code id the code cache gives (0: none). */
+static void set_frame_id(uint32_t i, const char *file, const char *name,
+                         int line, uint64_t id)
+{
+	set_frame(i, file, name, line);
+	st.frames[i].code_id = id;
+}
+
 START_TEST(header_and_metadata)
 {
 	struct mojo *m = mojo_new();
@@ -454,6 +462,60 @@ START_TEST(interning_follows_contents_and_pid)
 	put_event_int(&want, MOJO_FRAME_REF, 3);
 	put_event_int(&want, MOJO_METRIC_TIME, 1);
 	assert_bytes(got, len, want.data, want.len);
+	free(got);
+	mojo_free(m);
+}
+END_TEST
+
+/* Frames with a code id are found by id and line, whatever the address of
+ * their text; another line, another process or another id with the same
+ * text are told apart as the text alone would tell them. */
+START_TEST(code_ids_find_frames_by_id_and_line)
+{
+	struct mojo *m = mojo_new();
+	char copy[16] = "x.py";
+	st.depth = 1;
+	set_frame_id(0, "x.py", "g", 5, 7);
+	struct sample sm = {.pid = 1, .tid = 1, .stack = &st, .time_us = 1};
+	open_capture();
+	mojo_sample(m, &sink, LINE_TIME, &sm);
+	set_frame_id(0, copy, "g", 5, 7); /* same code, text elsewhere */
+	mojo_sample(m, &sink, LINE_TIME, &sm);
+	set_frame_id(0, "x.py", "g", 6, 7); /* another line */
+	mojo_sample(m, &sink, LINE_TIME, &sm);
+	set_frame_id(0, "x.py", "g", 5, 8); /* decoded again: a new id */
+	mojo_sample(m, &sink, LINE_TIME, &sm);
+	set_frame_id(0, "x.py", "g", 5, 7);
+	sm.pid = 2; /* another process */
+	mojo_sample(m, &sink, LINE_TIME, &sm);
+	size_t len;
+	uint8_t *got = captured(&len);
+
+	struct bytes want = {0};
+	put_stack(&want, 1, 0, "1");
+	put_string_def(&want, 2, "x.py");
+	put_string_def(&want, 3, "g");
+	put_frame_def(&want, 1, 2, 3, 5);
+	put_event_int(&want, MOJO_FRAME_REF, 1);
+	put_event_int(&want, MOJO_METRIC_TIME, 1);
+	put_stack(&want, 1, 0, "1");
+	put_event_int(&want, MOJO_FRAME_REF, 1);
+	put_event_int(&want, MOJO_METRIC_TIME, 1);
+	put_stack(&want, 1, 0, "1");
+	put_frame_def(&want, 2, 2, 3, 6);
+	put_event_int(&want, MOJO_FRAME_REF, 2);
+	put_event_int(&want, MOJO_METRIC_TIME, 1);
+	put_stack(&want, 1, 0, "1");
+	put_event_int(&want, MOJO_FRAME_REF, 1);
+	put_event_int(&want, MOJO_METRIC_TIME, 1);
+	put_stack(&want, 2, 0, "1");
+	put_string_def(&want, 4, "x.py");
+	put_string_def(&want, 5, "g");
+	put_frame_def(&want, 3, 4, 5, 5);
+	put_event_int(&want, MOJO_FRAME_REF, 3);
+	put_event_int(&want, MOJO_METRIC_TIME, 1);
+	assert_bytes(got, len, want.data, want.len);
+	ck_assert_uint_eq(mojo_interned_frames(m), 3);
 	free(got);
 	mojo_free(m);
 }
@@ -1338,6 +1400,7 @@ Suite *mojo_suite(void)
 	tcase_add_test(t, sample_defines_then_refers);
 	tcase_add_test(t, invalid_gc_idle_and_metrics);
 	tcase_add_test(t, interning_follows_contents_and_pid);
+	tcase_add_test(t, code_ids_find_frames_by_id_and_line);
 	tcase_add_test(t, full_tables_define_inline);
 	suite_add_tcase(s, t);
 	t = tcase_create("golden");
