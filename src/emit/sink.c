@@ -134,15 +134,36 @@ static size_t count_digits(unsigned long long value)
 	return len + (value >= 10) + (value >= 100) + (value >= 1000);
 }
 
-/* Count the digits, then write them in place from the last: a deep stack
- * has hundreds of line numbers per sample, and a copy from a scratch
- * buffer (a call to memcpy for a few bytes) cost as much as the rest. */
+/* "00" to "99". */
+static const char digit_pairs[] = "00010203040506070809"
+                                  "10111213141516171819"
+                                  "20212223242526272829"
+                                  "30313233343536373839"
+                                  "40414243444546474849"
+                                  "50515253545556575859"
+                                  "60616263646566676869"
+                                  "70717273747576777879"
+                                  "80818283848586878889"
+                                  "90919293949596979899";
+
+/* Count the digits, then write them in place from the last, two at a
+ * time: a deep stack has hundreds of line numbers per sample, and a copy
+ * from a scratch buffer (a call to memcpy for a few bytes) cost as much as
+ * the rest. */
 size_t format_uint(char *out, unsigned long long value)
 {
 	size_t len = count_digits(value);
-	for (size_t i = len; i > 0; i--) {
-		out[i - 1] = (char)('0' + value % 10);
-		value /= 10;
+	char *at = out + len;
+	for (; value >= 100; value /= 100) {
+		const char *pair = digit_pairs + 2 * (value % 100);
+		*--at = pair[1];
+		*--at = pair[0];
+	}
+	if (value >= 10) {
+		*--at = digit_pairs[2 * value + 1];
+		*--at = digit_pairs[2 * value];
+	} else {
+		*--at = (char)('0' + value);
 	}
 	return len;
 }
