@@ -12,15 +12,15 @@
 struct frame {
 	const char *file; /* NULL: the frame could not be read (INVALID) */
 	const char *name;
-	uint32_t file_len, name_len; /* strlen of each, known in advance */
-	int line;
 	/* Optional, for the writers' speed (NULL and 0 when not known):
 	 * label is "file:name:", the frame as text prints it up to the
 	 * line, ready to copy; two frames with the same code_id have the
 	 * same file and name (ids are never reused in a run). */
 	const char *label;
-	uint32_t label_len;
 	uint64_t code_id;
+	uint32_t file_len, name_len; /* strlen of each, known in advance */
+	uint32_t label_len;
+	int line;
 };
 
 struct stack {

@@ -34,6 +34,10 @@ void unwinder_init(struct unwinder *u, struct prefetch *pf,
 		size = max_end(size, layout->frame.tlbc_index, 4);
 	u->frame_read_size = size;
 	u->interpreter_frames = layout->frame_model != FRAME_OBJECTS;
+	u->skip_owners = layout->frame.skip_owners;
+	int32_t cstack = layout->frame.owner_cstack;
+	if (cstack >= 0 && cstack < 32)
+		u->skip_owners |= 1u << cstack;
 }
 
 static void push_invalid(struct stack *out)
@@ -44,28 +48,20 @@ static void push_invalid(struct stack *out)
 
 /* The decoded code object at code_addr. A recursion meets the same code
  * object frame after frame: the last one found is kept for the rest of the
- * walk, with its last line (code_lookup would return the same entry, now
- * trusted for this walk, and code_line the same line). */
+ * walk (code_lookup would return the same entry, now trusted for this
+ * walk). */
 static struct code_info *lookup(struct unwinder *u, uint64_t code_addr)
 {
 	if (code_addr != u->last_code || !u->last_info) {
 		u->last_info = code_lookup(u->code, code_addr);
 		u->last_code = code_addr;
-		u->last_offset = -2; /* no offset: -1 is "not started" */
+		u->last_offset = -2; /* no frame made: -1 is "not started" */
 	}
 	return u->last_info;
 }
 
-static int line_of(struct unwinder *u, struct code_info *ci, int offset)
-{
-	if (offset != u->last_offset) {
-		u->last_line = code_line(ci, u->layout->line_format, offset);
-		u->last_offset = offset;
-	}
-	return u->last_line;
-}
-
-/* Push a frame of code object code_addr; 1 when it could not be read. */
+/* Push a frame of code object code_addr; 1 when it could not be read. The
+ * frame made last is pushed again while code object and offset repeat. */
 static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
                      int64_t addr)
 {
@@ -75,16 +71,20 @@ static int push_code(struct unwinder *u, struct stack *out, uint64_t code_addr,
 		return 1;
 	}
 	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
-	out->frames[out->depth++] = (struct frame){
-	        .file = ci->filename,
-	        .name = ci->name,
-	        .file_len = ci->filename_len,
-	        .name_len = ci->name_len,
-	        .line = line_of(u, ci, offset),
-	        .label = ci->label,
-	        .label_len = ci->label_len,
-	        .code_id = ci->id,
-	};
+	if (offset != u->last_offset) {
+		u->last_frame = (struct frame){
+		        .file = ci->filename,
+		        .name = ci->name,
+		        .file_len = ci->filename_len,
+		        .name_len = ci->name_len,
+		        .line = code_line(ci, u->layout->line_format, offset),
+		        .label = ci->label,
+		        .label_len = ci->label_len,
+		        .code_id = ci->id,
+		};
+		u->last_offset = offset;
+	}
+	out->frames[out->depth++] = u->last_frame;
 	return 0;
 }
 
@@ -127,7 +127,8 @@ static const uint8_t *load_window(struct unwinder *u, uint64_t base,
 	const uint8_t *data = prefetch_read(u->pf, base, hi - base);
 	if (!data || hi - base > load_u64(data, L->chunk.chunk_size))
 		return NULL; /* unreadable, or not this chunk's frame */
-	u->windows[u->n_windows++] = (struct window){base, hi, data};
+	u->windows[u->n_windows++] =
+	        (struct window){base, hi - u->frame_read_size, data};
 	return data + (addr - base);
 }
 
@@ -145,9 +146,10 @@ static uint64_t next_chunk(const struct unwinder *u)
  * lies in one, else read on its own. NULL when unreadable. */
 static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
 {
-	for (size_t i = 0; i < u->n_windows; i++) {
+	/* Newest first: the walk is in the chunk it read last. */
+	for (size_t i = u->n_windows; i-- > 0;) {
 		const struct window *w = &u->windows[i];
-		if (addr >= w->lo && addr + u->frame_read_size <= w->hi)
+		if (addr >= w->lo && addr <= w->last_header)
 			return w->data + (addr - w->lo);
 	}
 	if (u->n_windows < MAX_WINDOWS) {
@@ -160,12 +162,13 @@ static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
 
 /* Does a frame with this owner belong to the interpreter rather than to a
  * Python function? The C-stack shim frames of 3.12 and 3.13, and from 3.14
- * the interpreter's own entry frames (and 3.15's sentinel base frame). */
-static int interpreter_owned(const struct py_layout *L, uint8_t owner)
+ * the interpreter's own entry frames (and 3.15's sentinel base frame): the
+ * owners in u->skip_owners, or owner_cstack when it does not fit there. */
+static int interpreter_owned(const struct unwinder *u, uint8_t owner)
 {
-	if (L->frame.owner_cstack >= 0 && owner == L->frame.owner_cstack)
-		return 1;
-	return owner < 8 && (L->frame.skip_owners >> owner & 1);
+	if (owner < 32)
+		return u->skip_owners >> owner & 1;
+	return owner == u->layout->frame.owner_cstack;
 }
 
 /* Free-threaded 3.14+: a thread may run its own copy of a code object's
@@ -201,7 +204,7 @@ static void decode_interpreter_frame(struct unwinder *u, const uint8_t *hdr,
 {
 	const struct py_layout *L = u->layout;
 	v->previous = load_u64(hdr, L->frame.previous);
-	v->skip = interpreter_owned(L, hdr[L->frame.owner]);
+	v->skip = interpreter_owned(u, hdr[L->frame.owner]);
 	v->code = load_u64(hdr, L->frame.code) &
 	          ~(uint64_t)L->frame.code_tag_bits;
 	v->offset = -1;

@@ -22,7 +22,8 @@
 #define MAX_WALKS 3
 
 struct window {
-	uint64_t lo, hi; /* remote range copied, [lo, hi) */
+	uint64_t lo;          /* remote range copied, from lo */
+	uint64_t last_header; /* up to a frame header at last_header */
 	const uint8_t *data;
 };
 
@@ -35,10 +36,13 @@ struct unwinder {
 	uint64_t top_chunk;       /* this thread's current chunk, 0 if none */
 	size_t n_windows;
 	struct window windows[MAX_WINDOWS];
-	/* The code object of the walk's last frame, and its last line. */
+	uint32_t skip_owners; /* bit n: frames of owner n are skipped */
+	/* The code object of the walk's last frame, and the last frame
+	 * made of it, at last_offset. */
 	uint64_t last_code;
 	struct code_info *last_info;
-	int last_offset, last_line;
+	int last_offset;
+	struct frame last_frame;
 };
 
 /* Frames are read through pf: the caller starts each tick with
