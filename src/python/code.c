@@ -218,26 +218,24 @@ static void free_code_info(void *p)
 	free(ci);
 }
 
-/* The fields that tell one code object from another, out of its header. */
-static void read_identity(const struct py_layout *L, const uint8_t *header,
+/* The pointers that tell one code object from another (its first line
+ * tells them apart too), out of its header. */
+static void read_identity(const struct code_reader *cr, const uint8_t *header,
                           uint64_t identity[CODE_IDENTITY_FIELDS])
 {
-	const uint32_t at[CODE_IDENTITY_FIELDS] = {
-	        L->code.filename, L->code.name, L->code.qualname,
-	        L->code.linetable, L->code.firstlineno};
-	for (int i = 0; i < CODE_IDENTITY_FIELDS; i++)
-		identity[i] =
-		        at[i] == LAYOUT_NONE ? 0 : load_u64(header, at[i]);
-	identity[CODE_IDENTITY_FIELDS - 1] &= 0xffffffffu; /* an int */
+	for (uint32_t i = 0; i < cr->n_identity; i++)
+		identity[i] = load_u64(header, cr->identity_at[i]);
 }
 
 /* Was ci decoded from the object whose header this is? */
 static int matches(const struct code_reader *cr, const struct code_info *ci,
                    const uint8_t *header)
 {
-	uint64_t identity[CODE_IDENTITY_FIELDS];
-	read_identity(cr->layout, header, identity);
-	return memcmp(identity, ci->identity, sizeof identity) == 0 &&
+	for (uint32_t i = 0; i < cr->n_identity; i++)
+		if (load_u64(header, cr->identity_at[i]) != ci->identity[i])
+			return 0;
+	return (int)load_u32(header, cr->layout->code.firstlineno) ==
+	               ci->firstlineno &&
 	       has_type(cr->layout, header, cr->types.code);
 }
 
@@ -284,7 +282,7 @@ static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 		return NULL;
 	for (int i = 0; i < LINE_MEMO; i++)
 		ci->memo_addr[i] = -1;
-	read_identity(cr->layout, buf, ci->identity);
+	read_identity(cr, buf, ci->identity);
 	uint32_t name_at = co->code.qualname != LAYOUT_NONE ? co->code.qualname
 	                                                    : co->code.name;
 	ci->firstlineno = (int)load_u32(buf, co->code.firstlineno);
@@ -310,6 +308,13 @@ int code_reader_init(struct code_reader *cr, const struct remote *remote,
                      const struct py_layout *layout,
                      const struct py_types *types)
 {
+	const uint32_t identity[] = {layout->code.filename, layout->code.name,
+	                             layout->code.qualname,
+	                             layout->code.linetable};
+	cr->n_identity = 0;
+	for (size_t i = 0; i < sizeof identity / sizeof identity[0]; i++)
+		if (identity[i] != LAYOUT_NONE)
+			cr->identity_at[cr->n_identity++] = identity[i];
 	cr->remote = remote;
 	cr->layout = layout;
 	cr->types = *types;

@@ -18,7 +18,7 @@
 #define MAX_LINETABLE_BYTES (1 << 20)
 
 #define LINE_MEMO            8 /* a power of two */
-#define CODE_IDENTITY_FIELDS 5
+#define CODE_IDENTITY_FIELDS 4
 
 struct code_info {
 	char *filename;
@@ -60,6 +60,8 @@ struct code_reader {
 	const struct remote *remote;
 	const struct py_layout *layout;
 	struct py_types types;
+	/* Where the pointer fields of code_info's identity are. */
+	uint32_t identity_at[CODE_IDENTITY_FIELDS], n_identity;
 	struct cache *cache;
 	uint64_t now_us;      /* the time of the current sample */
 	uint64_t previous_us; /* and of the one before */

@@ -467,6 +467,55 @@ START_TEST(interpreter_frames_give_qualnames_and_lines)
 }
 END_TEST
 
+/* A code object freed and another allocated at its address differ in at
+ * least one of these: each alone makes the entry decoded again, once its
+ * trust has run out (a new id), or an invalid frame (not a code object). */
+START_TEST(each_identity_field_tells_reused_code_apart)
+{
+	enum { FILENAME, NAME, QUALNAME, LINETABLE, FIRSTLINENO, TYPE, FIELDS };
+	for (int field = 0; field < FIELDS; field++) {
+		setup_version(11);
+		uint64_t c = make_code("app.py", "f", 20, locations,
+		                       sizeof locations);
+		uint64_t chunk = make_chunk(4096);
+		set_cframe(make_iframe(chunk + L->chunk.size, c, 5, 0), chunk);
+		code_reader_new_tick(&code, 100);
+		ck_assert_int_eq(unwind(), 0);
+		uint64_t id = stack.frames[0].code_id;
+		switch (field) {
+		case FILENAME:
+			put64(c, L->code.filename, make_str("app.py"));
+			break;
+		case NAME:
+			put64(c, L->code.name, make_str("f"));
+			break;
+		case QUALNAME:
+			put64(c, L->code.qualname, make_str("f"));
+			break;
+		case LINETABLE:
+			put64(c, L->code.linetable,
+			      make_bytes(locations, sizeof locations));
+			break;
+		case FIRSTLINENO:
+			put32(c, L->code.firstlineno, 21);
+			break;
+		case TYPE:
+			put64(c, layout_ob_type(L), STR_TYPE);
+			break;
+		}
+		code_reader_new_tick(&code, 100 + CODE_TRUST_MIN_US + 1);
+		if (field == TYPE) {
+			ck_assert_int_eq(unwind(), 1);
+			ck_assert_ptr_null(stack.frames[0].file);
+		} else {
+			ck_assert_int_eq(unwind(), 0);
+			ck_assert_uint_ne(stack.frames[0].code_id, id);
+		}
+		teardown();
+	}
+}
+END_TEST
+
 START_TEST(interpreter_frame_outside_chunk_is_read_alone)
 {
 	setup_version(11);
@@ -654,6 +703,7 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, changed_code_among_due_ones_is_decoded_again);
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
 	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
+	tcase_add_test(tc, each_identity_field_tells_reused_code_apart);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
 	tcase_add_test(tc, direct_314_tagged_refs_and_interpreter_frames);
 	tcase_add_test(tc, direct_313_skips_only_cstack_frames);
