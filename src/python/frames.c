@@ -124,7 +124,13 @@ static const uint8_t *load_window(struct unwinder *u, uint64_t base,
 	if (!remote_plausible(base) || addr < base + L->chunk.size ||
 	    hi - base > MAX_WINDOW_BYTES)
 		return NULL;
-	const uint8_t *data = prefetch_read(u->pf, base, hi - base);
+	/* Read on to the end of the page: the kernel pins that page anyway,
+	 * and a stack that grows by a few frames before the next tick is
+	 * then still inside the region it reads ahead (else it would miss,
+	 * and cost a read of its own and a new plan). */
+	uint64_t page_end =
+	        (hi + WINDOW_PAGE - 1) & ~(uint64_t)(WINDOW_PAGE - 1);
+	const uint8_t *data = prefetch_read(u->pf, base, page_end - base);
 	if (!data || hi - base > load_u64(data, L->chunk.chunk_size))
 		return NULL; /* unreadable, or not this chunk's frame */
 	u->windows[u->n_windows++] =

@@ -15,6 +15,7 @@
 /* Local copies of data-stack chunks (3.11+): one read covers many frames. */
 #define MAX_WINDOWS      4
 #define MAX_WINDOW_BYTES (1u << 20)
+#define WINDOW_PAGE      4096 /* windows are read to a multiple of this */
 /* Thread-local bytecode copies (free-threaded 3.14+) are indexed per
  * thread: more than this many is garbage. */
 #define MAX_TLBC_INDEX 4096

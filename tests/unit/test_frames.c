@@ -516,6 +516,31 @@ START_TEST(each_identity_field_tells_reused_code_apart)
 }
 END_TEST
 
+/* A stack that grows by a frame between two ticks stays inside the data
+ * stack read ahead: no read of its own. */
+START_TEST(growing_stack_stays_in_the_read_ahead)
+{
+	setup_version(11);
+	uint64_t c = make_code("app.py", "f", 1, locations, sizeof locations);
+	/* a chunk starting on a page, as CPython's (mmap'd) do */
+	alloc(WINDOW_PAGE - (arena_used % WINDOW_PAGE));
+	uint64_t chunk = make_chunk(2 * WINDOW_PAGE);
+	ck_assert_uint_eq(chunk % WINDOW_PAGE, 0);
+	uint64_t f1 = make_iframe(chunk + L->chunk.size, c, 1, 0);
+	uint64_t f2 = make_iframe(f1 + 128, c, 2, f1);
+	set_cframe(f1, chunk);
+	calls_to_unwind(100, 0);
+	unsigned long steady = calls_to_unwind(200, 0);
+	/* a call: one frame more */
+	uint64_t cframe;
+	memcpy(&cframe, tstate + L->tstate.frame, sizeof cframe);
+	put64(cframe, L->cframe.current_frame, f2);
+	ck_assert_uint_eq(calls_to_unwind(300, 0), steady);
+	ck_assert_uint_eq(stack.depth, 2);
+	teardown();
+}
+END_TEST
+
 START_TEST(interpreter_frame_outside_chunk_is_read_alone)
 {
 	setup_version(11);
@@ -703,6 +728,7 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, changed_code_among_due_ones_is_decoded_again);
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
 	tcase_add_test(tc, interpreter_frame_outside_chunk_is_read_alone);
+	tcase_add_test(tc, growing_stack_stays_in_the_read_ahead);
 	tcase_add_test(tc, each_identity_field_tells_reused_code_apart);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
 	tcase_add_test(tc, direct_314_tagged_refs_and_interpreter_frames);
