@@ -66,14 +66,35 @@ static int by_address(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A plan is a handful of regions per thread, and changes whenever a full
+ * walk of the interpreters adds two and the next tick drops them: sorting
+ * a few by insertion costs a fraction of a call to qsort. */
+#define INSERTION_SORT_MAX 32
+
+static void sort_by_address(struct prefetch *pf, size_t n)
+{
+	const struct prefetch_region *r = pf->regions;
+	if (n > INSERTION_SORT_MAX) {
+		sort_base = r;
+		qsort(pf->order, n, sizeof pf->order[0], by_address);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t item = pf->order[i];
+		size_t j = i;
+		for (; j > 0 && r[pf->order[j - 1]].addr > r[item].addr; j--)
+			pf->order[j] = pf->order[j - 1];
+		pf->order[j] = item;
+	}
+}
+
 /* Group the planned regions, by address, into spans. */
 static void make_spans(struct prefetch *pf)
 {
 	size_t n = pf->n_regions, at = 0;
 	for (size_t i = 0; i < n; i++)
 		pf->order[i] = (uint32_t)i;
-	sort_base = pf->regions;
-	qsort(pf->order, n, sizeof pf->order[0], by_address);
+	sort_by_address(pf, n);
 	pf->n_spans = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct prefetch_region *r = &pf->regions[pf->order[k]];
@@ -156,8 +177,10 @@ static int contains(const struct prefetch_region *r, uint64_t addr, size_t len)
 static struct prefetch_region *find(struct prefetch *pf, uint64_t addr,
                                     size_t len)
 {
-	for (size_t k = 0; k < pf->n_regions; k++) {
-		size_t i = (pf->cursor + k) % pf->n_regions;
+	size_t n = pf->n_regions, i = pf->cursor < n ? pf->cursor : 0;
+	for (size_t k = 0; k < n; k++, i++) {
+		if (i == n)
+			i = 0;
 		if (contains(&pf->regions[i], addr, len)) {
 			pf->cursor = i;
 			return &pf->regions[i];

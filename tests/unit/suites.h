@@ -27,5 +27,6 @@ Suite *system_read_suite(void);
 Suite *diff_suite(void);
 Suite *cmdline_suite(void);
 Suite *scan_suite(void);
+Suite *prefetch_suite(void);
 
 #endif
