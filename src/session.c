@@ -550,7 +550,8 @@ static int sample_process(struct session *s, struct tracked *p, int *error)
 	}
 	if (p->tasks)
 		tasks_begin_tick(p->tasks);
-	struct py_sample_result r = py_sample(p->py, s->want, emit_thread, s);
+	struct py_sample_result r =
+	        py_sample_at(p->py, s->want, s->tick_us, emit_thread, s);
 	if (p->tasks)
 		tasks_end_tick(p->tasks);
 	p->failed_ticks = r.threads ? 0 : p->failed_ticks + 1;
@@ -660,8 +661,10 @@ static void record_system(struct session *s, uint64_t now)
  * files, too much for the tick. */
 static void maybe_record_system(struct session *s)
 {
+	if (!s->system)
+		return;
 	uint64_t now = now_us();
-	if (s->system && now >= s->next_system_us)
+	if (now >= s->next_system_us)
 		record_system(s, now);
 }
 
@@ -720,7 +723,10 @@ static void sample_loop(struct session *s)
 		maybe_scan_children(s);
 		maybe_record_system(s);
 		next_us = next_tick_us(s, next_us + s->opts->interval_us);
-		uint64_t after = now_us();
+		/* The end of the tick will do, unless -C or --system did
+		 * work since. */
+		uint64_t after =
+		        s->opts->children || s->system ? now_us() : t1 / 1000;
 		if (next_us < after)
 			next_us = after;
 		else

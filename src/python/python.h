@@ -70,5 +70,10 @@ struct py_sample_result {
  * PY_WANT_* flags. */
 struct py_sample_result py_sample(struct py_process *p, unsigned want,
                                   py_thread_fn fn, void *ctx);
+/* The same at a tick that began at now_us (the monotonic clock's
+ * microseconds), which the caller read already. */
+struct py_sample_result py_sample_at(struct py_process *p, unsigned want,
+                                     uint64_t now_us, py_thread_fn fn,
+                                     void *ctx);
 
 #endif

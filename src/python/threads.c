@@ -471,8 +471,13 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 struct py_sample_result py_sample(struct py_process *p, unsigned want,
                                   py_thread_fn fn, void *ctx)
 {
+	return py_sample_at(p, want, now_us(), fn, ctx);
+}
+
+struct py_sample_result py_sample_at(struct py_process *p, unsigned want,
+                                     uint64_t now, py_thread_fn fn, void *ctx)
+{
 	struct py_sample_result res = {0};
-	uint64_t now = now_us();
 	if (want & (PY_WANT_GC | PY_WANT_RUNNING))
 		want |= PY_WANT_GIL; /* both are about the GIL's holder */
 	code_reader_new_tick(&p->code, now);
