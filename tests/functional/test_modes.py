@@ -297,10 +297,13 @@ def test_full_idle_flags_and_threads(python):
         "nap thread's time fields sum to %dus, it ran for %dus (longest gap %dus)"
         % (sum(nap_times), nap_wall, max(nap_times)))
 
-    # Memory goes on the GIL holder's line: burn() maps, nap() hardly holds it.
+    # Memory goes on the GIL holder's line: burn() maps 20 MiB, nap() holds
+    # the GIL only to start, and to report once awake (how many ticks that
+    # spans depends on the machine's load; what it allocates does not).
     on_nap = [s for s in by_tid[nap_tid] if fields[s.lineno][2]]
-    assert len(on_nap) <= 2, "memory charged to the napping thread:\n%s" % (
-        "\n".join(s.text for s in on_nap[:8]))
+    charged = sum(abs(fields[s.lineno][2]) for s in on_nap)
+    assert charged <= MIB, "%dB charged to the napping thread:\n%s" % (
+        charged, "\n".join(s.text for s in on_nap[:8]))
     # A change is charged at the tick after it, which a busy machine can
     # delay past burn()'s end: onto main() itself, joining the napper (where
     # the chunks are later dropped: only its growth counts).
