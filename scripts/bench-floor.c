@@ -49,8 +49,8 @@
 #define MISALIGN  64 /* where in its first page a region starts */
 
 struct step {
-	char what;          /* 'v', 'm' or 's' */
-	int n;              /* regions of a readv */
+	char what; /* 'v', 'm' or 's' */
+	int n;     /* regions of a readv */
 	struct iovec *remote;
 };
 
@@ -64,7 +64,7 @@ struct kind {
 
 static unsigned char *memory; /* the child's pages, mapped before fork */
 static size_t memory_len, memory_used;
-static char *buffer;          /* where reads land */
+static char *buffer; /* where reads land */
 static size_t buffer_len;
 static int statm_fd = -1, stat_fd = -1;
 static volatile long sink;
@@ -116,7 +116,8 @@ static int parse_readv(const char *text, struct step *st, int place_them)
 			st->remote[n].iov_base = place(len);
 			st->remote[n].iov_len = len;
 		} else {
-			memory_len += ((MISALIGN + len + PAGE - 1) / PAGE) * PAGE;
+			memory_len +=
+			        ((MISALIGN + len + PAGE - 1) / PAGE) * PAGE;
 		}
 		total += len;
 		p = *end == ',' ? end + 1 : end;
@@ -147,7 +148,8 @@ static int parse_kind(const char *arg, struct kind *k, int clocks,
 		st->what = s[0];
 		if (s[0] == 'v') {
 			if (place_them)
-				st->remote = calloc(MAX_IOV, sizeof *st->remote);
+				st->remote =
+				        calloc(MAX_IOV, sizeof *st->remote);
 			if (parse_readv(s + 1, st, place_them))
 				return -1;
 		} else if ((s[0] != 'm' && s[0] != 's') || s[1]) {
@@ -167,8 +169,8 @@ static int run_steps(const struct kind *k, pid_t child)
 			got = process_vm_readv(child, &local, 1, st->remote,
 			                       (unsigned long)st->n, 0);
 		} else {
-			got = pread(st->what == 'm' ? statm_fd : stat_fd, buffer,
-			            buffer_len, 0);
+			got = pread(st->what == 'm' ? statm_fd : stat_fd,
+			            buffer, buffer_len, 0);
 		}
 		if (got <= 0)
 			return -1;
@@ -192,8 +194,9 @@ static int run_loop(const struct kind *k, pid_t child, int wakes,
 			deadline = now;
 			continue;
 		}
-		struct timespec ts = {.tv_sec = (time_t)(deadline / 1000000000ull),
-		                      .tv_nsec = (long)(deadline % 1000000000ull)};
+		struct timespec ts = {
+		        .tv_sec = (time_t)(deadline / 1000000000ull),
+		        .tv_nsec = (long)(deadline % 1000000000ull)};
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 	}
 	return 0;
