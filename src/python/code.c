@@ -319,6 +319,8 @@ int code_reader_init(struct code_reader *cr, const struct remote *remote,
 	cr->layout = layout;
 	cr->types = *types;
 	cr->now_us = 0;
+	cr->previous_us = 0;
+	cr->fresh_us = CODE_FRESH_US;
 	cr->n_evicted = 0;
 	cr->n_due = 0;
 	cr->cache = cache_new(CODE_CACHE_CAPACITY);
@@ -343,7 +345,7 @@ void code_reader_free(struct code_reader *cr)
 static int trusted(const struct code_reader *cr, const struct code_info *ci)
 {
 	int in_use = ci->used_us >= cr->previous_us &&
-	             cr->now_us - ci->used_us <= CODE_FRESH_US;
+	             cr->now_us - ci->used_us <= cr->fresh_us;
 	return in_use && cr->now_us - ci->verified_us < ci->trust_us;
 }
 

@@ -68,6 +68,7 @@ struct code_reader {
 	struct cache *cache;
 	uint64_t now_us;      /* the time of the current sample */
 	uint64_t previous_us; /* and of the one before */
+	uint64_t fresh_us;    /* a gap between samples up to this is usual */
 	/* Entries used on trust since the last code_check_due: */
 	size_t n_due;
 	struct code_info *due[CODE_DUE_MAX];
@@ -90,10 +91,13 @@ void code_reader_free(struct code_reader *cr);
  * per frame. A new entry is trusted for the minimum, and each match doubles
  * that up to the maximum: the code that runs for long (functions) is checked
  * rarely, the short-lived (module code, exec'd strings) often. An entry that
- * the previous sample did not use, or that it used more than
- * CODE_FRESH_US ago (austinc was held up), is checked whatever its trust:
- * its code may have ended, and the address gone to new code, in between (a
- * module's code run at start-up, then a function of the program). */
+ * the previous sample did not use, or that it used longer ago than usual
+ * (austinc was held up: more than twice the gap before, and more than
+ * CODE_FRESH_US), is checked whatever its trust: its code may have ended,
+ * and the address gone to new code, in between (a module's code run at
+ * start-up, then a function of the program). The usual gap follows the
+ * sampling interval, so that at -i 1ms every tick is not taken for one
+ * held up. */
 #define CODE_TRUST_MIN_US 1000
 #define CODE_TRUST_MAX_US 64000
 #define CODE_FRESH_US     500
@@ -118,6 +122,8 @@ int code_line(struct code_info *ci, enum line_format format, int addr);
 /* A new sample begins at now_us. */
 static inline void code_reader_new_tick(struct code_reader *cr, uint64_t now_us)
 {
+	uint64_t gap = cr->previous_us ? cr->now_us - cr->previous_us : 0;
+	cr->fresh_us = gap > CODE_FRESH_US / 2 ? 2 * gap : CODE_FRESH_US;
 	cr->previous_us = cr->now_us;
 	cr->now_us = now_us;
 }

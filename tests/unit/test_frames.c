@@ -300,6 +300,28 @@ START_TEST(code_not_in_the_last_sample_is_checked_again)
 }
 END_TEST
 
+/* At an interval longer than CODE_FRESH_US (-i 1ms), a code object seen
+ * at every tick stays trusted; a gap of more than twice the usual one is
+ * austinc held up, and the object is checked again. */
+START_TEST(a_steady_long_interval_is_not_taken_for_a_hold_up)
+{
+	setup_version(9);
+	uint64_t c = make_code("old.py", "gone", 1, lnotab, sizeof lnotab);
+	set_top_frame(make_frame_object(c, 0, 0));
+	for (uint64_t t = 1000; t <= 3000; t += 1000) {
+		if (t == 3000) /* new code at its address, within its trust */
+			put64(c, L->code.name, make_str("born"));
+		code_reader_new_tick(&code, t);
+		ck_assert_int_eq(unwind(), 0);
+		ck_assert_str_eq(stack.frames[0].name, "gone");
+	}
+	code_reader_new_tick(&code, 3000 + 2 * 1000 + 1);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "born");
+	teardown();
+}
+END_TEST
+
 /* A recursion: the same code object frame after frame, at different
  * offsets, and another code object between them. Each frame gets its own
  * line, and the other one its own name. */
@@ -724,6 +746,7 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
 	tcase_add_test(tc, reused_code_address_is_decoded_again);
 	tcase_add_test(tc, code_not_in_the_last_sample_is_checked_again);
+	tcase_add_test(tc, a_steady_long_interval_is_not_taken_for_a_hold_up);
 	tcase_add_test(tc, due_code_objects_are_checked_in_one_read);
 	tcase_add_test(tc, changed_code_among_due_ones_is_decoded_again);
 	tcase_add_test(tc, interpreter_frames_give_qualnames_and_lines);
