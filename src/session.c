@@ -79,8 +79,9 @@ struct session {
 	enum metric_kind metric;
 	unsigned want; /* PY_WANT_* */
 	struct tracked_set tracked;
-	struct mojo *mojo;     /* -b: MOJO instead of text */
-	struct system *system; /* --system: machine and process metrics */
+	struct mojo *mojo;           /* -b: MOJO instead of text */
+	struct collapsed *collapsed; /* else text */
+	struct system *system;       /* --system: machine and process metrics */
 	uint64_t next_system_us, last_system_us;
 	int root_tracked, root_gone;
 	uint64_t tick_us, previous_tick_us, next_scan_us;
@@ -144,12 +145,12 @@ static void emit_sample(struct session *s, const struct sample *sm)
 		return;
 	}
 	if (s->opts->folded == FOLDED_NONE) {
-		collapsed_sample(s->sink, s->metric, sm);
+		collapsed_sample(s->collapsed, s->sink, s->metric, sm);
 		return;
 	}
 	uint64_t count = folded_count(s->opts->folded, sm);
 	if (count != 0)
-		collapsed_folded(s->sink, count, sm);
+		collapsed_folded(s->collapsed, s->sink, count, sm);
 }
 
 /* Memory goes to the GIL holder's line only, once per process and tick. */
@@ -764,7 +765,8 @@ static int wants_gzip(const struct options *o)
 static int open_output(struct session *s)
 {
 	const char *path = s->opts->output;
-	if (s->opts->binary && !(s->mojo = mojo_new())) {
+	if (s->opts->binary ? !(s->mojo = mojo_new())
+	                    : !(s->collapsed = collapsed_new())) {
 		fprintf(stderr, "austinc: out of memory\n");
 		return EXIT_INTERNAL;
 	}
@@ -856,6 +858,7 @@ int session_run(const struct options *opts)
 	py_detach(s->py);
 	tracked_clear(&s->tracked);
 	mojo_free(s->mojo);
+	collapsed_free(s->collapsed);
 	system_free(s->system);
 	cache_free(s->clocks, NULL);
 	return code;

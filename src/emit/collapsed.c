@@ -4,7 +4,10 @@
 #include "emit/collapsed.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "emit/memo.h"
 
 int collapsed_looks_like_sample(const char *line)
 {
@@ -44,6 +47,10 @@ void collapsed_metadata(struct sink *s, const char *key, const char *value)
 	sink_putc(s, '\n');
 }
 
+struct collapsed {
+	struct memo memo;
+};
+
 /* Longest frame written in full; longer ones (only with absurd names) go
  * through the slower path. */
 #define FAST_FRAME_BYTES 4096
@@ -74,25 +81,29 @@ static void put_frame_pieces(struct sink *s, const struct frame *f)
 	sink_commit(s, n);
 }
 
+/* ";file:name:line" of a frame with a label, into out (room for
+ * 1 + label_len + 21): the usual case. */
+static size_t format_labelled(char *out, const struct frame *f)
+{
+	out[0] = ';';
+	memcpy(out + 1, f->label, f->label_len);
+	size_t n = 1 + f->label_len;
+	return n + format_int(out + n, f->line);
+}
+
 static void put_frame(struct sink *s, const struct frame *f)
 {
 	if (!f->file) {
 		sink_write(s, ";:INVALID:", 10);
 		return;
 	}
-	/* The usual case: the frame's label, "file:name:", and its line. */
 	size_t need = 1 + (size_t)f->label_len + 21;
 	char *out = f->label && need <= FAST_FRAME_BYTES ? sink_reserve(s, need)
 	                                                 : NULL;
-	if (!out) {
+	if (out)
+		sink_commit(s, format_labelled(out, f));
+	else
 		put_frame_pieces(s, f);
-		return;
-	}
-	out[0] = ';';
-	memcpy(out + 1, f->label, f->label_len);
-	size_t n = 1 + f->label_len;
-	n += format_int(out + n, f->line);
-	sink_commit(s, n);
 }
 
 static void put_metrics(struct sink *s, enum metric_kind kind,
@@ -113,12 +124,11 @@ static void put_metrics(struct sink *s, enum metric_kind kind,
 	}
 }
 
-/* "P<pid>;T<iid>:<tid>" */
-static void put_head(struct sink *s, const struct sample *sample)
+#define HEAD_MAX (2 * 21 + 11 + 4)
+
+/* "P<pid>;T<iid>:<tid>" into out (room for HEAD_MAX). */
+static size_t format_head(char *out, const struct sample *sample)
 {
-	char *out = sink_reserve(s, 2 * 21 + 11 + 4);
-	if (!out)
-		return;
 	size_t n = 0;
 	out[n++] = 'P';
 	n += format_int(out + n, sample->pid);
@@ -127,33 +137,84 @@ static void put_head(struct sink *s, const struct sample *sample)
 	n += format_int(out + n, sample->iid);
 	out[n++] = ':';
 	n += format_int(out + n, sample->tid);
-	sink_commit(s, n);
+	return n;
+}
+
+/* The head and the outermost frames through the thread's memo line: those
+ * the previous sample wrote alike are copied, the others formatted there.
+ * Returns how many frames were written. */
+static uint32_t put_held(struct collapsed *w, struct sink *s,
+                         const struct sample *sample)
+{
+	const struct stack *stack = sample->stack;
+	struct memo_line *l = memo_line_for(&w->memo, sample);
+	if (!l->used)
+		memo_add_head(l, format_head(memo_room(l, HEAD_MAX), sample));
+	uint32_t i = memo_keep_common(l, stack);
+	for (; i < stack->depth; i++) {
+		const struct frame *f = &stack->frames[stack->depth - 1 - i];
+		char *out =
+		        f->code_id && f->label
+		                ? memo_room(l, 1 + (size_t)f->label_len + 21)
+		                : NULL;
+		if (!out)
+			break;
+		memo_add_frame(l, f, format_labelled(out, f));
+	}
+	sink_write(s, l->bytes, memo_held(l));
+	return i;
 }
 
 /* "P<pid>;T<iid>:<tid>;frames... " up to the metrics. */
-static void put_stack(struct sink *s, const struct sample *sample)
+static void put_stack(struct collapsed *w, struct sink *s,
+                      const struct sample *sample)
 {
 	const struct stack *stack = sample->stack;
-	put_head(s, sample);
-	for (uint32_t i = stack->depth; i > 0; i--)
+	uint32_t written = 0;
+	if (w) {
+		written = put_held(w, s, sample);
+	} else {
+		char *out = sink_reserve(s, HEAD_MAX);
+		if (out)
+			sink_commit(s, format_head(out, sample));
+	}
+	for (uint32_t i = stack->depth - written; i > 0; i--)
 		put_frame(s, &stack->frames[i - 1]);
 	if (sample->gc)
 		sink_write(s, ";:GC:", 5);
 	sink_putc(s, ' ');
 }
 
-void collapsed_sample(struct sink *s, enum metric_kind kind,
-                      const struct sample *sample)
+struct collapsed *collapsed_new(void)
 {
-	put_stack(s, sample);
+	struct collapsed *w = calloc(1, sizeof *w);
+	if (w && memo_init(&w->memo)) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void collapsed_free(struct collapsed *w)
+{
+	if (!w)
+		return;
+	memo_free(&w->memo);
+	free(w);
+}
+
+void collapsed_sample(struct collapsed *w, struct sink *s,
+                      enum metric_kind kind, const struct sample *sample)
+{
+	put_stack(w, s, sample);
 	put_metrics(s, kind, sample);
 	sink_putc(s, '\n');
 }
 
-void collapsed_folded(struct sink *s, uint64_t count,
+void collapsed_folded(struct collapsed *w, struct sink *s, uint64_t count,
                       const struct sample *sample)
 {
-	put_stack(s, sample);
+	put_stack(w, s, sample);
 	sink_put_uint(s, count);
 	sink_putc(s, '\n');
 }

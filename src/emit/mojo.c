@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit/memo.h"
+
 #define NONE UINT32_MAX
 
 /* Entries of the address-keyed cache in front of the frame table. */
@@ -59,6 +61,7 @@ struct mojo {
 	struct index frame_index;
 	struct recent_frame recent[RECENT_SLOTS];
 	int64_t keys[STACK_MAX_DEPTH]; /* the sample's frame keys */
+	struct memo memo;              /* each thread's last FRAME_REFs */
 };
 
 /* --- integers ------------------------------------------------------- */
@@ -425,11 +428,32 @@ static void define_frames(struct mojo *m, struct sink *s, pid_t pid,
 	}
 }
 
-/* The references, outermost first. */
-static void put_frame_refs(struct mojo *m, struct sink *s,
+/* A FRAME_REF of an interned frame goes in the thread's memo line: it
+ * means the same in every later sample. Scratch keys do not. */
+static int memo_ref(const struct mojo *m, struct memo_line *l,
+                    const struct frame *f, int64_t key)
+{
+	char *out = f->code_id && key < frame_key(m->max_frames)
+	                    ? memo_room(l, 1 + MOJO_INT_MAX_BYTES)
+	                    : NULL;
+	if (!out)
+		return 0;
+	out[0] = (char)MOJO_FRAME_REF;
+	memo_add_frame(l, f, 1 + mojo_encode_int(key, (uint8_t *)out + 1));
+	return 1;
+}
+
+/* The references, outermost first: those of the line's frames, those that
+ * join it, then the rest (from the first that cannot). */
+static void put_frame_refs(struct mojo *m, struct memo_line *l, struct sink *s,
                            const struct stack *stack, uint32_t depth)
 {
-	for (uint32_t i = depth; i > 0; i--) {
+	uint32_t i = depth - l->depth;
+	while (i > 0 && stack->frames[i - 1].file &&
+	       memo_ref(m, l, &stack->frames[i - 1], m->keys[i - 1]))
+		i--;
+	sink_write(s, l->bytes, memo_held(l));
+	for (; i > 0; i--) {
 		if (!stack->frames[i - 1].file) {
 			put_event(s, MOJO_FRAME_INVALID);
 			continue;
@@ -463,8 +487,14 @@ void mojo_sample(struct mojo *m, struct sink *s, enum metric_kind kind,
 	put_int(s, sample->pid);
 	put_int(s, sample->iid);
 	put_hex_string(s, (uint64_t)sample->tid);
-	define_frames(m, s, sample->pid, stack, depth);
-	put_frame_refs(m, s, stack, depth);
+	/* The outermost frames the thread's previous sample had too are
+	 * defined already: their references are copied. */
+	struct memo_line *l = memo_line_for(&m->memo, sample);
+	if (!l->used)
+		memo_add_head(l, 0);
+	uint32_t kept = memo_keep_common(l, stack);
+	define_frames(m, s, sample->pid, stack, depth - kept);
+	put_frame_refs(m, l, s, stack, depth);
 	if (sample->gc)
 		put_event(s, MOJO_GC);
 	put_metrics(s, kind, sample);
@@ -495,6 +525,10 @@ struct mojo *mojo_new_bounded(uint32_t max_strings, uint32_t max_frames)
 		return NULL;
 	m->max_strings = max_strings;
 	m->max_frames = max_frames;
+	if (memo_init(&m->memo)) {
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -513,6 +547,7 @@ void mojo_free(struct mojo *m)
 	free(m->string_index.slots);
 	free(m->frames);
 	free(m->frame_index.slots);
+	memo_free(&m->memo);
 	free(m);
 }
 

@@ -28,5 +28,6 @@ Suite *diff_suite(void);
 Suite *cmdline_suite(void);
 Suite *scan_suite(void);
 Suite *prefetch_suite(void);
+Suite *memo_suite(void);
 
 #endif

@@ -66,7 +66,7 @@ START_TEST(sample_line_is_outermost_first)
 	st.frames[2] = piece_frame("app.py", "<module>", 1);
 	open_temp();
 	collapsed_sample(
-	        &sink, LINE_TIME,
+	        NULL, &sink, LINE_TIME,
 	        &(struct sample){
 	                .pid = 42, .tid = 4243, .stack = &st, .time_us = 105});
 	ck_assert_str_eq(written(), "P42;T0:4243;app.py:<module>:1;:INVALID:;"
@@ -86,12 +86,12 @@ START_TEST(memory_and_full_metrics_and_gc_frame)
 	                    .idle = 1,
 	                    .rss_delta = -4096};
 	open_temp();
-	collapsed_sample(&sink, LINE_MEMORY, &sm);
-	collapsed_sample(&sink, LINE_FULL, &sm);
+	collapsed_sample(NULL, &sink, LINE_MEMORY, &sm);
+	collapsed_sample(NULL, &sink, LINE_FULL, &sm);
 	sm.gc = 1;
 	sm.idle = 0;
 	sm.rss_delta = 8192;
-	collapsed_sample(&sink, LINE_FULL, &sm);
+	collapsed_sample(NULL, &sink, LINE_FULL, &sm);
 	ck_assert_str_eq(written(), "P7;T0:8;a.py:grow:3 -4096\n"
 	                            "P7;T0:8;a.py:grow:3 99,1,-4096\n"
 	                            "P7;T0:8;a.py:grow:3;:GC: 99,0,8192\n");
@@ -119,7 +119,7 @@ START_TEST(labels_pieces_and_line_digits_agree)
 	st.frames[2 * n_lines] = piece_frame(file, "n", 5);
 	st.frames[2 * n_lines + 1] = labelled_frame(file, "n", label, 5);
 	open_temp();
-	collapsed_sample(&sink, LINE_TIME,
+	collapsed_sample(NULL, &sink, LINE_TIME,
 	                 &(struct sample){.pid = 1, .tid = 2, .stack = &st});
 	const char *text = written();
 	char want[16384];
@@ -142,7 +142,7 @@ START_TEST(empty_stack_has_only_process_and_thread)
 	st.depth = 0;
 	open_temp();
 	collapsed_sample(
-	        &sink, LINE_TIME,
+	        NULL, &sink, LINE_TIME,
 	        &(struct sample){.pid = 1, .iid = 2, .tid = 3, .stack = &st});
 	ck_assert_str_eq(written(), "P1;T2:3 0\n");
 }
@@ -179,7 +179,7 @@ START_TEST(large_output_survives_buffer_flushes)
 	st.frames[0] = labelled_frame("f.py", "g", "f.py:g:", 1);
 	open_temp();
 	for (int i = 0; i < 10000; i++)
-		collapsed_sample(&sink, LINE_TIME,
+		collapsed_sample(NULL, &sink, LINE_TIME,
 		                 &(struct sample){.pid = 1,
 		                                  .tid = 1,
 		                                  .stack = &st,

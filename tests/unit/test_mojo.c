@@ -736,7 +736,7 @@ static void write_recording(struct sink *s, enum writer w, const char *mode,
 		                    g->gc,  g->time, g->idle, g->memory};
 		enum metric_kind k = kind ? *kind : g->kind;
 		if (w == AS_TEXT)
-			collapsed_sample(s, k, &sm);
+			collapsed_sample(NULL, s, k, &sm);
 		else
 			mojo_sample(m, s, k, &sm);
 	}

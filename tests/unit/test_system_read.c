@@ -111,7 +111,7 @@ static void write_event(struct sink *s, struct mojo *m, enum writer w,
 	                    .gc = e->gc,
 	                    .time_us = e->time};
 	if (w == AS_TEXT)
-		collapsed_sample(s, LINE_TIME, &sm);
+		collapsed_sample(NULL, s, LINE_TIME, &sm);
 	else
 		mojo_sample(m, s, LINE_TIME, &sm);
 }
