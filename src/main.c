@@ -4,12 +4,15 @@
 #include <stdio.h>
 
 #include "options.h"
+#include "privilege.h"
 #include "session.h"
 #include "snapshot.h"
 
 int main(int argc, char **argv)
 {
 	struct options opts;
+	if (privilege_init() != 0)
+		return EXIT_INTERNAL;
 	switch (options_parse(argc, argv, &opts, stdout, stderr)) {
 	case OPTIONS_DONE:
 		return EXIT_OK;

@@ -29,5 +29,6 @@ Suite *cmdline_suite(void);
 Suite *scan_suite(void);
 Suite *prefetch_suite(void);
 Suite *memo_suite(void);
+Suite *privilege_suite(void);
 
 #endif
