@@ -11,8 +11,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "privilege.h"
+
+/* Tell the parent why exec did not happen: errno, negated when the
+ * privileges could not be dropped (the command then never runs). */
+static void report_and_exit(int report_fd, int err)
+{
+	ssize_t ignored = write(report_fd, &err, sizeof err);
+	(void)ignored;
+	_exit(127);
+}
+
 static void exec_child(char **argv, int stdout_to_stderr, int report_fd)
 {
+	if (privilege_drop_for_exec())
+		report_and_exit(report_fd, -errno);
 	/* Default signal dispositions for the command, whatever ours are. */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
@@ -20,10 +33,7 @@ static void exec_child(char **argv, int stdout_to_stderr, int report_fd)
 	if (stdout_to_stderr)
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 	execvp(argv[0], argv);
-	int err = errno;
-	ssize_t ignored = write(report_fd, &err, sizeof err);
-	(void)ignored;
-	_exit(127);
+	report_and_exit(report_fd, errno);
 }
 
 enum launch_result target_launch(struct target *t, char **argv,
@@ -62,6 +72,12 @@ enum launch_result target_launch(struct target *t, char **argv,
 	if (n <= 0)
 		return LAUNCH_OK; /* the pipe closed on a successful exec */
 	target_wait(t);
+	if (err < 0) {
+		snprintf(why, why_len,
+		         "cannot drop privileges to launch %s: %s", argv[0],
+		         strerror(-err));
+		return LAUNCH_FAILED;
+	}
 	if (err == ENOENT) {
 		snprintf(why, why_len, "%s: command not found", argv[0]);
 		return LAUNCH_NOT_FOUND;
