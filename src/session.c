@@ -18,6 +18,7 @@
 #include "emit/collapsed.h"
 #include "emit/mojo.h"
 #include "emit/sink.h"
+#include "privilege.h"
 #include "procfs.h"
 #include "python/python.h"
 #include "sample.h"
@@ -83,7 +84,7 @@ struct session {
 	struct collapsed *collapsed; /* else text */
 	struct system *system;       /* --system: machine and process metrics */
 	uint64_t next_system_us, last_system_us;
-	int root_tracked, root_gone;
+	int root_tracked, root_gone, root_refused;
 	uint64_t tick_us, previous_tick_us, next_scan_us;
 	/* The process being sampled, and its RSS change waiting for the GIL
 	 * holder's line. */
@@ -123,6 +124,13 @@ static void emit_metadata(struct session *s, const char *key, const char *value)
 		mojo_metadata(s->mojo, s->sink, key, value);
 	else
 		collapsed_metadata(s->sink, key, value);
+}
+
+/* A process left out because austinc may not read it (privilege.h). */
+static void note_dropped(void *ctx, const char *why)
+{
+	fprintf(stderr, "austinc: note: leaving out %s\n", why);
+	emit_metadata(ctx, "dropped", why);
 }
 
 /* The one count of a --folded line; 0 leaves the line out. */
@@ -246,6 +254,12 @@ int session_report_denied(pid_t pid)
 	return EXIT_DENIED;
 }
 
+int session_report_refused(const char *why)
+{
+	fprintf(stderr, "austinc: refusing to attach to %s\n", why);
+	return EXIT_DENIED;
+}
+
 static int report_not_python(const struct session *s, const char *why)
 {
 	if (s->target.launched)
@@ -316,6 +330,9 @@ static int wait_for_runtime(struct session *s)
 	uint64_t start = now_us();
 	int seen_python = 0;
 	for (;;) {
+		if (privilege_admit(s->target.pid, NULL, why, sizeof why) ==
+		    PRIVILEGE_REFUSED)
+			return session_report_refused(why);
 		enum py_status st =
 		        py_attach(s->target.pid, &s->py, why, sizeof why);
 		if (st == PY_FOUND)
@@ -537,6 +554,8 @@ static uint64_t cpu_time_ns(void)
 static int sample_process(struct session *s, struct tracked *p, int *error)
 {
 	int is_root = p->pid == s->target.pid;
+	if (!tracked_readable(&s->tracked, p))
+		return 1; /* another user's now, or gone */
 	s->current = p;
 	s->rss_delta = 0;
 	if (p->statm_fd >= 0) {
@@ -621,17 +640,24 @@ static void check_untracked_root(struct session *s)
 	}
 	char why[256];
 	struct py_process *py = NULL;
+	if (s->root_refused ||
+	    (s->root_refused = !tracked_admit(&s->tracked, pid)))
+		return; /* it became another user's: noted once */
 	if (py_attach(pid, &py, why, sizeof why) == PY_FOUND)
 		track_root(s, py);
 }
 
-/* -C: look for new descendants now and then, between ticks. */
+/* Now and then, between ticks: with -C look for new descendants; under
+ * privilege check that every process sampled is still the caller's. */
 static void maybe_scan_children(struct session *s)
 {
-	if (!s->opts->children || s->tick_us < s->next_scan_us)
+	if ((!s->opts->children && !privilege_limited()) ||
+	    s->tick_us < s->next_scan_us)
 		return;
-	check_untracked_root(s);
-	if (!s->root_gone)
+	tracked_recheck(&s->tracked);
+	if (s->opts->children)
+		check_untracked_root(s);
+	if (s->opts->children && !s->root_gone)
 		tracked_scan_children(&s->tracked, s->target.pid, s->tick_us,
 		                      s->opts->timeout_us);
 	s->next_scan_us = now_us() + CHILD_SCAN_US;
@@ -830,7 +856,7 @@ static void configure_modes(struct session *s)
 		needs |= TRACK_TASKS;
 		s->want |= PY_WANT_RUNNING; /* the GIL's holder is not idle */
 	}
-	tracked_init(&s->tracked, needs);
+	tracked_init(&s->tracked, needs, note_dropped, s);
 }
 
 int session_run(const struct options *opts)

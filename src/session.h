@@ -28,6 +28,10 @@ enum exit_code {
 /* Say how to get permission to read pid; returns EXIT_DENIED. */
 int session_report_denied(pid_t pid);
 
+/* Say that austinc refuses to read a process its caller could not (why,
+ * from privilege_admit); returns EXIT_DENIED. */
+int session_report_refused(const char *why);
+
 /* Run a session as the options say; returns the exit code. */
 int session_run(const struct options *opts);
 

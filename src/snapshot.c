@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "emit/where.h"
+#include "privilege.h"
 #include "procfs.h"
 #include "python/python.h"
 #include "session.h"
@@ -49,14 +50,41 @@ static int show(struct py_process *py, pid_t pid, int colour)
 	return r.gone ? -1 : 0;
 }
 
+/* Under privilege: may pid, admitted into w, be read now, just before it
+ * is? A refusal is an error for the process named by -w (EXIT_DENIED), a
+ * note for a descendant; a process gone since is not read, lest its PID
+ * be another's now. EXIT_OK, or the code. */
+static int check_again(const struct privilege_watch *w, pid_t pid, int named)
+{
+	char why[512];
+	switch (privilege_watch_check(w, pid, 1, why, sizeof why)) {
+	case PRIVILEGE_ALLOWED:
+		return EXIT_OK;
+	case PRIVILEGE_REFUSED:
+		if (named)
+			return session_report_refused(why);
+		fprintf(stderr, "austinc: note: leaving out %s\n", why);
+		return EXIT_DENIED;
+	case PRIVILEGE_GONE:
+		break;
+	}
+	if (named)
+		fprintf(stderr, "austinc: process %d exited while being read\n",
+		        (int)pid);
+	return EXIT_NO_PROCESS;
+}
+
 /* Attach to the named process, explaining a failure; EXIT_OK or the code. */
-static int attach_root(pid_t pid, struct py_process **py)
+static int attach_root(pid_t pid, struct py_process **py,
+                       struct privilege_watch *w)
 {
 	char why[512];
 	if (kill(pid, 0) != 0 && errno == ESRCH) {
 		fprintf(stderr, "austinc: no such process: %d\n", (int)pid);
 		return EXIT_NO_PROCESS;
 	}
+	if (privilege_admit(pid, w, why, sizeof why) == PRIVILEGE_REFUSED)
+		return session_report_refused(why);
 	switch (py_attach(pid, py, why, sizeof why)) {
 	case PY_FOUND:
 		return EXIT_OK;
@@ -84,22 +112,36 @@ static void show_descendants(pid_t root, int colour)
 	int n = procfs_descendants(root, pids, MAX_DESCENDANTS);
 	for (int i = 0; i < n; i++) {
 		struct py_process *py = NULL;
-		char why[256];
-		if (py_attach(pids[i], &py, why, sizeof why) != PY_FOUND)
-			continue;
-		putchar('\n');
-		show(py, pids[i], colour);
+		struct privilege_watch w;
+		char why[512];
+		enum privilege_verdict v =
+		        privilege_admit(pids[i], &w, why, sizeof why);
+		if (v == PRIVILEGE_REFUSED)
+			fprintf(stderr, "austinc: note: leaving out %s\n", why);
+		if (v == PRIVILEGE_ALLOWED &&
+		    py_attach(pids[i], &py, why, sizeof why) == PY_FOUND &&
+		    check_again(&w, pids[i], 0) == EXIT_OK) {
+			putchar('\n');
+			show(py, pids[i], colour);
+		}
 		py_detach(py);
+		privilege_watch_close(&w);
 	}
 }
 
 int snapshot_run(const struct options *opts)
 {
 	struct py_process *py = NULL;
-	int code = attach_root(opts->where_pid, &py);
-	if (code != EXIT_OK)
+	struct privilege_watch w = {.fd = -1};
+	int code = attach_root(opts->where_pid, &py, &w);
+	if (code == EXIT_OK)
+		code = check_again(&w, opts->where_pid, 1);
+	privilege_watch_close(&w);
+	if (code != EXIT_OK) {
+		py_detach(py);
 		return code;
-	int colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	}
+	int colour = isatty(STDOUT_FILENO) && !privilege_getenv("NO_COLOR");
 	int gone = show(py, opts->where_pid, colour);
 	py_detach(py);
 	if (gone) {

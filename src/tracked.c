@@ -14,10 +14,29 @@
 /* How long a TID found not to be the process's own is believed so. */
 #define FOREIGN_TID_US 100000
 
-void tracked_init(struct tracked_set *set, unsigned needs)
+void tracked_init(struct tracked_set *set, unsigned needs,
+                  tracked_note_fn *note, void *note_ctx)
 {
 	memset(set, 0, sizeof *set);
 	set->needs = needs;
+	set->note = note;
+	set->note_ctx = note_ctx;
+}
+
+/* A verdict, with a refusal noted; 1 when allowed. */
+static int allowed(struct tracked_set *set, enum privilege_verdict v,
+                   const char *why)
+{
+	if (v == PRIVILEGE_REFUSED && set->note)
+		set->note(set->note_ctx, why);
+	return v == PRIVILEGE_ALLOWED;
+}
+
+int tracked_admit(struct tracked_set *set, pid_t pid)
+{
+	char why[512];
+	enum privilege_verdict v = privilege_admit(pid, NULL, why, sizeof why);
+	return allowed(set, v, why) || v == PRIVILEGE_GONE;
 }
 
 static void release(struct tracked *t)
@@ -26,6 +45,7 @@ static void release(struct tracked *t)
 		close(t->statm_fd);
 	tasks_free(t->tasks);
 	cache_free(t->tids, NULL);
+	privilege_watch_close(&t->watch);
 	py_detach(t->py);
 }
 
@@ -36,11 +56,17 @@ int tracked_add(struct tracked_set *set, pid_t pid, struct py_process *py)
 		return -1;
 	}
 	struct tracked *t = &set->procs[set->n];
+	char why[512];
 	memset(t, 0, sizeof *t);
 	t->pid = pid;
 	t->py = py;
 	t->statm_fd = -1;
 	t->rss = t->charged_rss = -1;
+	if (!allowed(set, privilege_admit(pid, &t->watch, why, sizeof why),
+	             why)) {
+		release(t);
+		return -1;
+	}
 	if (set->needs & TRACK_RSS) {
 		t->statm_fd = procfs_open_statm(pid);
 		t->rss = t->charged_rss =
@@ -58,10 +84,24 @@ int tracked_add(struct tracked_set *set, pid_t pid, struct py_process *py)
 	return 0;
 }
 
+/* A process found unreadable while tracked (another user's now) is given
+ * up on as a candidate, so that the scans that still see it do not note it
+ * again. */
+static void give_up(struct tracked_set *set, pid_t pid)
+{
+	if (set->n_candidates < MAX_CANDIDATES)
+		set->candidates[set->n_candidates++] = (struct candidate){
+		        .pid = pid, .given_up = 1, .seen = 1};
+}
+
 void tracked_remove(struct tracked_set *set, size_t i)
 {
+	pid_t pid = set->procs[i].pid;
+	int unreadable = set->procs[i].unreadable;
 	release(&set->procs[i]);
 	set->procs[i] = set->procs[--set->n];
+	if (unreadable)
+		give_up(set, pid);
 }
 
 /* A verdict is stored as (time << 1 | own): never 0, as the cache wants. */
@@ -79,6 +119,30 @@ int tracked_owns(struct tracked *t, int64_t tid, uint64_t now)
 	int own = access(path, F_OK) == 0;
 	cache_put(t->tids, key, (void *)(uintptr_t)(now << 1 | (uint64_t)own));
 	return own;
+}
+
+/* Mark t unreadable unless the check passes; 1 while it is readable. */
+static int still_allowed(struct tracked_set *set, struct tracked *t, int full)
+{
+	char why[512];
+	if (!t->unreadable &&
+	    !allowed(set,
+	             privilege_watch_check(&t->watch, t->pid, full, why,
+	                                   sizeof why),
+	             why))
+		t->unreadable = 1;
+	return !t->unreadable;
+}
+
+int tracked_readable(struct tracked_set *set, struct tracked *t)
+{
+	return still_allowed(set, t, 0);
+}
+
+void tracked_recheck(struct tracked_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		still_allowed(set, &set->procs[i], 1);
 }
 
 int tracked_has(const struct tracked_set *set, pid_t pid)
@@ -120,7 +184,9 @@ static void consider(struct tracked_set *set, pid_t pid, uint64_t now,
 	}
 	struct py_process *py = NULL;
 	char why[256];
-	enum py_status st = py_attach(pid, &py, why, sizeof why);
+	enum py_status st = tracked_admit(set, pid)
+	                            ? py_attach(pid, &py, why, sizeof why)
+	                            : PY_DENIED;
 	if (st == PY_FOUND) {
 		tracked_add(set, pid, py);
 		if (c)

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "cache.h"
+#include "privilege.h"
 #include "python/python.h"
 #include "tasks.h"
 
@@ -31,6 +32,10 @@ struct tracked {
 	struct tasks *tasks;   /* NULL without TRACK_TASKS */
 	struct cache *tids;    /* which TIDs are its threads (tracked_owns) */
 	unsigned failed_ticks; /* consecutive ticks without a readable thread */
+	/* Under privilege (privilege.h): watched for a change of owner, and
+	 * set once it may not be read any more. */
+	struct privilege_watch watch;
+	int unreadable;
 };
 
 /* A descendant not (yet) known to run Python: retried at every scan until
@@ -42,19 +47,31 @@ struct candidate {
 	int seen; /* in the latest scan */
 };
 
+/* Says why a process is left out: under privilege, it is not the
+ * caller's own (privilege.h). */
+typedef void tracked_note_fn(void *ctx, const char *why);
+
 struct tracked_set {
 	unsigned needs; /* TRACK_* */
+	tracked_note_fn *note;
+	void *note_ctx;
 	size_t n;
 	struct tracked procs[MAX_TRACKED];
 	size_t n_candidates;
 	struct candidate candidates[MAX_CANDIDATES];
 };
 
-void tracked_init(struct tracked_set *set, unsigned needs);
+void tracked_init(struct tracked_set *set, unsigned needs,
+                  tracked_note_fn *note, void *note_ctx);
+
+/* May pid be read (privilege_admit)? A refusal is noted; 1 unless it was
+ * refused. Ask before attaching to a process. */
+int tracked_admit(struct tracked_set *set, pid_t pid);
 
 /* Track pid, sampled through py (which the set then owns). Returns 0, or -1
- * when the set is full or its /proc files cannot be opened (py is then
- * detached). */
+ * when the set is full, its /proc files cannot be opened, or pid may not be
+ * read (admitted again, and watched from now on; a refusal is noted). py
+ * is then detached. */
 int tracked_add(struct tracked_set *set, pid_t pid, struct py_process *py);
 
 /* Stop tracking procs[i]; the last entry takes its place. */
@@ -65,6 +82,15 @@ void tracked_remove(struct tracked_set *set, size_t i);
  * not its threads. Checked in /proc when a TID is first seen; a TID found
  * foreign is checked again after a while. */
 int tracked_owns(struct tracked *t, int64_t tid, uint64_t now);
+
+/* May the process still be read, this tick? Under privilege one fstat
+ * (privilege_watch_check); a process that changed owner is noted, and is
+ * unreadable from then on, as is one that is gone. Always 1 otherwise. */
+int tracked_readable(struct tracked_set *set, struct tracked *t);
+
+/* Under privilege, off the tick: read every tracked process's ids again,
+ * marking those that changed unreadable (noted). */
+void tracked_recheck(struct tracked_set *set);
 
 /* Is pid tracked? */
 int tracked_has(const struct tracked_set *set, pid_t pid);
