@@ -482,53 +482,6 @@ static void write_footer(struct session *s)
 	write_mode_footer(s);
 }
 
-static void print_percent(const char *what, uint64_t basis_points)
-{
-	fprintf(stderr, "; %s %llu.%02llu%%", what,
-	        (unsigned long long)(basis_points / 100),
-	        (unsigned long long)(basis_points % 100));
-}
-
-/* The end of the summary line: what the modes in use measured. */
-static void print_mode_summary(const struct session *s)
-{
-	const struct stats *st = &s->stats;
-	const double mib = 1024.0 * 1024.0;
-	if (s->metric != LINE_TIME)
-		fprintf(stderr, "; rss peak %.1f MiB, +%.1f/-%.1f MiB",
-		        (double)st->rss_peak / mib, (double)st->allocated / mib,
-		        (double)st->released / mib);
-	if (s->tracked.needs & TRACK_TASKS)
-		print_percent("idle", stats_idle_basis_points(st));
-	if (s->opts->gc)
-		print_percent("gc", stats_gc_basis_points(st));
-}
-
-static void print_summary(const struct session *s)
-{
-	const struct stats *st = &s->stats;
-	double seconds = (double)(st->end_us - st->start_us) / 1e6;
-	uint64_t err = stats_error_basis_points(st);
-	uint64_t sat = stats_saturation_basis_points(st);
-	fprintf(stderr,
-	        "austinc: %.2f s, %llu samples (%.0f/s); sample cost "
-	        "min/avg/max %.1f/%.1f/%.1f us, median %.1f us, cpu %.1f us; "
-	        "saturation %llu.%02llu%%; errors %llu (%llu.%02llu%%)",
-	        seconds, (unsigned long long)st->samples,
-	        seconds > 0 ? (double)st->samples / seconds : 0.0,
-	        st->samples ? (double)st->cost_min_ns / 1e3 : 0.0,
-	        (double)stats_cost_avg_ns(st) / 1e3,
-	        (double)st->cost_max_ns / 1e3,
-	        (double)stats_cost_median_ns(st) / 1e3,
-	        (double)stats_cpu_per_sample_ns(st) / 1e3,
-	        (unsigned long long)(sat / 100),
-	        (unsigned long long)(sat % 100), (unsigned long long)st->errors,
-	        (unsigned long long)(err / 100),
-	        (unsigned long long)(err % 100));
-	print_mode_summary(s);
-	fputc('\n', stderr);
-}
-
 /* Should sampling stop before the next tick? */
 static int should_stop(struct session *s, int gone)
 {
@@ -831,7 +784,9 @@ static int run(struct session *s)
 	write_footer(s);
 	int write_error = sink_close(s->sink);
 	if (!s->opts->pipe)
-		print_summary(s);
+		stats_print_summary(&s->stats, stderr, s->metric != LINE_TIME,
+		                    s->tracked.needs & TRACK_TASKS,
+		                    s->opts->gc);
 	if (write_error) {
 		/* Sampling stopped early: the command goes on, untouched. */
 		fprintf(stderr, "austinc: cannot write output: %s\n",

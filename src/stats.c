@@ -3,6 +3,7 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "stats.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void stats_init(struct stats *s, uint64_t start_us)
@@ -98,4 +99,51 @@ void stats_root_rss_charged(struct stats *s, int64_t rss)
 {
 	if (rss >= 0)
 		s->rss_end = rss;
+}
+
+static void print_percent(FILE *out, const char *what, uint64_t basis_points)
+{
+	fprintf(out, "; %s %llu.%02llu%%", what,
+	        (unsigned long long)(basis_points / 100),
+	        (unsigned long long)(basis_points % 100));
+}
+
+/* The end of the summary line: what the modes in use measured. */
+static void print_mode_summary(const struct stats *st, FILE *out, int memory,
+                               int idle, int gc)
+{
+	const double mib = 1024.0 * 1024.0;
+	if (memory)
+		fprintf(out, "; rss peak %.1f MiB, +%.1f/-%.1f MiB",
+		        (double)st->rss_peak / mib, (double)st->allocated / mib,
+		        (double)st->released / mib);
+	if (idle)
+		print_percent(out, "idle", stats_idle_basis_points(st));
+	if (gc)
+		print_percent(out, "gc", stats_gc_basis_points(st));
+}
+
+void stats_print_summary(const struct stats *st, FILE *out, int memory,
+                         int idle, int gc)
+{
+	double seconds = (double)(st->end_us - st->start_us) / 1e6;
+	uint64_t err = stats_error_basis_points(st);
+	uint64_t sat = stats_saturation_basis_points(st);
+	fprintf(out,
+	        "austinc: %.2f s, %llu samples (%.0f/s); sample cost "
+	        "min/avg/max %.1f/%.1f/%.1f us, median %.1f us, cpu %.1f us; "
+	        "saturation %llu.%02llu%%; errors %llu (%llu.%02llu%%)",
+	        seconds, (unsigned long long)st->samples,
+	        seconds > 0 ? (double)st->samples / seconds : 0.0,
+	        st->samples ? (double)st->cost_min_ns / 1e3 : 0.0,
+	        (double)stats_cost_avg_ns(st) / 1e3,
+	        (double)st->cost_max_ns / 1e3,
+	        (double)stats_cost_median_ns(st) / 1e3,
+	        (double)stats_cpu_per_sample_ns(st) / 1e3,
+	        (unsigned long long)(sat / 100),
+	        (unsigned long long)(sat % 100), (unsigned long long)st->errors,
+	        (unsigned long long)(err / 100),
+	        (unsigned long long)(err % 100));
+	print_mode_summary(st, out, memory, idle, gc);
+	fputc('\n', out);
 }

@@ -5,6 +5,7 @@
 #define AUSTINC_STATS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* Per-sample costs are also counted in 250 ns buckets up to 256 us (the
  * last bucket takes the rest), for a median that a few preempted samples
@@ -54,5 +55,11 @@ void stats_add_root_rss(struct stats *s, int64_t rss);
 /* ... and the RSS up to which its changes have been written: the end, so
  * that the changes written add up to end - start. */
 void stats_root_rss_charged(struct stats *s, int64_t rss);
+
+/* The one-line summary austinc prints at the end: duration, ticks and
+ * their rate, what a tick cost, saturation and errors; then the RSS figures
+ * with memory, the idle share with idle, the collections' with gc. */
+void stats_print_summary(const struct stats *st, FILE *out, int memory,
+                         int idle, int gc);
 
 #endif
