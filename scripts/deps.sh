@@ -17,9 +17,10 @@
 austinc_build_packages="autoconf automake libtool pkg-config make gcc
 libproc2-dev zlib1g-dev python3"
 # libpython3-dev and binutils: test_stripped.py links a stripped twin of
-# Debian's python3 from its static library.
+# Debian's python3 from its static library. libcap2-bin: test_privilege.py
+# gives copies of austinc capabilities with setcap.
 austinc_test_packages="$austinc_build_packages binutils check python3-pytest
-python3-pytest-xdist libpython3-dev gzip chromium git"
+python3-pytest-xdist libpython3-dev gzip chromium git libcap2-bin"
 # The report tests check speedscope files with npm packages: Debian's node
 # and npm, unless a node with npm is already there (say from NodeSource).
 if ! command -v npm >/dev/null 2>&1; then

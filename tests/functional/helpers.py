@@ -455,19 +455,21 @@ def _kill_group(pgid):
 
 
 def run_austinc(args, timeout=DEFAULT_TIMEOUT, output_file=None, env=None,
-                prefix=(), stdin=subprocess.DEVNULL):
+                prefix=(), stdin=subprocess.DEVNULL, austinc=None):
     """Run austinc with ARGS (list) and return a Result.
 
     The process runs in its own session; on return anything it left in that
     process group (say a launched command austinc gave up on) is killed.
-    prefix is prepended to the command line (e.g. setpriv ...).
+    prefix is prepended to the command line (e.g. setpriv ...). austinc
+    names another binary to run than $AUSTINC (say a privileged copy).
     """
-    if not os.path.exists(AUSTINC):
-        pytest.fail("austinc binary not found at %s (set AUSTINC)" % AUSTINC)
+    austinc = austinc or AUSTINC
+    if not os.path.exists(austinc):
+        pytest.fail("austinc binary not found at %s (set AUSTINC)" % austinc)
     args = [str(a) for a in args]
     if output_file is not None:
         args = ["-o", str(output_file)] + args
-    cmd = list(prefix) + [AUSTINC] + args
+    cmd = list(prefix) + [austinc] + args
     full_env = dict(os.environ)
     if env:
         full_env.update(env)
