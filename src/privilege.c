@@ -30,25 +30,24 @@ static struct {
 	char caller[NAME_MAX_LEN];          /* "nobody" */
 } state;
 
-/* A user's name, else "uid N". */
-static void user_name(uid_t uid, char *buf, size_t len)
+/* A user's name (else "uid N"), or with group a group's (else "gid N"). */
+static void id_name(int group, unsigned id, char *buf, size_t len)
 {
-	struct passwd pw, *found = NULL;
+	struct passwd pw, *user = NULL;
+	struct group gr, *grp = NULL;
 	char scratch[1024];
-	if (getpwuid_r(uid, &pw, scratch, sizeof scratch, &found) == 0 && found)
-		snprintf(buf, len, "%s", found->pw_name);
+	const char *name = NULL;
+	if (group && getgrgid_r(id, &gr, scratch, sizeof scratch, &grp) == 0 &&
+	    grp)
+		name = grp->gr_name;
+	else if (!group &&
+	         getpwuid_r(id, &pw, scratch, sizeof scratch, &user) == 0 &&
+	         user)
+		name = user->pw_name;
+	if (name)
+		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "uid %u", (unsigned)uid);
-}
-
-static void group_name(gid_t gid, char *buf, size_t len)
-{
-	struct group gr, *found = NULL;
-	char scratch[1024];
-	if (getgrgid_r(gid, &gr, scratch, sizeof scratch, &found) == 0 && found)
-		snprintf(buf, len, "%s", found->gr_name);
-	else
-		snprintf(buf, len, "gid %u", (unsigned)gid);
+		snprintf(buf, len, "%s %u", group ? "gid" : "uid", id);
 }
 
 /* capget(2) and capset(2) for this process, through the raw system calls:
@@ -79,11 +78,11 @@ static void describe_privileges(void)
 	char name[NAME_MAX_LEN];
 	struct __user_cap_data_struct caps[2];
 	if (geteuid() != getuid()) {
-		user_name(geteuid(), name, sizeof name);
+		id_name(0, geteuid(), name, sizeof name);
 		snprintf(state.privileges, sizeof state.privileges,
 		         "set-user-id %s", name);
 	} else if (getegid() != getgid()) {
-		group_name(getegid(), name, sizeof name);
+		id_name(1, getegid(), name, sizeof name);
 		snprintf(state.privileges, sizeof state.privileges,
 		         "set-group-id %s", name);
 	} else if (caps_get(caps) == 0 && caps[0].effective == SYS_PTRACE_BIT &&
@@ -130,7 +129,7 @@ int privilege_init(void)
 	state.limited = 1;
 	state.uid = getuid();
 	state.gid = getgid();
-	user_name(state.uid, state.caller, sizeof state.caller);
+	id_name(0, state.uid, state.caller, sizeof state.caller);
 	describe_privileges();
 	if (become_caller() == 0)
 		return 0;
@@ -219,7 +218,7 @@ static void explain(char *why, size_t len, pid_t pid, enum privilege_rule r,
                     const struct privilege_ids *ids)
 {
 	char owner[NAME_MAX_LEN], detail[128];
-	user_name(ids->uid[1], owner, sizeof owner);
+	id_name(0, ids->uid[1], owner, sizeof owner);
 	if (r == PRIVILEGE_OTHER_USER)
 		snprintf(detail, sizeof detail,
 		         "its real, effective and saved user ids are %u, %u, "

@@ -320,15 +320,24 @@ def assert_dropped(result, pid, metadata=True, exact=True):
             % (line, pid, result.describe()))
 
 
-def test_child_of_another_user_is_left_out(privileged):
-    path = privileged.targets["switcher.py"]
-    out = os.path.join(privileged.writable, "children.txt")
-    with _switcher(privileged, 4, 0) as proc:
+def _sample_switcher(privileged, switch_after, exposure, also_where=False):
+    """Run switcher.py, sample it with -C for exposure seconds (and with
+    also_where show it with -C -w): (parent, children, result, where)."""
+    out = os.path.join(privileged.writable, "switcher-%s.txt" % switch_after)
+    where = None
+    with _switcher(privileged, exposure + 3, switch_after) as proc:
         children = _children_of(proc)
         result = as_nobody(privileged, "cap_sys_ptrace",
-                           ["-C", "-x", "1", "-p", proc.pid], output_file=out)
-        where = as_nobody(privileged, "cap_sys_ptrace", ["-C", "-w", proc.pid])
+                           ["-C", "-x", exposure, "-p", proc.pid], output_file=out)
+        if also_where:
+            where = as_nobody(privileged, "cap_sys_ptrace", ["-C", "-w", proc.pid])
     result.assert_ok(0)
+    return proc, children, result, where
+
+
+def test_child_of_another_user_is_left_out(privileged):
+    path = privileged.targets["switcher.py"]
+    proc, children, result, where = _sample_switcher(privileged, 0, 1, True)
     by_pid = _by_pid(result.profile)
     assert set(by_pid) == {proc.pid, children["stays"]}, (
         "sampled %s; the parent is %d, its children %s\n%s"
@@ -344,12 +353,7 @@ def test_child_of_another_user_is_left_out(privileged):
 
 def test_child_that_switches_while_sampled_is_dropped(privileged):
     path = privileged.targets["switcher.py"]
-    out = os.path.join(privileged.writable, "switching.txt")
-    with _switcher(privileged, 4, 1.5) as proc:
-        children = _children_of(proc)
-        result = as_nobody(privileged, "cap_sys_ptrace",
-                           ["-C", "-x", "3", "-p", proc.pid], output_file=out)
-    result.assert_ok(0)
+    _, children, result, _ = _sample_switcher(privileged, 1.5, 3)
     switcher = _by_pid(result.profile)[children["switches"]]
     assert any(in_stack(s, path, "before_switch") for s in switcher), (
         "the child was not sampled before it switched\n" + result.describe())

@@ -8,7 +8,8 @@ Forks two children that spin until SECONDS have passed: "stays" keeps the
 parent's user; "switches" turns to user and group 1 after SWITCH_AFTER
 seconds (at once when 0). Prints "ready PID" on stdout once both run (and
 an immediate switch is done), and "target: stays PID", "target: switches
-PID" on stderr. The parent spins too, then waits for both. Python 2.7 and
+PID" on stderr. The parent spins too, then waits for both; a child whose
+parent is gone stops. Python 2.7 and
 3.6+ syntax.
 """
 import os
@@ -18,8 +19,16 @@ import time
 OTHER_USER = 1
 
 
+PARENT = os.getpid()
+
+
+def alive():
+    """False in a child whose parent is gone."""
+    return os.getpid() == PARENT or os.getppid() == PARENT
+
+
 def spin(end):
-    while time.time() < end:  # LINE:spin
+    while time.time() < end and alive():  # LINE:spin
         pass
 
 
