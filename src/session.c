@@ -124,6 +124,7 @@ static void emit_metadata(struct session *s, const char *key, const char *value)
 		mojo_metadata(s->mojo, s->sink, key, value);
 	else
 		collapsed_metadata(s->sink, key, value);
+	sink_mark(s->sink);
 }
 
 /* A process left out because austinc may not read it (privilege.h). */
@@ -148,17 +149,14 @@ static uint64_t folded_count(enum folded_metric folded, const struct sample *sm)
 
 static void emit_sample(struct session *s, const struct sample *sm)
 {
-	if (s->mojo) {
+	uint64_t count;
+	if (s->mojo)
 		mojo_sample(s->mojo, s->sink, s->metric, sm);
-		return;
-	}
-	if (s->opts->folded == FOLDED_NONE) {
+	else if (s->opts->folded == FOLDED_NONE)
 		collapsed_sample(s->collapsed, s->sink, s->metric, sm);
-		return;
-	}
-	uint64_t count = folded_count(s->opts->folded, sm);
-	if (count != 0)
+	else if ((count = folded_count(s->opts->folded, sm)) != 0)
 		collapsed_folded(s->collapsed, s->sink, count, sm);
+	sink_mark(s->sink);
 }
 
 /* Memory goes to the GIL holder's line only, once per process and tick. */
@@ -204,6 +202,7 @@ static void emit_thread(void *ctx, const struct py_thread *t,
 	sm.rss_delta = take_rss_delta(s, t);
 	s->tick_gc |= t->in_gc;
 	s->stats.thread_samples++;
+	s->stats.stack_errors += (uint64_t)t->bad_stack;
 	s->stats.idle_samples += sm.idle;
 	if (s->metric == LINE_MEMORY) {
 		if (sm.rss_delta != 0)
@@ -464,11 +463,13 @@ static void write_footer(struct session *s)
 	         (unsigned long long)(st->end_us - st->start_us));
 	emit_metadata(s, "duration", value);
 	snprintf(value, sizeof value,
-	         "%llu (errors: %llu, saturated: %llu, stacks: %llu)",
+	         "%llu (errors: %llu, saturated: %llu, stacks: %llu, "
+	         "stack errors: %llu)",
 	         (unsigned long long)st->samples,
 	         (unsigned long long)st->errors,
 	         (unsigned long long)st->saturated,
-	         (unsigned long long)st->thread_samples);
+	         (unsigned long long)st->thread_samples,
+	         (unsigned long long)st->stack_errors);
 	emit_metadata(s, "samples", value);
 	snprintf(
 	        value, sizeof value,
@@ -698,6 +699,7 @@ static void sample_loop(struct session *s)
 			                 error);
 		s->stats.gc_samples += s->tick_gc;
 		s->previous_tick_us = s->tick_us;
+		sink_tick(s->sink, s->tick_us);
 		if (should_stop(s, 0))
 			break;
 		maybe_scan_children(s);
@@ -750,6 +752,10 @@ static int open_output(struct session *s)
 		return EXIT_INTERNAL;
 	}
 	if (sink_open(s->sink, path, wants_gzip(s->opts)) == 0) {
+		/* For measuring what the cadence costs (scripts/bench). */
+		const char *sync_ms = privilege_getenv("AUSTINC_SYNC_MS");
+		if (sync_ms)
+			s->sink->sync_us = strtoull(sync_ms, NULL, 10) * 1000;
 		if (s->mojo)
 			mojo_header(s->mojo, s->sink);
 		return EXIT_OK;
@@ -781,6 +787,8 @@ static int run(struct session *s)
 	}
 	write_header(s);
 	sample_loop(s);
+	if (sink_failed(s->sink) && sink_recover(s->sink) == 0)
+		emit_metadata(s, "output", "cut short by a failed write");
 	write_footer(s);
 	int write_error = sink_close(s->sink);
 	if (!s->opts->pipe)

@@ -62,6 +62,11 @@ uint64_t stats_error_basis_points(const struct stats *s)
 	return basis_points(s->errors, s->samples);
 }
 
+uint64_t stats_stack_error_basis_points(const struct stats *s)
+{
+	return basis_points(s->stack_errors, s->thread_samples);
+}
+
 uint64_t stats_saturation_basis_points(const struct stats *s)
 {
 	return basis_points(s->saturated, s->samples);
@@ -144,6 +149,12 @@ void stats_print_summary(const struct stats *st, FILE *out, int memory,
 	        (unsigned long long)(sat % 100), (unsigned long long)st->errors,
 	        (unsigned long long)(err / 100),
 	        (unsigned long long)(err % 100));
+	uint64_t stack_err = stats_stack_error_basis_points(st);
+	fprintf(out, ", %llu of %llu stacks (%llu.%02llu%%)",
+	        (unsigned long long)st->stack_errors,
+	        (unsigned long long)st->thread_samples,
+	        (unsigned long long)(stack_err / 100),
+	        (unsigned long long)(stack_err % 100));
 	print_mode_summary(st, out, memory, idle, gc);
 	fputc('\n', out);
 }

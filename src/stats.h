@@ -17,8 +17,9 @@ struct stats {
 	uint64_t start_us, end_us;
 	uint64_t samples;        /* ticks that sampled the process */
 	uint64_t thread_samples; /* stacks written */
-	uint64_t errors;    /* samples with an unreadable frame or thread */
-	uint64_t saturated; /* samples that took longer than the interval */
+	uint64_t errors;       /* samples with an unreadable frame or thread */
+	uint64_t stack_errors; /* stacks written with an unreadable frame */
+	uint64_t saturated;    /* samples that took longer than the interval */
 	uint64_t cost_min_ns, cost_max_ns, cost_sum_ns;
 	uint64_t cpu_ns;       /* austinc's own CPU time while sampling */
 	uint64_t gc_samples;   /* samples taken while a collector ran */
@@ -42,6 +43,10 @@ uint64_t stats_cpu_per_sample_ns(const struct stats *s);
 /* Errors per ten thousand samples, for printing as a percentage with two
  * decimals without floating point surprises. */
 uint64_t stats_error_basis_points(const struct stats *s);
+/* Stacks with an unreadable frame per ten thousand stacks written: the
+ * rate Austin gives, where a tick with one bad thread of seven counts a
+ * seventh. */
+uint64_t stats_stack_error_basis_points(const struct stats *s);
 uint64_t stats_saturation_basis_points(const struct stats *s);
 uint64_t stats_gc_basis_points(const struct stats *s);
 /* Idle stacks per ten thousand stacks sampled (written or dropped). */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -30,34 +31,48 @@ static int start_gzip(struct sink *s)
 
 int sink_open(struct sink *s, const char *path, int gzip)
 {
-	s->error = 0;
-	s->used = 0;
-	s->gzip = NULL;
+	/* Everything but the buffers, which are large. */
+	memset(s, 0, offsetof(struct sink, buffer));
+	s->sync_us = SINK_SYNC_US;
 	if (!path) {
 		s->fd = STDOUT_FILENO;
-		s->owns_fd = 0;
 	} else {
 		s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		             0644);
 		s->owns_fd = 1;
 		if (s->fd < 0)
 			return -1;
+		/* Only a file of ours that nobody else writes is cut back
+		 * (stdout may be shared with stderr, or appended to). */
+		struct stat st;
+		s->can_cut = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
 	}
 	return gzip ? start_gzip(s) : 0;
 }
 
-static void write_all(struct sink *s, const char *data, size_t len)
+/* Write len bytes to fd, whatever short writes it takes: 0, or an errno
+ * (EIO for a write that wrote nothing); *done counts the bytes written. */
+static int write_fully(int fd, const char *data, size_t len, size_t *done)
 {
-	size_t done = 0;
-	while (!s->error && done < len) {
-		ssize_t n = write(s->fd, data + done, len - done);
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = write(fd, data + *done, len - *done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			s->error = n < 0 ? errno : EIO;
-		else
-			done += (size_t)n;
+			return n < 0 ? errno : EIO;
+		*done += (size_t)n;
 	}
+	return 0;
+}
+
+static void write_all(struct sink *s, const char *data, size_t len)
+{
+	if (s->error)
+		return;
+	size_t done;
+	s->error = write_fully(s->fd, data, len, &done);
+	s->written += done;
 }
 
 /* Compress the buffer; mode is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH. */
@@ -90,11 +105,102 @@ void sink_flush(struct sink *s)
 
 void sink_sync(struct sink *s)
 {
-	if (s->gzip && !s->error)
+	z_stream *z = s->gzip;
+	if (z && !s->error)
 		deflate_buffer(s, Z_SYNC_FLUSH);
 	else
 		write_all(s, s->buffer, s->used);
 	s->used = 0;
+	if (s->error)
+		return;
+	/* For gzip z->adler is the CRC-32 of the input so far. */
+	if (z)
+		s->synced = (struct sink_sync_point){
+		        s->written, (uint32_t)z->adler, (uint32_t)z->total_in};
+	else
+		s->durable = s->written;
+}
+
+/* --- cutting a file back after a failed write --------------------------- */
+
+/* What a recovery frees beyond the partial record, so that the footer
+ * fits on a full disk: two blocks of the usual 4 KiB, as a cut frees only
+ * the blocks wholly past the new end (some 20 text samples). */
+#define SINK_FOOTER_ROOM 8192
+
+static int cut_to(struct sink *s, uint64_t length)
+{
+	if (ftruncate(s->fd, (off_t)length) != 0 ||
+	    lseek(s->fd, (off_t)length, SEEK_SET) < 0)
+		return -1;
+	s->written = length;
+	return 0;
+}
+
+/* The end of the last record that ends at most at limit: the newest mark
+ * there, else the last sync (SINK_MARKS records ago, or more). */
+static uint64_t last_record_end(const struct sink *s, uint64_t limit)
+{
+	uint32_t kept = s->n_marks < SINK_MARKS ? s->n_marks : SINK_MARKS;
+	for (uint32_t i = 1; i <= kept; i++) {
+		uint64_t mark = s->marks[(s->n_marks - i) & (SINK_MARKS - 1)];
+		if (mark <= limit)
+			return mark;
+	}
+	return s->durable < limit ? s->durable : limit;
+}
+
+static void put_le32(unsigned char *out, uint32_t value)
+{
+	for (int i = 0; i < 4; i++)
+		out[i] = (unsigned char)(value >> (8 * i));
+}
+
+/* End the gzip member at the sync point the file was cut back to: after
+ * a sync flush the stream is at a byte boundary, where a final stored
+ * block of no bytes and the trailer (CRC-32 and length of the data up to
+ * the sync) make it whole. */
+static int end_member(struct sink *s)
+{
+	unsigned char end[13] = {0x01, 0x00, 0x00, 0xff, 0xff};
+	put_le32(end + 5, s->synced.crc);
+	put_le32(end + 9, s->synced.size);
+	size_t done;
+	if (write_fully(s->fd, (const char *)end, sizeof end, &done) == 0) {
+		s->written += done;
+		return 0;
+	}
+	(void)cut_to(s, s->synced.written); /* an unended stream, then */
+	return -1;
+}
+
+/* Cut the file back to its last whole record, leaving room bytes more
+ * free (not with gzip, whose last sync point is where it can end): 0, or
+ * -1. */
+static int cut_back(struct sink *s, uint64_t room)
+{
+	uint64_t limit = s->written > room ? s->written - room : 0;
+	if (!s->gzip || s->lost)
+		return cut_to(s, s->gzip ? s->recovered
+		                         : last_record_end(s, limit));
+	if (cut_to(s, s->synced.written))
+		return -1;
+	return s->synced.written ? end_member(s) : 0;
+}
+
+int sink_recover(struct sink *s)
+{
+	if (!s->error || s->lost || !s->can_cut ||
+	    cut_back(s, SINK_FOOTER_ROOM))
+		return -1;
+	s->lost = s->error;
+	s->error = 0;
+	s->used = 0;
+	s->n_marks = 0;
+	s->durable = s->recovered = s->written;
+	if (s->gzip)
+		deflateReset(s->gzip); /* the next bytes start a new member */
+	return 0;
 }
 
 /* The most copied at once. Above about 2 KiB glibc's memcpy turns to
@@ -207,17 +313,20 @@ void sink_put_int(struct sink *s, long long value)
 
 int sink_close(struct sink *s)
 {
+	if (s->gzip && !s->error)
+		deflate_buffer(s, Z_FINISH);
+	else if (!s->gzip)
+		sink_flush(s);
+	s->used = 0;
+	if (s->error && s->can_cut)
+		(void)cut_back(s, 0);
 	if (s->gzip) {
-		if (!s->error)
-			deflate_buffer(s, Z_FINISH);
 		deflateEnd(s->gzip);
 		free(s->gzip);
 		s->gzip = NULL;
-		s->used = 0;
 	}
-	sink_flush(s);
 	if (s->owns_fd && close(s->fd) != 0 && !s->error)
 		s->error = errno;
 	s->fd = -1;
-	return s->error;
+	return s->lost ? s->lost : s->error;
 }

@@ -47,6 +47,8 @@ struct py_thread {
 	/* It holds the GIL while its interpreter's collector runs
 	 * (PY_WANT_GC). */
 	int in_gc;
+	/* Its stack has a frame that could not be read (INVALID). */
+	int bad_stack;
 };
 
 /* Called once per thread sampled, innermost frame first in stack. */

@@ -322,11 +322,11 @@ static void sample_thread(struct py_process *p, const struct roster_interp *ri,
 	thread.in_gc = thread.holds_gil && it->collecting;
 	if (thread.tid == 0)
 		return; /* a thread state not running yet */
-	int problems = unwind_thread(&p->unwinder, ts, &p->stack);
+	thread.bad_stack = unwind_thread(&p->unwinder, ts, &p->stack) > 0;
 	fn(ctx, &thread, &p->stack);
 	code_reader_end_sample(&p->code);
 	res->threads++;
-	res->errors += problems > 0;
+	res->errors += thread.bad_stack;
 }
 
 /* Sample every thread state of the roster, read at this tick. */

@@ -788,12 +788,14 @@ def complaints(result):
 
 
 def footer_samples(profile):
-    """'# samples: N (errors: E, saturated: S, stacks: T)' -> (N, E, S, T).
+    """'# samples: N (errors: E, saturated: S, stacks: T, stack errors: X)'
+    -> (N, E, S, T, X).
 
-    N counts ticks, T thread samples (stacks)."""
+    N counts ticks, T thread samples (stacks), X the stacks with errors."""
     m = _footer(profile, "samples",
-                r"^(\d+) \(errors: (\d+), saturated: (\d+), stacks: (\d+)\)$",
-                "N (errors: E, saturated: S, stacks: T)")
+                r"^(\d+) \(errors: (\d+), saturated: (\d+), stacks: (\d+), "
+                r"stack errors: (\d+)\)$",
+                "N (errors: E, saturated: S, stacks: T, stack errors: X)")
     return tuple(int(g) for g in m.groups())
 
 

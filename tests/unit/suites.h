@@ -30,5 +30,6 @@ Suite *scan_suite(void);
 Suite *prefetch_suite(void);
 Suite *memo_suite(void);
 Suite *privilege_suite(void);
+Suite *sink_suite(void);
 
 #endif
