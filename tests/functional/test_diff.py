@@ -3,8 +3,9 @@
 diffwork.py runs hot() and other() in turn for a fixed number of rounds,
 hot() doing three times the work of other(); with "fast" hot() does the
 same job with a third of the work. BASE is the program as it was, NEW with
-"fast": hot()'s share of each run's own time must fall from about three
-quarters to about a half, and other()'s rise.
+"fast": hot()'s share of each run's own time falls from about three
+quarters to about a half, and other()'s rises, by as much as the program
+measured it (on a loaded machine the wall time of each varies).
 The views are checked against the recordings themselves, parsed here.
 """
 
@@ -17,18 +18,19 @@ from test_report import TREE_PREFIXES, report
 SCRIPT = "diffwork.py"
 ROUNDS = "300"  # about 1.2 s of base run on 3.12 on an idle machine
 
-# The hot function's share must fall by this many points at least (the
-# program makes it 25: 75% of the Python time to 50%). Wall time on a
-# machine loaded by the parallel suite and a sanitised austinc has once
-# moved a share by 12 points: the margin leaves room for that.
-CLEAR_MARGIN = 10.0
+# How far the fall of hot()'s share in the recordings may be from the
+# fall the program measured with its own clock (some 25 points on an idle
+# machine: 75% of the Python time to 50%).
+AGREE_POINTS = 6.0
 
 # Recordings made once per interpreter and worker: both tests read them.
 _RUNS = {}
 
 
 def runs(python, tmp_path_factory):
-    """(path, parsed profile) of BASE and of NEW for this interpreter."""
+    """(path, parsed profile, hot()'s share (%) of the wall time of hot()
+    and other() as the program measured it) of BASE and of NEW for this
+    interpreter."""
     if python.path not in _RUNS:
         folder = tmp_path_factory.mktemp("diff")
         made = []
@@ -37,7 +39,9 @@ def runs(python, tmp_path_factory):
             result = run_austinc([python.path, target(SCRIPT), ROUNDS] + extra,
                                  output_file=out).assert_ok()
             assert result.profile.samples, "no samples\n" + result.describe()
-            made.append((out, result.profile))
+            info = result.target_info()
+            hot, other = float(info["wall.hot"]), float(info["wall.other"])
+            made.append((out, result.profile, 100.0 * hot / (hot + other)))
         _RUNS[python.path] = made
     return _RUNS[python.path]
 
@@ -108,8 +112,21 @@ def parse_diff_tree(text):
     return nodes
 
 
+def check_fall(recorded, measured, what):
+    """hot()'s share of hot() and other(), (base, new) in %: recorded
+    falls as far as measured, within AGREE_POINTS, and measured falls."""
+    fall, truth = recorded[0] - recorded[1], measured[0] - measured[1]
+    assert truth > 0, "the program measured hot() at %.1f%% then %.1f%%" % (
+        measured)
+    assert abs(fall - truth) <= AGREE_POINTS, (
+        "hot() should fall from %.1f%% to %.1f%% of the program's time, as "
+        "the program measured; %s went from %.1f%% to %.1f%%"
+        % (measured + (what,) + recorded))
+
+
 def test_diff_tree_shows_the_hot_function_shrinking(python, tmp_path_factory):
-    (base, base_profile), (new, new_profile) = runs(python, tmp_path_factory)
+    (base, base_profile, base_hot), (new, new_profile, new_hot) = runs(
+        python, tmp_path_factory)
     text = report("--diff", base, "--tree", "--threshold", "0", new)
     nodes = parse_diff_tree(text)
     assert nodes, "no tree lines:\n" + excerpt(text)
@@ -132,14 +149,8 @@ def test_diff_tree_shows_the_hot_function_shrinking(python, tmp_path_factory):
         total = shares["hot"][run] + shares["other"][run]
         return 100.0 * shares[func][run] / total if total else 0.0
 
-    hot_base, hot_new = of_program("hot", 0), of_program("hot", 1)
-    assert hot_base - hot_new >= CLEAR_MARGIN, (
-        "hot() should fall from about 3/4 to 1/2 of the program's time, went "
-        "from %.1f%% to %.1f%%\n%s" % (hot_base, hot_new, excerpt(text)))
-    other_base, other_new = of_program("other", 0), of_program("other", 1)
-    assert other_new - other_base >= CLEAR_MARGIN, (
-        "other() should grow from about 1/4 to 1/2 of the program's time, went "
-        "from %.1f%% to %.1f%%\n%s" % (other_base, other_new, excerpt(text)))
+    check_fall((of_program("hot", 0), of_program("hot", 1)),
+               (base_hot, new_hot), "the diff tree\n%s" % excerpt(text))
     for node in nodes:
         assert abs(node.change - (node.new - node.base)) <= 0.15, (
             "%r: the change is not new - base\n%s" % (node, excerpt(text)))
@@ -157,7 +168,8 @@ DIFF_FOLDED_RE = re.compile(r"^(.+) (\d+) (\d+)$")
 
 
 def test_diff_collapsed_has_both_counts(python, tmp_path_factory):
-    (base, base_profile), (new, new_profile) = runs(python, tmp_path_factory)
+    (base, base_profile, base_hot), (new, new_profile, new_hot) = runs(
+        python, tmp_path_factory)
     text = report("--diff", base, "--collapsed", new)
     counts = {}
     assert len(flamegraph_counts(text, columns=2)) == len(text.splitlines())
@@ -189,8 +201,7 @@ def test_diff_collapsed_has_both_counts(python, tmp_path_factory):
         return sum(c[run] for s, c in counts.items()
                    if s.rsplit(";", 1)[-1].startswith("%s:%s:" % (path, func)))
 
-    hot = [leaf_sum(run, "hot") / float(leaf_sum(run, "hot") + leaf_sum(run, "other"))
-           for run in (0, 1)]
-    assert 100.0 * (hot[0] - hot[1]) >= CLEAR_MARGIN, (
-        "hot()'s stacks: %.1f%% of base, %.1f%% of new\n%s"
-        % (100.0 * hot[0], 100.0 * hot[1], excerpt(text)))
+    hot = tuple(100.0 * leaf_sum(run, "hot") /
+                float(leaf_sum(run, "hot") + leaf_sum(run, "other"))
+                for run in (0, 1))
+    check_fall(hot, (base_hot, new_hot), "its stacks\n%s" % excerpt(text))
