@@ -36,6 +36,11 @@ def py_frames(sample, path):
 # --------------------------------------------------------------------------
 
 
+# A sample this long after the previous one (at the default 100 us) came
+# from a tick that was held up.
+HELD_UP_US = 1000
+
+
 def test_shares_stacks_lines_and_ratio(python, tmp_path):
     path = target("shares.py")
     line = expected_lines("shares.py")
@@ -80,9 +85,15 @@ def test_shares_stacks_lines_and_ratio(python, tmp_path):
     spent = sum(float(t) for t in result.target_info()["leaves"].split(","))
     time_in = {leaf: sum(s.metric for s in samples) for leaf, samples in leaves.items()}
     in_leaves = time_in["leaf_a"] + time_in["leaf_b"]
-    assert in_leaves >= 0.9 * spent * 1e6, (
-        "%dus sampled in the leaves, which took %dus\n%s"
-        % (in_leaves, spent * 1e6, result.describe()))
+    # A tick held up (a loaded machine) charges its whole gap to wherever
+    # the program is when it comes, and an unreadable stack's gap goes to
+    # no line: what those took outside the leaves is excused.
+    in_leaf = {id(s) for samples in leaves.values() for s in samples}
+    excused = sum(s.metric for s in profile.samples if id(s) not in in_leaf
+                  and (s.metric > HELD_UP_US or any(f.invalid for f in s.frames)))
+    assert in_leaves >= 0.9 * spent * 1e6 - excused, (
+        "%dus sampled in the leaves, which took %dus (%dus excused)\n%s"
+        % (in_leaves, spent * 1e6, excused, result.describe()))
     share_a = float(time_in["leaf_a"]) / in_leaves
     assert abs(share_a - split["leaf_a"]) <= 0.10, (
         "leaf_a has %.1f%% of the leaves' sampled time, it took %.1f%% by its own clock"
