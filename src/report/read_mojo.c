@@ -12,9 +12,10 @@
  * metadata the mode is what the metrics show, and, as in the text reader,
  * a sample keeps only the metrics of the mode.
  *
- * A METADATA event with the key "system" is a --system record (read.h): it
- * ends the sample before it, its figures go to the model's series and not
- * to the metadata, and the samples after it get its t as their at_us. */
+ * A METADATA event with the key "system" is a --system record
+ * (read_system.h): it ends the sample before it, its figures go to the
+ * model's series and not to the metadata, and the samples after it get its
+ * t as their at_us. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "emit/mojo.h"
 #include "report/read.h"
+#include "report/read_system.h"
 
 #define NO_ID UINT32_MAX
 
