@@ -710,9 +710,30 @@ struct text_reader *text_reader_new(struct profile *p, char *err,
 	return r;
 }
 
-int text_reader_end(struct text_reader *r)
+/* The last line has no newline. austinc ends every line with one, so the
+ * recording was cut inside it and the line may have lost its end ("... 123"
+ * of "... 1234"): salvaging, it is left out and cut says where; strict, it
+ * is read as before (an error of its own, most likely), and is an error
+ * when it reads. */
+static int end_without_newline(struct text_reader *r, struct read_cut *cut)
 {
-	if (r->partial_len > 0 && next_line(r, r->partial, r->partial_len))
+	r->line++;
+	if (cut) {
+		cut->cut = 1;
+		snprintf(cut->where, sizeof cut->where,
+		         "line %zu (no newline at its end)", r->line);
+		return 0;
+	}
+	if (read_line(r, r->partial, r->partial_len))
+		return -1;
+	return fail(r, "no newline at its end: the recording was cut short");
+}
+
+int text_reader_end(struct text_reader *r, struct read_cut *cut)
+{
+	if (cut)
+		*cut = (struct read_cut){0};
+	if (r->partial_len > 0 && end_without_newline(r, cut))
 		return -1;
 	r->partial_len = 0;
 	return store_meta(r) || settle_mode(r) ? -1 : 0;
@@ -737,8 +758,8 @@ void text_reader_free(struct text_reader *r)
 	free(r);
 }
 
-int read_text(struct profile *p, const char *data, size_t len, char *err,
-              size_t err_len)
+int read_text(struct profile *p, const char *data, size_t len,
+              struct read_cut *cut, char *err, size_t err_len)
 {
 	struct text_reader *r = text_reader_new(p, err, err_len);
 	if (!r) {
@@ -746,7 +767,8 @@ int read_text(struct profile *p, const char *data, size_t len, char *err,
 			snprintf(err, err_len, "out of memory");
 		return -1;
 	}
-	int rc = text_reader_feed(r, data, len) || text_reader_end(r) ? -1 : 0;
+	int rc = text_reader_feed(r, data, len) || text_reader_end(r, cut) ? -1
+	                                                                   : 0;
 	text_reader_free(r);
 	return rc;
 }

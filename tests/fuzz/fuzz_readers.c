@@ -112,10 +112,10 @@ static int read_through_file(struct profile *p, const uint8_t *data,
 	int fd = memory_file();
 	if (fd < 0 || ftruncate(fd, 0) ||
 	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		return report_read_bytes(p, data, size, err, err_len);
+		return report_read_bytes(p, data, size, NULL, err, err_len);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	return report_read(p, path, err, err_len);
+	return report_read(p, path, NULL, err, err_len);
 }
 
 int fuzz_readers_run(const uint8_t *data, size_t size)
@@ -124,8 +124,9 @@ int fuzz_readers_run(const uint8_t *data, size_t size)
 	char err[256] = "";
 	profile_init(&p);
 	int gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-	int rc = gzip ? read_through_file(&p, data, size, err, sizeof err)
-	              : report_read_bytes(&p, data, size, err, sizeof err);
+	int rc =
+	        gzip ? read_through_file(&p, data, size, err, sizeof err)
+	             : report_read_bytes(&p, data, size, NULL, err, sizeof err);
 	if (rc == 0)
 		check_model(&p);
 	else if (rc != -1 || err[0] == '\0')
