@@ -34,6 +34,7 @@ struct report_options {
 	const char *input;  /* NULL: stdin */
 	const char *base;   /* --diff BASE: compare input with it */
 	int metric_given;
+	int strict; /* a recording cut short is an error, not salvaged */
 	struct view_options view_opts;
 };
 
@@ -69,6 +70,9 @@ static const char HELP_TEXT[] =
         "  -t, --threshold=PCT     --tree: hide nodes under PCT percent of\n"
         "                          the total (default 1)\n"
         "  -o, --output=FILE       write the view to FILE, not stdout\n"
+        "      --strict            refuse a recording cut short (by default\n"
+        "                          its samples before the cut are shown,\n"
+        "                          with a warning)\n"
         "  -V, --version           print the version and exit\n"
         "  -?, --help              print this help and exit\n"
         "      --usage             print the usage line and exit\n"
@@ -83,9 +87,10 @@ static const char HELP_TEXT[] =
         "app.html\n"
         "  austinc-report --diff before.txt after.txt\n"
         "\n"
-        "Exit status: 0 success, 1 internal error, 2 bad option, 3 the\n"
-        "recording cannot be read or is not valid, 4 the recording has no\n"
-        "such metric, 7 the view cannot be written.\n";
+        "Exit status: 0 success (a recording cut short included, unless\n"
+        "--strict), 1 internal error, 2 bad option, 3 the recording cannot\n"
+        "be read or is not valid, 4 the recording has no such metric, 7 the\n"
+        "view cannot be written.\n";
 
 enum {
 	OPT_COLLAPSED = 256,
@@ -95,6 +100,7 @@ enum {
 	OPT_SPEEDSCOPE,
 	OPT_HTML,
 	OPT_DIFF,
+	OPT_STRICT,
 	OPT_USAGE
 };
 
@@ -110,6 +116,7 @@ static const struct option LONG_OPTIONS[] = {
         {"all", no_argument, NULL, 'a'},
         {"threshold", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, '?'},
         {"usage", no_argument, NULL, OPT_USAGE},
@@ -196,6 +203,9 @@ static int apply(struct report_options *o, int c, const char *arg)
 		                   arg);
 	case 'o':
 		o->output = arg;
+		return REPORT_OK;
+	case OPT_STRICT:
+		o->strict = 1;
 		return REPORT_OK;
 	case 'V':
 		printf("austinc-report %s\n", PACKAGE_VERSION);
@@ -309,15 +319,29 @@ static int write_view(struct report_options *o, const struct profile *base,
 	return REPORT_OK;
 }
 
-/* Read a recording (NULL: stdin) into p; REPORT_OK or REPORT_BAD_INPUT. */
-static int read_recording(struct profile *p, const char *path)
+/* Read a recording (NULL or "-": stdin) into p; REPORT_OK or
+ * REPORT_BAD_INPUT. One cut short is salvaged with one line of warning,
+ * unless strict. */
+static int read_recording(struct profile *p, const char *path, int strict)
 {
 	char err[512];
+	struct read_cut cut;
 	profile_init(p);
-	if (report_read(p, path, err, sizeof err) == 0)
-		return REPORT_OK;
-	fprintf(stderr, "austinc-report: %s\n", err);
-	return REPORT_BAD_INPUT;
+	if (report_read(p, path, strict ? NULL : &cut, err, sizeof err)) {
+		fprintf(stderr, "austinc-report: %s\n", err);
+		return REPORT_BAD_INPUT;
+	}
+	if (!strict && cut.cut) {
+		size_t n = p->samples.n;
+		fprintf(stderr,
+		        "austinc-report: warning: %s: cut short at %s: kept "
+		        "the "
+		        "%zu sample%s before it\n",
+		        path && strcmp(path, "-") != 0 ? path
+		                                       : "standard input",
+		        cut.where, n, n == 1 ? "" : "s");
+	}
+	return REPORT_OK;
 }
 
 int main(int argc, char **argv)
@@ -329,9 +353,9 @@ int main(int argc, char **argv)
 	static struct profile base, p;
 	int diff = o.base != NULL;
 	if (diff)
-		rc = read_recording(&base, o.base);
+		rc = read_recording(&base, o.base, o.strict);
 	if (rc == REPORT_OK)
-		rc = read_recording(&p, o.input);
+		rc = read_recording(&p, o.input, o.strict);
 	if (rc == REPORT_OK && diff)
 		rc = choose_metric(&o, &base);
 	if (rc == REPORT_OK)

@@ -181,6 +181,10 @@ struct consumer {
 	struct buffer whole; /* MOJO, or the first bytes until they tell */
 	struct text_reader *text;
 	int is_mojo;
+	int salvage;              /* keep what comes before a cut (read.h) */
+	size_t gzip_cut_at;       /* a gzip stream ends here, without its end */
+	int gzip_cut;             /* (gzip_cut_at is meaningful) */
+	struct read_cut inflated; /* where the readers found a cut */
 };
 
 /* The bytes kept so far are text: hand them to a new text reader. */
@@ -212,12 +216,30 @@ static int consume(struct consumer *c, const uint8_t *data, size_t len)
 /* The end of the input: the readers finish. */
 static int consumer_end(struct consumer *c)
 {
+	struct read_cut *cut = c->salvage ? &c->inflated : NULL;
 	if (c->is_mojo)
-		return read_mojo(c->p, c->whole.data, c->whole.len, c->err,
+		return read_mojo(c->p, c->whole.data, c->whole.len, cut, c->err,
 		                 c->err_len);
 	if (!c->text && start_text(c))
 		return -1;
-	return text_reader_end(c->text);
+	return text_reader_end(c->text, cut);
+}
+
+/* Where the input was cut, if it was: in the gzip stream and, inflated,
+ * where the reader found the end of what it holds, or where the reader
+ * alone found it. */
+static void consumer_cut(const struct consumer *c, struct read_cut *cut)
+{
+	if (!c->gzip_cut) {
+		*cut = c->inflated;
+		return;
+	}
+	cut->cut = 1;
+	/* (The readers' own words are far shorter than the bound.) */
+	snprintf(cut->where, sizeof cut->where,
+	         "byte %zu (in the gzip stream)%s%.120s", c->gzip_cut_at,
+	         c->inflated.cut ? ", inflated at " : "",
+	         c->inflated.cut ? c->inflated.where : "");
 }
 
 static void consumer_free(struct consumer *c)
@@ -253,15 +275,33 @@ static int inflate_step(z_stream *z, const uint8_t *in, size_t in_len,
 	return rc;
 }
 
-/* What follows the end of a gzip member: nothing, zero padding (which
- * gzip(1) accepts too), or the next member. 1: done; 0: go on; -1. */
-static int after_member(z_stream *z, const uint8_t *in, size_t in_len,
-                        size_t in_pos, char *err, size_t err_len)
+/* The input ends before the gzip stream does: cut short. Salvaging, c
+ * takes what was inflated (1: done); strict, an error. */
+static int gzip_cut(struct consumer *c, size_t in_len)
 {
-	if (all_zero(in + in_pos, in_len - in_pos))
+	if (!c->salvage) {
+		set_error(c->err, c->err_len, "truncated gzip stream");
+		return -1;
+	}
+	c->gzip_cut = 1;
+	c->gzip_cut_at = in_len;
+	return 1;
+}
+
+/* What follows the end of a gzip member: nothing, zero padding (which
+ * gzip(1) accepts too), the next member, or the first byte of one (a cut
+ * between them). 1: done; 0: go on; -1. */
+static int after_member(z_stream *z, const uint8_t *in, size_t in_len,
+                        size_t in_pos, struct consumer *c)
+{
+	const uint8_t *rest = in + in_pos;
+	size_t left = in_len - in_pos;
+	if (all_zero(rest, left))
 		return 1;
-	if (!is_gzip(in + in_pos, in_len - in_pos)) {
-		set_error(err, err_len,
+	if (left == 1 && rest[0] == 0x1f)
+		return gzip_cut(c, in_len);
+	if (!is_gzip(rest, left)) {
+		set_error(c->err, c->err_len,
 		          "byte %zu: data after the end of the gzip stream",
 		          in_pos);
 		return -1;
@@ -306,14 +346,10 @@ static int gunzip(const uint8_t *in, size_t in_len, struct consumer *c)
 		} else if (piece.len > 0 && consume(c, piece.data, piece.len)) {
 			result = -1;
 		} else if (rc == Z_STREAM_END) {
-			int done = after_member(&z, in, in_len, in_pos, c->err,
-			                        c->err_len);
-			if (done)
-				result = done < 0 ? -1 : 1;
+			result = after_member(&z, in, in_len, in_pos, c);
 		} else if (in_pos == in_len && piece.len < piece.capacity) {
 			/* All input taken, room left, and no end. */
-			set_error(c->err, c->err_len, "truncated gzip stream");
-			result = -1;
+			result = gzip_cut(c, in_len);
 		} else if (stuck) {
 			/* zlib promises progress while it has input and room;
 			 * should it not keep that promise, stop rather than
@@ -328,11 +364,11 @@ static int gunzip(const uint8_t *in, size_t in_len, struct consumer *c)
 }
 
 int report_read_bytes(struct profile *p, const uint8_t *data, size_t len,
-                      char *err, size_t err_len)
+                      struct read_cut *cut, char *err, size_t err_len)
 {
 	if (is_mojo(data, len))
-		return read_mojo(p, data, len, err, err_len);
-	return read_text(p, (const char *)data, len, err, err_len);
+		return read_mojo(p, data, len, cut, err, err_len);
+	return read_text(p, (const char *)data, len, cut, err, err_len);
 }
 
 /* The first bytes of fd, up to a piece, into b: as many as it takes to
@@ -403,13 +439,17 @@ static int read_fd(int fd, struct consumer *c)
 	return rc;
 }
 
-int report_read(struct profile *p, const char *path, char *err, size_t err_len)
+int report_read(struct profile *p, const char *path, struct read_cut *cut,
+                char *err, size_t err_len)
 {
 	if (path && strcmp(path, "-") == 0)
 		path = NULL;
 	const char *name = path ? path : "standard input";
 	char message[512] = "unreadable";
-	struct consumer c = {.p = p, .err = message, .err_len = sizeof message};
+	struct consumer c = {.p = p,
+	                     .err = message,
+	                     .err_len = sizeof message,
+	                     .salvage = cut != NULL};
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	int rc = -1;
 	if (fd < 0) {
@@ -422,5 +462,7 @@ int report_read(struct profile *p, const char *path, char *err, size_t err_len)
 	consumer_free(&c);
 	if (rc)
 		set_error(err, err_len, "%s: %s", name, message);
+	else if (cut)
+		consumer_cut(&c, cut);
 	return rc;
 }

@@ -4,7 +4,25 @@
  *
  * Every reader takes untrusted bytes: anything malformed gives -1 and one
  * line in err that names where it went wrong ("line 12: ...", "byte 4031:
- * ..."), never a crash. */
+ * ..."), never a crash.
+ *
+ * Recordings cut short. A recording whose writer was stopped mid-write
+ * (killed, or its disk full) ends inside a line, a gzip stream or a MOJO
+ * event. Every reader below takes a struct read_cut: given one, a reader
+ * keeps all that is complete before the cut, fills it in, and succeeds;
+ * given NULL (strict), the cut is an error, with the message it has always
+ * had. Only the end of a recording is salvaged so: damage before its end
+ * is an error either way.
+ *
+ * What "complete" means: austinc ends every text line with '\n', so a last
+ * line without one was cut, and is left out whatever it holds ("... 123"
+ * may have been "... 1234"). A MOJO sample is complete once it has the
+ * metrics of the recording's mode (its last events); an event the stream
+ * stops inside is left out, with the sample it belongs to. A cut that
+ * falls exactly between two lines or two events cannot be told from an end:
+ * it is read as one. Either way what the writer did not write is missing,
+ * the footer (duration, sample counts) with it: views show only what the
+ * model holds. */
 #ifndef AUSTINC_REPORT_READ_H
 #define AUSTINC_REPORT_READ_H
 
@@ -13,18 +31,29 @@
 
 #include "report/profile.h"
 
+/* Where a recording was cut short, filled in by a reader that salvaged it
+ * (cut 0: it was not). where reads "line 1971 (no newline at its end)",
+ * "byte 40102 (in a sample)", or for gzip "byte 5321 (in the gzip
+ * stream)", then ", inflated at " and the cut inside, if any. */
+struct read_cut {
+	int cut;
+	char where[192];
+};
+
 /* Read a whole recording from path ("-" or NULL: standard input): text or
- * MOJO, each plain or gzipped, told apart by their first bytes. */
-int report_read(struct profile *p, const char *path, char *err, size_t err_len);
+ * MOJO, each plain or gzipped, told apart by their first bytes. cut: see
+ * above (NULL: strict). */
+int report_read(struct profile *p, const char *path, struct read_cut *cut,
+                char *err, size_t err_len);
 
 /* The same for bytes already in memory (after gunzip), told apart by the
  * MOJO magic "MOJ". */
 int report_read_bytes(struct profile *p, const uint8_t *data, size_t len,
-                      char *err, size_t err_len);
+                      struct read_cut *cut, char *err, size_t err_len);
 
 /* The collapsed text format austinc writes (any mode). */
-int read_text(struct profile *p, const char *data, size_t len, char *err,
-              size_t err_len);
+int read_text(struct profile *p, const char *data, size_t len,
+              struct read_cut *cut, char *err, size_t err_len);
 
 /* The same, a piece at a time: pieces may cut lines anywhere. Each call
  * returns 0, or -1 with the reason in err (given to text_reader_new, and
@@ -33,44 +62,14 @@ struct text_reader;
 struct text_reader *text_reader_new(struct profile *p, char *err,
                                     size_t err_len);
 int text_reader_feed(struct text_reader *r, const char *data, size_t len);
-/* The end of the text: its last line, then what needs all of it (the
- * metadata, and the mode when no line gave it). */
-int text_reader_end(struct text_reader *r);
+/* The end of the text: its last line (a cut, when it has no newline),
+ * then what needs all of it (the metadata, and the mode when no line gave
+ * it). */
+int text_reader_end(struct text_reader *r, struct read_cut *cut);
 void text_reader_free(struct text_reader *r);
 
 /* Austin's MOJO binary format, version 3. */
-int read_mojo(struct profile *p, const uint8_t *data, size_t len, char *err,
-              size_t err_len);
-
-/* --- --system records --------------------------------------------------
- * Both formats carry them as metadata with the same text value (the key
- * "system" in a "# system: ..." line or a METADATA event):
- *
- *     <scope> <name>=<number><unit> ... t=<microseconds>us
- *
- * scope "machine" or "process:<pid>"; a number is decimal, maybe with a
- * fraction and a '-', never an exponent; units %, B, B/s, /s or none;
- * fields one space apart, t always last. Names not known today are kept
- * all the same. The parser lives in read_text.c. */
-
-/* What reading the records of one recording keeps from one to the next. */
-struct system_reader {
-	uint64_t t_us;   /* the latest record's t: the next samples' at_us */
-	int seen;        /* a record was read (t_us is meaningful) */
-	uint32_t *slots; /* series id + 1, by (name, pid); 0: empty */
-	size_t capacity, count;
-};
-
-/* One record's figures appended to p's series, and r->t_us set. 0, or -1
- * with the reason in err (without a position: the caller names the line
- * or byte) and in *offset where in value it went wrong. */
-int system_read_record(struct profile *p, struct system_reader *r,
-                       const char *value, size_t len, size_t *offset, char *err,
-                       size_t err_len);
-/* A "system-period" value, "<N>us" with N > 0, into p->period_us; 0, or -1
- * with the reason in err. */
-int system_read_period(struct profile *p, const char *value, size_t len,
-                       char *err, size_t err_len);
-void system_reader_free(struct system_reader *r);
+int read_mojo(struct profile *p, const uint8_t *data, size_t len,
+              struct read_cut *cut, char *err, size_t err_len);
 
 #endif

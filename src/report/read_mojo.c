@@ -12,9 +12,10 @@
  * metadata the mode is what the metrics show, and, as in the text reader,
  * a sample keeps only the metrics of the mode.
  *
- * A METADATA event with the key "system" is a --system record (read.h): it
- * ends the sample before it, its figures go to the model's series and not
- * to the metadata, and the samples after it get its t as their at_us. */
+ * A METADATA event with the key "system" is a --system record
+ * (read_system.h): it ends the sample before it, its figures go to the
+ * model's series and not to the metadata, and the samples after it get its
+ * t as their at_us. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "emit/mojo.h"
 #include "report/read.h"
+#include "report/read_system.h"
 
 #define NO_ID UINT32_MAX
 
@@ -58,6 +60,8 @@ struct definitions {
 struct reader {
 	const uint8_t *data;
 	size_t len, at;
+	size_t event_at; /* where the event being read began */
+	int ran_out;     /* the data ended inside an integer or a string */
 	int64_t version;
 	struct profile *p;
 	size_t first_sample; /* the first one read here */
@@ -170,8 +174,10 @@ static int read_int(struct reader *r, int64_t *value, const char *what)
 	size_t end = at;
 	while (end < r->len && (r->data[end] & 0x80))
 		end++;
-	if (end >= r->len)
+	if (end >= r->len) {
+		r->ran_out = 1;
 		return fail(r, at, "truncated %s", what);
+	}
 	return fail(r, at, "%s is not a 64-bit integer", what);
 }
 
@@ -182,9 +188,11 @@ static int read_string(struct reader *r, const char **text, uint32_t *len,
 	const uint8_t *nul = memchr(start, '\0', r->len - r->at);
 	*text = NULL;
 	*len = 0;
-	if (!nul)
+	if (!nul) {
+		r->ran_out = 1;
 		return fail(r, r->at, "truncated %s (no terminating NUL)",
 		            what);
+	}
 	if ((size_t)(nul - start) > UINT32_MAX)
 		return fail(r, r->at, "%s too long", what);
 	*text = (const char *)start;
@@ -526,6 +534,11 @@ static int on_idle(struct reader *r, size_t at)
 		return fail(r, at, "idle mark outside a sample");
 	if (r->idle)
 		return fail(r, at, "second idle mark in one sample");
+	/* The memory metric ends a sample (emit/mojo.h): what follows it
+	 * would not be there had the stream been cut right after it. */
+	if (r->has_memory)
+		return fail(r, at,
+		            "idle mark after the sample's memory metric");
 	r->idle = 1;
 	return 0;
 }
@@ -583,6 +596,7 @@ static int read_header(struct reader *r)
 		size_t at = 0;
 		while (at < 3 && at < r->len && r->data[at] == "MOJ"[at])
 			at++;
+		r->ran_out = at == r->len;
 		return fail(r, at,
 		            at < r->len ? "not a MOJO file"
 		                        : "truncated MOJO header");
@@ -631,7 +645,7 @@ static void settle_mode(struct reader *r)
 static int read_events(struct reader *r)
 {
 	while (r->at < r->len) {
-		size_t at = r->at;
+		size_t at = r->event_at = r->at;
 		uint8_t event = r->data[r->at++];
 		event_fn handle = event < sizeof EVENTS / sizeof *EVENTS
 		                          ? EVENTS[event]
@@ -641,11 +655,66 @@ static int read_events(struct reader *r)
 		if (handle(r, at))
 			return -1;
 	}
-	return end_sample(r, r->len);
+	return 0;
 }
 
-int read_mojo(struct profile *p, const uint8_t *data, size_t len, char *err,
-              size_t err_len)
+/* What the sample being read lacks of the metrics its mode writes
+ * ("metric" when it has none), or NULL when it has them all. Without a
+ * mode, any metric will do. */
+static const char *missing_metric(const struct reader *r)
+{
+	if (!r->has_time && !r->has_memory)
+		return "metric";
+	if (!r->mode_known)
+		return NULL;
+	enum profile_mode mode = r->p->mode;
+	if (mode != PROFILE_MEMORY && !r->has_time)
+		return "time metric";
+	if ((mode == PROFILE_MEMORY || mode == PROFILE_FULL) && !r->has_memory)
+		return "memory metric";
+	return NULL;
+}
+
+/* The stream ran out in the event at r->event_at (or in the header): keep
+ * what came before, the sample being read only if it is whole, and say
+ * where the part left out begins. */
+static int salvage(struct reader *r, struct read_cut *cut)
+{
+	size_t at = r->event_at;
+	const char *in = "an event";
+	if (!r->version) {
+		in = "the header";
+	} else if (r->in_sample && missing_metric(r)) {
+		at = r->sample_at;
+		in = "a sample";
+		r->in_sample = 0;
+	} else if (r->data[at] == MOJO_STACK) {
+		in = "a sample";
+	}
+	if (end_sample(r, r->len))
+		return -1;
+	cut->cut = 1;
+	snprintf(cut->where, sizeof cut->where, "byte %zu (in %s)", at, in);
+	if (r->err && r->err_len)
+		r->err[0] = '\0';
+	return 0;
+}
+
+/* The end of the stream, which ends the sample being read: one without
+ * the metrics of its mode was cut short. */
+static int read_end(struct reader *r, struct read_cut *cut)
+{
+	const char *missing = r->in_sample ? missing_metric(r) : NULL;
+	if (!missing)
+		return end_sample(r, r->len);
+	if (cut)
+		return salvage(r, cut);
+	return fail(r, r->len, "the sample at byte %zu has no %s", r->sample_at,
+	            missing);
+}
+
+int read_mojo(struct profile *p, const uint8_t *data, size_t len,
+              struct read_cut *cut, char *err, size_t err_len)
 {
 	struct reader r = {.data = data,
 	                   .len = len,
@@ -655,12 +724,17 @@ int read_mojo(struct profile *p, const uint8_t *data, size_t len, char *err,
 	                   .err_len = err_len};
 	if (err && err_len)
 		err[0] = '\0';
+	if (cut)
+		*cut = (struct read_cut){0};
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	r.strings.seed = r.frames.seed =
 	        (uint64_t)now.tv_nsec * 0x9e3779b97f4a7c15ull ^
 	        (uint64_t)now.tv_sec ^ (uint64_t)(uintptr_t)&r;
-	int result = read_header(&r) || read_events(&r) ? -1 : 0;
+	int result =
+	        read_header(&r) || read_events(&r) ? -1 : read_end(&r, cut);
+	if (result && r.ran_out && cut)
+		result = salvage(&r, cut);
 	if (result == 0)
 		settle_mode(&r);
 	free(r.strings.slots);

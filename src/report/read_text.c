@@ -19,13 +19,16 @@
  * With --system, "# system: ..." lines carry the machine's and each
  * process's figures every period: they become the model's series (not
  * metadata), and each sample's at_us is the t of the last one before it.
- * Their grammar is parsed here for both formats (see read.h). */
+ * Their grammar is parsed in read_system.c, for both formats. */
 #include "report/read.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "report/parse.h"
+#include "report/read_system.h"
 
 #define NO_ID UINT32_MAX
 
@@ -37,9 +40,6 @@
  * dozen): the model looks keys up by a linear search. */
 #define MAX_META_KEYS 1024
 #define META_SLOTS    (2 * MAX_META_KEYS) /* a power of two */
-
-/* How much of an offending piece of text an error message quotes. */
-#define QUOTE_BYTES 48
 
 /* The shapes a metric comes in; which ones a mode accepts. */
 enum shape {
@@ -89,7 +89,7 @@ struct text_reader {
 	size_t first_sample;       /* the first sample this read added */
 	int mode_known;            /* a "# mode:" line was read */
 	size_t first_line[SHAPES]; /* where each shape first came; 0: never */
-	char first_text[SHAPES][QUOTE_BYTES + 8];
+	char first_text[SHAPES][QUOTE_ROOM];
 };
 
 static int fail(struct text_reader *r, const char *fmt, ...)
@@ -113,57 +113,6 @@ static int fail(struct text_reader *r, const char *fmt, ...)
 static int out_of_memory(struct text_reader *r)
 {
 	return fail(r, "out of memory (or more than 4 billion distinct items)");
-}
-
-/* A short printable copy of untrusted text, for an error message: control
- * bytes become '?', and a long text is cut (at a UTF-8 character
- * boundary) and ends in "...". */
-static const char *quote(char *out, const char *text, size_t len)
-{
-	size_t n = len;
-	if (n > QUOTE_BYTES) {
-		n = QUOTE_BYTES;
-		/* Back over at most three continuation bytes. */
-		for (int k = 0;
-		     k < 3 && ((unsigned char)text[n] & 0xc0) == 0x80; k++)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-		out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	strcpy(out + n, n < len ? "..." : "");
-	return out;
-}
-
-/* --- numbers ---------------------------------------------------------- */
-
-/* Decimal digits, optionally after a '-', within int64_t; 0 or -1. */
-static int parse_int64(const char *s, size_t len, int64_t *out)
-{
-	size_t i = 0;
-	int negative = len > 0 && s[0] == '-';
-	i += (size_t)negative;
-	if (i == len)
-		return -1;
-	/* Accumulate as a negative number: its range is the larger. */
-	int64_t value = 0;
-	for (; i < len; i++) {
-		unsigned digit = (unsigned)(unsigned char)s[i] - '0';
-		if (digit > 9 || value < (INT64_MIN + (int64_t)digit) / 10)
-			return -1;
-		value = value * 10 - (int64_t)digit;
-	}
-	if (!negative && value == INT64_MIN)
-		return -1;
-	*out = negative ? value : -value;
-	return 0;
-}
-
-/* Digits only, no sign, within int64_t. */
-static int parse_count(const char *s, size_t len, int64_t *out)
-{
-	return len == 0 || s[0] == '-' ? -1 : parse_int64(s, len, out);
 }
 
 /* --- the table of stacks already seen ---------------------------------- */
@@ -311,17 +260,12 @@ static int push_frame(struct text_reader *r, uint32_t frame)
 	return 0;
 }
 
-static int is_text(const char *s, size_t len, const char *literal)
-{
-	return len == strlen(literal) && memcmp(s, literal, len) == 0;
-}
-
 /* "file:function:line" — split at the last two colons, as file names may
  * hold colons and function names may not — or a pseudo-frame. */
 static int parse_frame(struct text_reader *r, const char *f, size_t len,
                        uint32_t *frame)
 {
-	char q[QUOTE_BYTES + 8], q_line[QUOTE_BYTES + 8];
+	char q[QUOTE_ROOM], q_line[QUOTE_ROOM];
 	if (len == 0)
 		return fail(r, "empty frame (two ';' in a row, or a ';' at "
 		               "the end)");
@@ -459,7 +403,7 @@ static int parse_triple(const char *m, size_t len, struct profile_sample *s)
 static int parse_metric(struct text_reader *r, const char *m, size_t len,
                         struct profile_sample *s)
 {
-	char q[QUOTE_BYTES + 8];
+	char q[QUOTE_ROOM];
 	enum shape shape;
 	if (memchr(m, ',', len)) {
 		if (parse_triple(m, len, s))
@@ -505,7 +449,7 @@ static int read_sample(struct text_reader *r, const char *line, size_t len)
 
 static int check_mode(struct text_reader *r, const char *value, size_t len)
 {
-	char q[QUOTE_BYTES + 8];
+	char q[QUOTE_ROOM];
 	for (size_t i = 0; i < sizeof MODE_NAMES / sizeof *MODE_NAMES; i++)
 		if (is_text(value, len, MODE_NAMES[i])) {
 			r->mode_known = 1;
@@ -556,11 +500,26 @@ static int remember_meta(struct text_reader *r, const char *key, size_t key_len,
 	return e->value ? 0 : out_of_memory(r);
 }
 
-/* The --system helpers, defined with the record parser below. */
+/* --system records go to the model's series (read_system.c). */
 static int read_system_line(struct text_reader *r, const char *value,
-                            size_t len);
+                            size_t len)
+{
+	char message[256];
+	size_t offset;
+	if (system_read_record(r->p, &r->system, value, len, &offset, message,
+	                       sizeof message))
+		return fail(r, "%s", message);
+	return 0;
+}
+
 static int read_period_line(struct text_reader *r, const char *value,
-                            size_t len);
+                            size_t len)
+{
+	char message[256];
+	if (system_read_period(r->p, value, len, message, sizeof message))
+		return fail(r, "%s", message);
+	return 0;
+}
 
 #define VALUE_MARK     " (value)"
 #define VALUE_MARK_LEN (sizeof VALUE_MARK - 1)
@@ -733,333 +692,6 @@ static int settle_mode(struct text_reader *r)
 	return 0;
 }
 
-/* --- --system records ----------------------------------------------------
- *
- * The record grammar is text in both formats, so its parser lives here and
- * read_mojo.c calls it on the value of a METADATA event. */
-
-/* Far beyond what the sampler writes (names under 20 bytes, numbers under
- * 20 digits); they bound the copies and keep error messages short. */
-#define SYSTEM_NAME_MAX   64
-#define SYSTEM_NUMBER_MAX 40
-/* Series one recording may hold: a 256-core machine has about 1300, each
- * process 9 more. profile_series() scans every series when it creates one,
- * so the bound also caps the time a hostile recording can cost. */
-#define SYSTEM_MAX_SERIES (1u << 16)
-
-static int system_fail(char *err, size_t err_len, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int system_fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (err && err_len) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static uint64_t series_hash(uint32_t name, int64_t pid)
-{
-	uint64_t h =
-	        ((uint64_t)name << 32 ^ (uint64_t)pid) * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 31);
-}
-
-static uint32_t *series_slot(const struct profile *p,
-                             const struct system_reader *r, uint32_t name,
-                             int64_t pid)
-{
-	size_t mask = r->capacity - 1;
-	for (size_t i = series_hash(name, pid) & mask;; i = (i + 1) & mask) {
-		uint32_t *slot = &r->slots[i];
-		if (!*slot)
-			return slot;
-		const struct profile_series *s =
-		        profile_series_at(p, *slot - 1);
-		if (s->name == name && s->pid == pid)
-			return slot;
-	}
-}
-
-/* Keep the table of series under half full. */
-static int series_reserve(const struct profile *p, struct system_reader *r)
-{
-	if ((r->count + 1) * 2 <= r->capacity)
-		return 0;
-	struct system_reader bigger = {.capacity = r->capacity ? r->capacity * 2
-	                                                       : 256,
-	                               .count = r->count};
-	bigger.slots = calloc(bigger.capacity, sizeof *bigger.slots);
-	if (!bigger.slots)
-		return -1;
-	for (size_t i = 0; i < r->capacity; i++) {
-		if (!r->slots[i])
-			continue;
-		const struct profile_series *s =
-		        profile_series_at(p, r->slots[i] - 1);
-		*series_slot(p, &bigger, s->name, s->pid) = r->slots[i];
-	}
-	free(r->slots);
-	r->slots = bigger.slots;
-	r->capacity = bigger.capacity;
-	return 0;
-}
-
-/* The series of name and pid, created when new; 0, -1 when out of memory,
- * -2 when there would be more than SYSTEM_MAX_SERIES. */
-static int find_series(struct profile *p, struct system_reader *r,
-                       const char *name, size_t len, int64_t pid, uint32_t *id)
-{
-	uint32_t name_id = profile_string(p, name, len);
-	if (name_id == NO_ID || series_reserve(p, r))
-		return -1;
-	uint32_t *slot = series_slot(p, r, name_id, pid);
-	if (!*slot) {
-		if (p->series.n >= SYSTEM_MAX_SERIES)
-			return -2;
-		char copy[SYSTEM_NAME_MAX + 1];
-		memcpy(copy, name, len);
-		copy[len] = '\0';
-		uint32_t created = profile_series(p, copy, pid);
-		if (created == NO_ID)
-			return -1;
-		*slot = created + 1;
-		r->count++;
-	}
-	*id = *slot - 1;
-	return 0;
-}
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* "[-]digits[.digits]": how many bytes of s it takes, 0 if none. */
-static size_t decimal_length(const char *s, size_t len)
-{
-	size_t i = len > 0 && s[0] == '-';
-	size_t start = i;
-	while (i < len && is_digit(s[i]))
-		i++;
-	if (i == start)
-		return 0;
-	if (i + 1 < len && s[i] == '.' && is_digit(s[i + 1])) {
-		i++;
-		while (i < len && is_digit(s[i]))
-			i++;
-	}
-	return i;
-}
-
-/* The value of a decimal that decimal_length() accepted. Up to 15 digits
- * the digits and the power of ten are exact doubles, so the one division
- * rounds correctly (and the same on every machine, whatever the locale,
- * unlike strtod). */
-static double decimal_value(const char *s, size_t len)
-{
-	double digits = 0.0, scale = 1.0;
-	int after_dot = 0;
-	for (size_t i = s[0] == '-'; i < len; i++) {
-		if (s[i] == '.') {
-			after_dot = 1;
-			continue;
-		}
-		digits = digits * 10.0 + (s[i] - '0');
-		if (after_dot)
-			scale *= 10.0;
-	}
-	return (s[0] == '-' ? -digits : digits) / scale;
-}
-
-static int known_unit(const char *unit, size_t len)
-{
-	static const char *const UNITS[] = {"", "%", "B", "B/s", "/s"};
-	for (size_t i = 0; i < sizeof UNITS / sizeof *UNITS; i++)
-		if (is_text(unit, len, UNITS[i]))
-			return 1;
-	return 0;
-}
-
-/* Lowercase letters, digits, dots and underscores, a letter first. */
-static int valid_name(const char *name, size_t len)
-{
-	if (len == 0 || len > SYSTEM_NAME_MAX || name[0] < 'a' || name[0] > 'z')
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		char c = name[i];
-		if (!(c >= 'a' && c <= 'z') && !is_digit(c) && c != '.' &&
-		    c != '_')
-			return 0;
-	}
-	return 1;
-}
-
-/* "machine" (pid 0) or "process:<pid>" with pid > 0. */
-static int parse_scope(const char *s, size_t len, int64_t *pid)
-{
-	static const char PROCESS[] = "process:";
-	const size_t prefix = sizeof PROCESS - 1;
-	if (is_text(s, len, "machine")) {
-		*pid = 0;
-		return 0;
-	}
-	if (len <= prefix || memcmp(s, PROCESS, prefix) != 0 ||
-	    parse_count(s + prefix, len - prefix, pid) || *pid == 0)
-		return -1;
-	return 0;
-}
-
-/* "t=<digits>us" */
-static int parse_t(const char *s, size_t len, uint64_t *t_us)
-{
-	int64_t t;
-	if (len < 5 || memcmp(s, "t=", 2) != 0 ||
-	    memcmp(s + len - 2, "us", 2) != 0 ||
-	    parse_count(s + 2, len - 4, &t))
-		return -1;
-	*t_us = (uint64_t)t;
-	return 0;
-}
-
-/* One "<name>=<number><unit>" field: its series gets the point (t_us). */
-static int read_figure(struct profile *p, struct system_reader *r,
-                       const char *f, size_t len, int64_t pid, uint64_t t_us,
-                       char *err, size_t err_len)
-{
-	char q[QUOTE_BYTES + 8];
-	const char *eq = memchr(f, '=', len);
-	size_t name_len = eq ? (size_t)(eq - f) : len;
-	if (!eq || !valid_name(f, name_len))
-		return system_fail(err, err_len,
-		                   "system record: '%s' is not "
-		                   "<name>=<number><unit> (a name is a "
-		                   "lowercase letter, then letters, digits, "
-		                   "'.' and '_')",
-		                   quote(q, f, len));
-	if (is_text(f, name_len, "t"))
-		return system_fail(err, err_len,
-		                   "system record: t must be the last field");
-	const char *number = eq + 1;
-	size_t rest = len - name_len - 1;
-	size_t number_len = decimal_length(number, rest);
-	if (number_len == 0 || number_len > SYSTEM_NUMBER_MAX)
-		return system_fail(err, err_len,
-		                   "system record: '%s' has no decimal number "
-		                   "(of at most %d characters) after '='",
-		                   quote(q, f, len), SYSTEM_NUMBER_MAX);
-	if (!known_unit(number + number_len, rest - number_len))
-		return system_fail(err, err_len,
-		                   "system record: the unit of '%s' is not %%, "
-		                   "B, B/s, /s or none",
-		                   quote(q, f, len));
-	uint32_t id;
-	int rc = find_series(p, r, f, name_len, pid, &id);
-	if (rc == -2)
-		return system_fail(err, err_len,
-		                   "system record: more than %u series",
-		                   SYSTEM_MAX_SERIES);
-	if (rc ||
-	    profile_series_add(p, id, t_us, decimal_value(number, number_len)))
-		return system_fail(err, err_len, "out of memory");
-	return 0;
-}
-
-/* The bounds of the field at pos: up to the next space or the end. An
- * empty field (two spaces, or one at either end) is malformed. */
-static size_t field_end(const char *value, size_t len, size_t pos)
-{
-	const char *space = memchr(value + pos, ' ', len - pos);
-	return space ? (size_t)(space - value) : len;
-}
-
-int system_read_record(struct profile *p, struct system_reader *r,
-                       const char *value, size_t len, size_t *offset, char *err,
-                       size_t err_len)
-{
-	char q[QUOTE_BYTES + 8];
-	int64_t pid;
-	size_t end = field_end(value, len, 0);
-	*offset = 0;
-	if (parse_scope(value, end, &pid))
-		return system_fail(err, err_len,
-		                   "system record: scope '%s' is not machine "
-		                   "or process:<pid>",
-		                   quote(q, value, end));
-	const char *last_space = memrchr(value, ' ', len);
-	size_t t_at = last_space ? (size_t)(last_space - value) + 1 : len;
-	uint64_t t_us;
-	*offset = t_at;
-	if (!last_space || parse_t(value + t_at, len - t_at, &t_us))
-		return system_fail(err, err_len,
-		                   "system record: it does not end in "
-		                   "t=<microseconds>us");
-	if (r->seen && t_us < r->t_us)
-		return system_fail(err, err_len,
-		                   "system record: t=%lluus is before the "
-		                   "previous record's t=%lluus",
-		                   (unsigned long long)t_us,
-		                   (unsigned long long)r->t_us);
-	for (size_t pos = end + 1; pos < t_at; pos = end + 1) {
-		end = field_end(value, len, pos);
-		*offset = pos;
-		if (end == pos)
-			return system_fail(err, err_len,
-			                   "system record: an empty field (two "
-			                   "spaces in a row)");
-		if (read_figure(p, r, value + pos, end - pos, pid, t_us, err,
-		                err_len))
-			return -1;
-	}
-	r->t_us = t_us;
-	r->seen = 1;
-	return 0;
-}
-
-int system_read_period(struct profile *p, const char *value, size_t len,
-                       char *err, size_t err_len)
-{
-	char q[QUOTE_BYTES + 8];
-	int64_t period;
-	if (len < 3 || memcmp(value + len - 2, "us", 2) != 0 ||
-	    parse_count(value, len - 2, &period) || period == 0)
-		return system_fail(err, err_len,
-		                   "system-period '%s' is not <microseconds>us "
-		                   "(more than 0)",
-		                   quote(q, value, len));
-	p->period_us = (uint64_t)period;
-	return 0;
-}
-
-void system_reader_free(struct system_reader *r)
-{
-	free(r->slots);
-	memset(r, 0, sizeof *r);
-}
-
-static int read_system_line(struct text_reader *r, const char *value,
-                            size_t len)
-{
-	char message[256];
-	size_t offset;
-	if (system_read_record(r->p, &r->system, value, len, &offset, message,
-	                       sizeof message))
-		return fail(r, "%s", message);
-	return 0;
-}
-
-static int read_period_line(struct text_reader *r, const char *value,
-                            size_t len)
-{
-	char message[256];
-	if (system_read_period(r->p, value, len, message, sizeof message))
-		return fail(r, "%s", message);
-	return 0;
-}
-
 struct text_reader *text_reader_new(struct profile *p, char *err,
                                     size_t err_len)
 {
@@ -1078,9 +710,30 @@ struct text_reader *text_reader_new(struct profile *p, char *err,
 	return r;
 }
 
-int text_reader_end(struct text_reader *r)
+/* The last line has no newline. austinc ends every line with one, so the
+ * recording was cut inside it and the line may have lost its end ("... 123"
+ * of "... 1234"): salvaging, it is left out and cut says where; strict, it
+ * is read as before (an error of its own, most likely), and is an error
+ * when it reads. */
+static int end_without_newline(struct text_reader *r, struct read_cut *cut)
 {
-	if (r->partial_len > 0 && next_line(r, r->partial, r->partial_len))
+	r->line++;
+	if (cut) {
+		cut->cut = 1;
+		snprintf(cut->where, sizeof cut->where,
+		         "line %zu (no newline at its end)", r->line);
+		return 0;
+	}
+	if (read_line(r, r->partial, r->partial_len))
+		return -1;
+	return fail(r, "no newline at its end: the recording was cut short");
+}
+
+int text_reader_end(struct text_reader *r, struct read_cut *cut)
+{
+	if (cut)
+		*cut = (struct read_cut){0};
+	if (r->partial_len > 0 && end_without_newline(r, cut))
 		return -1;
 	r->partial_len = 0;
 	return store_meta(r) || settle_mode(r) ? -1 : 0;
@@ -1105,8 +758,8 @@ void text_reader_free(struct text_reader *r)
 	free(r);
 }
 
-int read_text(struct profile *p, const char *data, size_t len, char *err,
-              size_t err_len)
+int read_text(struct profile *p, const char *data, size_t len,
+              struct read_cut *cut, char *err, size_t err_len)
 {
 	struct text_reader *r = text_reader_new(p, err, err_len);
 	if (!r) {
@@ -1114,7 +767,8 @@ int read_text(struct profile *p, const char *data, size_t len, char *err,
 			snprintf(err, err_len, "out of memory");
 		return -1;
 	}
-	int rc = text_reader_feed(r, data, len) || text_reader_end(r) ? -1 : 0;
+	int rc = text_reader_feed(r, data, len) || text_reader_end(r, cut) ? -1
+	                                                                   : 0;
 	text_reader_free(r);
 	return rc;
 }

@@ -12,6 +12,8 @@
   any line that is neither metadata, blank, nor a valid sample.
 * ``expected_lines``: line numbers of the ``# LINE:<tag>`` markers in the
   target programs, so no test hard-codes a line number.
+* ``decode_mojo`` / ``MojoReader``: MOJO recordings decoded here, from the
+  format as src/emit/mojo.h describes it, to check austinc-report against.
 """
 
 import collections
@@ -818,3 +820,101 @@ def leaf_split(result):
     leaves = ("leaf_a", "leaf_b", "leaf_c")
     total = sum(spent)
     return {leaf: t / total for leaf, t in zip(leaves, spent) if t > 0}
+
+
+# --------------------------------------------------------------------------
+# MOJO: a decoder, for counting samples
+# --------------------------------------------------------------------------
+
+MOJO_MAGIC = b"MOJ\x03"  # "MOJ" and version 3 as a MOJO integer
+
+MojoSample = collections.namedtuple("MojoSample", "head frames time memory idle")
+
+
+class MojoReader(object):
+    """Events of a MOJO 3 stream; keys are scoped to the current pid."""
+
+    def __init__(self, data):
+        assert data[:3] == b"MOJ", "no MOJO header: %r" % data[:8]
+        self.data = data
+        self.pos = 3
+        self.pid = None
+        self.strings = {}
+        self.frames = {}
+        self.metadata = collections.OrderedDict()
+        self.samples = []
+
+    def integer(self):
+        byte = self.byte()
+        value, negative, shift = byte & 0x3F, byte & 0x40, 6
+        while byte & 0x80:
+            byte = self.byte()
+            value |= (byte & 0x7F) << shift
+            shift += 7
+        return -value if negative else value
+
+    def byte(self):
+        assert self.pos < len(self.data), "truncated at byte %d" % self.pos
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def string(self):
+        end = self.data.index(b"\0", self.pos)
+        text = self.data[self.pos:end].decode("utf-8", "replace")
+        self.pos = end + 1
+        return text
+
+    def stack(self):
+        self.pid = self.integer()
+        iid = self.integer()
+        tid = int(self.string(), 16)  # hexadecimal in MOJO
+        head = "P%d;T%d:%d" % (self.pid, iid, tid)
+        self.samples.append(MojoSample(head, [], [0], [0], [0]))
+
+    def frame(self):
+        key = self.integer()
+        file_key, name_key, line = self.integer(), self.integer(), self.integer()
+        for _ in range(3):  # end line, column, end column
+            self.integer()
+        self.frames[(self.pid, key)] = "%s:%s:%d" % (
+            self.strings[(self.pid, file_key)],
+            self.strings[(self.pid, name_key)], line)
+
+    def event(self):
+        at = self.pos
+        event = self.byte()
+        sample = self.samples[-1] if self.samples else None
+        if event == 1:
+            key = self.string()
+            self.metadata[key] = self.string()
+        elif event == 2:
+            self.stack()
+        elif event == 3:
+            self.frame()
+        elif event == 4:
+            sample.frames.append(":INVALID:")
+        elif event == 5:
+            sample.frames.append(self.frames[(self.pid, self.integer())])
+        elif event == 7:
+            sample.frames.append(":GC:")
+        elif event == 8:
+            sample.idle[0] = 1
+        elif event == 9:
+            sample.time[0] = self.integer()
+        elif event == 10:
+            sample.memory[0] = self.integer()
+        elif event == 11:
+            key = self.integer()
+            self.strings[(self.pid, key)] = self.string()
+        else:
+            pytest.fail("byte %d: event %d, which austinc does not write"
+                        % (at, event))
+
+
+def decode_mojo(data):
+    """(metadata, [MojoSample]) of a MOJO recording."""
+    reader = MojoReader(data)
+    assert reader.integer() == 3, "not MOJO version 3"
+    while reader.pos < len(reader.data):
+        reader.event()
+    return reader.metadata, reader.samples

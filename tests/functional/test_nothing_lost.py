@@ -18,6 +18,7 @@ import pytest
 
 from helpers import (
     AUSTINC,
+    decode_mojo,
     excerpt,
     footer_samples,
     parse_output,
@@ -26,7 +27,6 @@ from helpers import (
     run_austinc,
     target,
 )
-from test_mojo import decode_mojo
 
 CANNOT_WRITE = 7
 DISK_BYTES = 256 * 1024

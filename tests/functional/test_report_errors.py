@@ -1,7 +1,9 @@
 """austinc-report on bad input and austinc's gzip output when interrupted.
 
-A recording that is truncated, corrupt or not a recording at all gets one
-clear line naming where it went wrong and exit status 3; bad options exit 2;
+A recording that is corrupt or not a recording at all, or (with --strict)
+truncated, gets one clear line naming where it went wrong and exit status
+3 (test_report_cut.py has what a truncated one gives without --strict);
+bad options exit 2;
 a metric the recording lacks exits 4. An austinc run stopped by Ctrl-C
 (SIGINT) leaves a complete .gz file that reads back.
 """
@@ -78,13 +80,14 @@ def test_truncated_mojo_names_the_byte(tmp_path, any_python):
     # cut between two events leaves a shorter valid recording instead.
     inside_path = data.index(b"short.py") + 3
     for cut in (inside_path, len(data) - 1, 5):
-        code, _, err = report("--collapsed", stdin=data[:cut])
+        code, _, err = report("--strict", "--collapsed", stdin=data[:cut])
         assert_one_error(code, err, 3, "byte")
 
 
 def test_truncated_gzip_is_refused(tmp_path):
     data = gzip.compress(TEXT.encode() * 200)
-    code, _, err = report("--top", "3", stdin=data[: len(data) // 2])
+    code, _, err = report("--strict", "--top", "3",
+                          stdin=data[: len(data) // 2])
     assert_one_error(code, err, 3, "gzip")
 
 

@@ -7,8 +7,16 @@
  * exercised; anything else goes to report_read_bytes (text or MOJO), which
  * is faster. Whatever the input, a read either fails with a message or
  * gives a model whose every id is in range and whose samples hold only the
- * metrics of their mode. Built with libFuzzer (make fuzz) or with the
- * portable driver in fuzz_driver.c (make check). */
+ * metrics of their mode.
+ *
+ * Recordings cut short (read.h): each input is read both salvaging a cut
+ * and strictly, and the two must agree. An input that reads is then cut,
+ * at every offset when it is small and at many when it is not, and every
+ * cut must read too, into the first samples of the whole, each with the
+ * same thread, frames and period, and the same metrics when both models
+ * name the same mode (without one, the mode is what the metrics read
+ * show, and a cut may show less). Built with libFuzzer (make fuzz) or with
+ * the portable driver in fuzz_driver.c (make check). */
 #include "fuzz_readers.h"
 
 #include <stdio.h>
@@ -107,29 +115,149 @@ static int memory_file(void)
 }
 
 static int read_through_file(struct profile *p, const uint8_t *data,
-                             size_t size, char *err, size_t err_len)
+                             size_t size, struct read_cut *cut, char *err,
+                             size_t err_len)
 {
 	int fd = memory_file();
 	if (fd < 0 || ftruncate(fd, 0) ||
 	    pwrite(fd, data, size, 0) != (ssize_t)size)
-		return report_read_bytes(p, data, size, err, err_len);
+		return report_read_bytes(p, data, size, cut, err, err_len);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	return report_read(p, path, err, err_len);
+	return report_read(p, path, cut, err, err_len);
+}
+
+/* Read data into a new model p and check it; cut: as in read.h (NULL:
+ * strict). */
+static int read_input(struct profile *p, const uint8_t *data, size_t size,
+                      struct read_cut *cut)
+{
+	char err[256] = "";
+	profile_init(p);
+	int gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+	int rc = gzip ? read_through_file(p, data, size, cut, err, sizeof err)
+	              : report_read_bytes(p, data, size, cut, err, sizeof err);
+	if (rc == 0)
+		check_model(p);
+	else if (rc != -1 || err[0] == '\0')
+		broken("a failed read without -1 and a message");
+	return rc;
+}
+
+/* --- cuts -------------------------------------------------------------- */
+
+/* Inputs up to this size are cut at every offset; larger ones at this many
+ * offsets spread over them, and one byte short of their end. */
+#define CUT_EVERY_UP_TO 256
+#define CUT_SPREAD      32
+
+static int same_frame(const struct profile *a, uint32_t fa,
+                      const struct profile *b, uint32_t fb)
+{
+	const struct profile_frame *x = profile_frame_at(a, fa);
+	const struct profile_frame *y = profile_frame_at(b, fb);
+	return x->kind == y->kind && x->line == y->line &&
+	       strcmp(profile_str(a, x->file), profile_str(b, y->file)) == 0 &&
+	       strcmp(profile_str(a, x->name), profile_str(b, y->name)) == 0;
+}
+
+/* The same thread and frames, whatever their ids in each model. */
+static int same_stack(const struct profile *a, uint32_t sa,
+                      const struct profile *b, uint32_t sb)
+{
+	const struct profile_stack *x = profile_stack_at(a, sa);
+	const struct profile_stack *y = profile_stack_at(b, sb);
+	const struct profile_thread *tx = profile_thread_at(a, x->thread);
+	const struct profile_thread *ty = profile_thread_at(b, y->thread);
+	if (tx->pid != ty->pid || tx->iid != ty->iid || tx->tid != ty->tid ||
+	    x->depth != y->depth)
+		return 0;
+	for (uint32_t d = 0; d < x->depth; d++)
+		if (!same_frame(a, profile_stack_frames(a, x)[d], b,
+		                profile_stack_frames(b, y)[d]))
+			return 0;
+	return 1;
+}
+
+/* Do both models name the same mode? Then their samples keep the same
+ * metrics. */
+static int same_named_mode(const struct profile *a, const struct profile *b)
+{
+	const char *x = profile_meta(a, "mode"), *y = profile_meta(b, "mode");
+	return x && y && strcmp(x, y) == 0 && a->mode == b->mode;
+}
+
+/* The samples of part are the first ones of whole. */
+static void check_first_samples(const struct profile *part,
+                                const struct profile *whole)
+{
+	if (part->samples.n > whole->samples.n)
+		broken("a cut holds more samples than the whole");
+	int metrics = same_named_mode(part, whole);
+	for (size_t i = 0; i < part->samples.n; i++) {
+		const struct profile_sample *x = profile_sample_at(part, i);
+		const struct profile_sample *y = profile_sample_at(whole, i);
+		if (!same_stack(part, x->stack, whole, y->stack))
+			broken("a cut holds a stack the whole has not there");
+		if (x->at_us != y->at_us)
+			broken("a cut puts a sample in another period");
+		if (metrics && (x->time != y->time || x->idle != y->idle ||
+		                x->memory != y->memory))
+			broken("a cut holds other metrics than the whole");
+	}
+}
+
+/* Strict and salvaging reads of the same input agree: strict reads what
+ * salvage reads without a cut, into the same samples, and refuses the
+ * rest. */
+static void check_strict(const uint8_t *data, size_t size, int salvaged_rc,
+                         const struct profile *salvaged,
+                         const struct read_cut *cut)
+{
+	struct profile p;
+	int rc = read_input(&p, data, size, NULL);
+	int salvaged_whole = salvaged_rc == 0 && !cut->cut;
+	if (rc == 0 && !salvaged_whole)
+		broken("strict reads what salvage found cut, or refused");
+	if (rc != 0 && salvaged_whole)
+		broken("strict refuses what salvage read without a cut");
+	if (rc == 0) {
+		if (p.samples.n != salvaged->samples.n)
+			broken("strict and salvage read other samples");
+		check_first_samples(&p, salvaged);
+	}
+	profile_free(&p);
+}
+
+static void check_cut(const uint8_t *data, size_t at,
+                      const struct profile *whole)
+{
+	struct profile p;
+	struct read_cut cut;
+	if (read_input(&p, data, at, &cut))
+		broken("a cut of a recording that reads does not read");
+	check_first_samples(&p, whole);
+	profile_free(&p);
+}
+
+static void check_cuts(const uint8_t *data, size_t size,
+                       const struct profile *whole)
+{
+	size_t step = size <= CUT_EVERY_UP_TO ? 1 : size / CUT_SPREAD;
+	for (size_t at = 0; at < size; at += step)
+		check_cut(data, at, whole);
+	if (step > 1)
+		check_cut(data, size - 1, whole);
 }
 
 int fuzz_readers_run(const uint8_t *data, size_t size)
 {
 	struct profile p;
-	char err[256] = "";
-	profile_init(&p);
-	int gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-	int rc = gzip ? read_through_file(&p, data, size, err, sizeof err)
-	              : report_read_bytes(&p, data, size, err, sizeof err);
+	struct read_cut cut = {0};
+	int rc = read_input(&p, data, size, &cut);
+	check_strict(data, size, rc, &p, &cut);
 	if (rc == 0)
-		check_model(&p);
-	else if (rc != -1 || err[0] == '\0')
-		broken("a failed read without -1 and a message");
+		check_cuts(data, size, &p);
 	profile_free(&p);
 	return rc;
 }

@@ -7,9 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Read data as a recording and check the model it gives; aborts if the
- * model is inconsistent. The reader's result: 0, or -1 for a rejected
- * input (which is not a failure). */
+/* Read data as a recording and check the model it gives, the strict read
+ * of it, and its cuts; aborts if any is inconsistent. The reader's result
+ * (salvaging a cut): 0, or -1 for a rejected input (which is not a
+ * failure). */
 int fuzz_readers_run(const uint8_t *data, size_t size);
 
 /* libFuzzer's entry point: fuzz_readers_run, result ignored. */

@@ -20,6 +20,7 @@ Suite *views_suite(void);
 Suite *graphics_suite(void);
 Suite *mojo_suite(void);
 Suite *read_suite(void);
+Suite *read_cut_suite(void);
 Suite *threads_suite(void);
 Suite *html_suite(void);
 Suite *system_suite(void);

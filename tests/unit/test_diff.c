@@ -32,8 +32,8 @@ static void teardown(void)
 static void load(struct profile *p, const char *text)
 {
 	char err[256] = "";
-	ck_assert_msg(read_text(p, text, strlen(text), err, sizeof err) == 0,
-	              "%s", err);
+	int rc = read_text(p, text, strlen(text), NULL, err, sizeof err);
+	ck_assert_msg(rc == 0, "%s", err);
 }
 
 typedef int (*diff_fn)(const struct profile *, const struct profile *,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "model_text.h"
 #include "report/profile.h"
 #include "report/read.h"
 #include "suites.h"
@@ -30,7 +31,7 @@ static void teardown(void)
 
 static int read_string(const char *text)
 {
-	return read_text(&model, text, strlen(text), err, sizeof err);
+	return read_text(&model, text, strlen(text), NULL, err, sizeof err);
 }
 
 /* Read text that must parse. */
@@ -283,7 +284,7 @@ END_TEST
 START_TEST(line_ends_and_blank_lines)
 {
 	const char *lf = "# mode: wall\n\nP1;T0:2;a.py:f:1 5\n  \t\n"
-	                 "P1;T0:3;b c.py:g:2 6";
+	                 "P1;T0:3;b c.py:g:2 6\n";
 	const char *crlf = "# mode: wall\r\n\r\nP1;T0:2;a.py:f:1 5\r\n  \t\r\n"
 	                   "P1;T0:3;b c.py:g:2 6\r\n";
 	parse(lf);
@@ -390,7 +391,8 @@ START_TEST(a_nul_byte_is_not_text)
 {
 	static const char text[] = "# mode: wall\nP1;T0:2 5\nP1;T0\0:2 5\n";
 	ck_assert_int_eq(
-	        read_text(&model, text, sizeof text - 1, err, sizeof err), -1);
+	        read_text(&model, text, sizeof text - 1, NULL, err, sizeof err),
+	        -1);
 	ck_assert_str_eq(err, "line 3: a NUL byte: not a text recording");
 }
 END_TEST
@@ -399,11 +401,11 @@ START_TEST(errors_fit_any_buffer)
 {
 	char small[24];
 	memset(small, 'x', sizeof small);
-	ck_assert_int_eq(read_text(&model, "zzz 5\n", 6, small, sizeof small),
-	                 -1);
+	ck_assert_int_eq(
+	        read_text(&model, "zzz 5\n", 6, NULL, small, sizeof small), -1);
 	ck_assert_str_eq(small, "line 1: expected 'P<pid");
-	ck_assert_int_eq(read_text(&model, "zzz 5\n", 6, NULL, 0), -1);
-	ck_assert_int_eq(read_text(&model, "zzz 5\n", 6, small, 3), -1);
+	ck_assert_int_eq(read_text(&model, "zzz 5\n", 6, NULL, NULL, 0), -1);
+	ck_assert_int_eq(read_text(&model, "zzz 5\n", 6, NULL, small, 3), -1);
 	ck_assert_str_eq(small, "li");
 }
 END_TEST
@@ -421,7 +423,7 @@ START_TEST(very_long_lines)
 	memset(text + n, 'z', NAME);
 	n += NAME;
 	n += (size_t)sprintf(text + n, ".py:deep:1 42\nP1;T0:2 1\n");
-	ck_assert_int_eq(read_text(&model, text, n, err, sizeof err), 0);
+	ck_assert_int_eq(read_text(&model, text, n, NULL, err, sizeof err), 0);
 	ck_assert_uint_eq(stack_of(0)->depth, FRAMES + 1);
 	assert_frame(0, 999, "r.py", "f", 999);
 	ck_assert_uint_eq(
@@ -442,7 +444,7 @@ START_TEST(a_long_bad_frame_is_quoted_in_part)
 	memset(text + n, 'z', NAME);
 	n += NAME;
 	n += (size_t)sprintf(text + n, ":f:q 1\n");
-	ck_assert_int_eq(read_text(&model, text, n, err, sizeof err), -1);
+	ck_assert_int_eq(read_text(&model, text, n, NULL, err, sizeof err), -1);
 	char want[256] = "line 1: frame '";
 	memset(want + strlen(want), 'z', 48);
 	strcat(want, "...': line 'q' is not a number");
@@ -479,7 +481,7 @@ START_TEST(stack_depth_is_bounded)
 		n += 5;
 	}
 	n += (size_t)sprintf(text + n, " 1\n");
-	ck_assert_int_eq(read_text(&model, text, n, err, sizeof err), -1);
+	ck_assert_int_eq(read_text(&model, text, n, NULL, err, sizeof err), -1);
 	ck_assert_str_eq(err, "line 1: more than 1048576 frames in one stack");
 	free(text);
 }
@@ -492,7 +494,7 @@ START_TEST(metadata_keys_are_bounded)
 	size_t n = 0;
 	for (int i = 0; i < 1100; i++)
 		n += (size_t)sprintf(text + n, "# k%d: v\n", i % 1025);
-	ck_assert_int_eq(read_text(&model, text, n, err, sizeof err), -1);
+	ck_assert_int_eq(read_text(&model, text, n, NULL, err, sizeof err), -1);
 	ck_assert_str_eq(err, "line 1025: more than 1024 metadata keys");
 	free(text);
 	/* A key read again keeps its place and takes the last value. */
@@ -568,47 +570,15 @@ static size_t gzip_into(unsigned char *out, size_t cap, const char *data,
 	return n;
 }
 
-/* The model read from path, as text: every sample with its thread, frames
- * and metrics, and the metadata; ids do not matter. */
-static char *describe(const struct profile *p)
-{
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "mode %d\n", (int)p->mode);
-	for (size_t i = 0; i < p->meta.n; i++) {
-		const struct profile_meta *m =
-		        (const struct profile_meta *)p->meta.items + i;
-		fprintf(f, "%s=%s\n", m->key, m->value);
-	}
-	for (size_t i = 0; i < p->samples.n; i++) {
-		const struct profile_sample *s = profile_sample_at(p, i);
-		const struct profile_stack *st = profile_stack_at(p, s->stack);
-		const struct profile_thread *t =
-		        profile_thread_at(p, st->thread);
-		fprintf(f, "%lld/%lld/%lld", (long long)t->pid,
-		        (long long)t->iid, (long long)t->tid);
-		for (uint32_t d = 0; d < st->depth; d++) {
-			char label[256];
-			profile_frame_label(p, profile_stack_frames(p, st)[d],
-			                    label, sizeof label);
-			fprintf(f, ";%s", label);
-		}
-		fprintf(f, " %llu %u %lld\n", (unsigned long long)s->time,
-		        s->idle, (long long)s->memory);
-	}
-	fclose(f);
-	return text;
-}
-
 static void assert_same_model_as_text(const char *text)
 {
 	struct profile expected;
 	profile_init(&expected);
 	ck_assert_int_eq(
-	        read_text(&expected, text, strlen(text), err, sizeof err), 0);
-	char *want = describe(&expected), *got = describe(&model);
+	        read_text(&expected, text, strlen(text), NULL, err, sizeof err),
+	        0);
+	char *want = model_text(&expected, 1);
+	char *got = model_text(&model, 1);
 	ck_assert_str_eq(got, want);
 	free(want);
 	free(got);
@@ -618,7 +588,7 @@ static void assert_same_model_as_text(const char *text)
 START_TEST(a_file_reads_like_its_text)
 {
 	write_temp(FULL, strlen(FULL));
-	int rc = report_read(&model, path, err, sizeof err);
+	int rc = report_read(&model, path, NULL, err, sizeof err);
 	unlink(path);
 	ck_assert_msg(rc == 0, "%s", err);
 	assert_same_model_as_text(FULL);
@@ -630,7 +600,7 @@ START_TEST(gzip_reads_like_its_text)
 	unsigned char gz[4096];
 	size_t n = gzip_into(gz, sizeof gz, FULL, strlen(FULL));
 	write_temp(gz, n);
-	int rc = report_read(&model, path, err, sizeof err);
+	int rc = report_read(&model, path, NULL, err, sizeof err);
 	unlink(path);
 	ck_assert_msg(rc == 0, "%s", err);
 	assert_same_model_as_text(FULL);
@@ -645,7 +615,7 @@ START_TEST(concatenated_gzip_members_and_padding)
 	n += gzip_into(gz + n, sizeof gz - n, FULL + half, strlen(FULL) - half);
 	memset(gz + n, 0, 512); /* as tape archivers pad */
 	write_temp(gz, n + 512);
-	int rc = report_read(&model, path, err, sizeof err);
+	int rc = report_read(&model, path, NULL, err, sizeof err);
 	unlink(path);
 	ck_assert_msg(rc == 0, "%s", err);
 	assert_same_model_as_text(FULL);
@@ -678,7 +648,7 @@ START_TEST(a_large_gzip_is_inflated_in_pieces)
 	size_t n = gzip_into(gz, cap, text, half);
 	n += gzip_into(gz + n, cap - n, text + half, len - half);
 	write_temp(gz, n);
-	int rc = report_read(&model, path, err, sizeof err);
+	int rc = report_read(&model, path, NULL, err, sizeof err);
 	unlink(path);
 	ck_assert_msg(rc == 0, "%s", err);
 	ck_assert_uint_eq(model.samples.n, lines);
@@ -695,27 +665,27 @@ START_TEST(truncated_and_corrupt_gzip_fail)
 	char want[600];
 
 	write_temp(gz, n - 5);
-	ck_assert_int_eq(report_read(&model, path, err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, path, NULL, err, sizeof err), -1);
 	snprintf(want, sizeof want, "%s: truncated gzip stream", path);
 	ck_assert_str_eq(err, want);
 	unlink(path);
 
 	write_temp(gz, 2);
-	ck_assert_int_eq(report_read(&model, path, err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, path, NULL, err, sizeof err), -1);
 	snprintf(want, sizeof want, "%s: truncated gzip stream", path);
 	ck_assert_str_eq(err, want);
 	unlink(path);
 
 	gz[n / 2] ^= 0x55;
 	write_temp(gz, n);
-	ck_assert_int_eq(report_read(&model, path, err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, path, NULL, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "corrupt gzip stream"));
 	unlink(path);
 	gz[n / 2] ^= 0x55;
 
 	memcpy(gz + n, "garbage", 7);
 	write_temp(gz, n + 7);
-	ck_assert_int_eq(report_read(&model, path, err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, path, NULL, err, sizeof err), -1);
 	snprintf(want, sizeof want,
 	         "%s: byte %zu: data after the end of the gzip stream", path,
 	         n);
@@ -736,7 +706,7 @@ static int read_stdin(const char *name, const char *text)
 	ck_assert_int_ge(saved, 0);
 	dup2(fds[0], STDIN_FILENO);
 	close(fds[0]);
-	int rc = report_read(&model, name, err, sizeof err);
+	int rc = report_read(&model, name, NULL, err, sizeof err);
 	dup2(saved, STDIN_FILENO);
 	close(saved);
 	return rc;
@@ -756,15 +726,16 @@ END_TEST
 
 START_TEST(file_errors_name_the_file)
 {
-	ck_assert_int_eq(
-	        report_read(&model, "/nonexistent/rec.txt", err, sizeof err),
-	        -1);
+	ck_assert_int_eq(report_read(&model, "/nonexistent/rec.txt", NULL, err,
+	                             sizeof err),
+	                 -1);
 	ck_assert_str_eq(err,
 	                 "/nonexistent/rec.txt: No such file or directory");
-	ck_assert_int_eq(report_read(&model, "/tmp", err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, "/tmp", NULL, err, sizeof err),
+	                 -1);
 	ck_assert_str_eq(err, "/tmp: Is a directory");
 	write_temp("P1;T0:2;a.py:f:1 5\nbad\n", 23);
-	ck_assert_int_eq(report_read(&model, path, err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, path, NULL, err, sizeof err), -1);
 	char want[600];
 	snprintf(want, sizeof want,
 	         "%s: line 2: expected 'P<pid>;T<iid>:<tid>' at the start of "
@@ -784,7 +755,7 @@ START_TEST(files_over_the_limit_are_refused)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, ((off_t)4 << 30) + 1), 0);
 	close(fd);
-	ck_assert_int_eq(report_read(&model, path, err, sizeof err), -1);
+	ck_assert_int_eq(report_read(&model, path, NULL, err, sizeof err), -1);
 	unlink(path);
 	ck_assert_ptr_nonnull(
 	        strstr(err, ": larger than 4 GiB, the most austinc-report "
@@ -795,7 +766,7 @@ END_TEST
 START_TEST(an_empty_file_is_an_empty_profile)
 {
 	write_temp("", 0);
-	int rc = report_read(&model, path, err, sizeof err);
+	int rc = report_read(&model, path, NULL, err, sizeof err);
 	unlink(path);
 	ck_assert_msg(rc == 0, "%s", err);
 	ck_assert_uint_eq(model.samples.n, 0);
@@ -803,31 +774,40 @@ START_TEST(an_empty_file_is_an_empty_profile)
 }
 END_TEST
 
-/* FULL fed in pieces of every size, lines cut anywhere (with a line that
- * ends the text without a newline): the model reading it whole makes. */
+/* FULL and one line more fed in pieces of every size, lines cut anywhere:
+ * the model reading it whole makes; and without the last newline, the
+ * model of FULL alone, cut in the same line whatever the pieces. */
 START_TEST(text_in_pieces_reads_like_whole_text)
 {
 	static const char tail[] = "P4242;T0:4243;/srv/app.py:<module>:41 "
-	                           "7,0,0";
+	                           "7,0,0\n";
 	char text[sizeof FULL + sizeof tail];
 	snprintf(text, sizeof text, "%s%s", FULL, tail);
-	size_t len = strlen(text);
-	for (size_t piece = 1; piece <= len; piece++) {
-		profile_free(&model);
-		profile_init(&model);
-		struct text_reader *r =
-		        text_reader_new(&model, err, sizeof err);
-		ck_assert_ptr_nonnull(r);
-		for (size_t at = 0; at < len; at += piece) {
-			size_t n = len - at < piece ? len - at : piece;
-			ck_assert_msg(text_reader_feed(r, text + at, n) == 0,
-			              "%s", err);
+	size_t whole = strlen(text);
+	for (size_t len = whole - 1; len <= whole; len++)
+		for (size_t piece = 1; piece <= len; piece++) {
+			profile_free(&model);
+			profile_init(&model);
+			struct text_reader *r =
+			        text_reader_new(&model, err, sizeof err);
+			ck_assert_ptr_nonnull(r);
+			for (size_t at = 0; at < len; at += piece) {
+				size_t n = len - at < piece ? len - at : piece;
+				ck_assert_msg(
+				        text_reader_feed(r, text + at, n) == 0,
+				        "%s", err);
+			}
+			struct read_cut cut;
+			ck_assert_msg(text_reader_end(r, &cut) == 0, "%s", err);
+			text_reader_free(r);
+			ck_assert_int_eq(cut.cut, len < whole);
+			if (len < whole)
+				ck_assert_str_eq(
+				        cut.where,
+				        "line 10 (no newline at its end)");
+			ck_assert_uint_eq(model.samples.n, len < whole ? 3 : 4);
+			assert_same_model_as_text(len < whole ? FULL : text);
 		}
-		ck_assert_msg(text_reader_end(r) == 0, "%s", err);
-		text_reader_free(r);
-		ck_assert_uint_eq(model.samples.n, 4);
-		assert_same_model_as_text(text);
-	}
 }
 END_TEST
 
@@ -849,7 +829,7 @@ START_TEST(errors_in_pieces_name_their_line)
 	r = text_reader_new(&model, err, sizeof err);
 	ck_assert_int_eq(feed(r, "P1;T0:2 5\nP1;T0:2"), 0);
 	ck_assert_int_eq(feed(r, " x"), 0);
-	ck_assert_int_eq(text_reader_end(r), -1);
+	ck_assert_int_eq(text_reader_end(r, NULL), -1);
 	ck_assert_str_eq(err, "line 2: metric 'x' is not a number");
 	text_reader_free(r);
 }
@@ -863,7 +843,7 @@ START_TEST(large_text_streams_from_files_and_pipes)
 	char *text = many_lines(lines, &len);
 	ck_assert_uint_gt(len, 3u << 20);
 	write_temp(text, len);
-	int rc = report_read(&model, path, err, sizeof err);
+	int rc = report_read(&model, path, NULL, err, sizeof err);
 	unlink(path);
 	ck_assert_msg(rc == 0, "%s", err);
 	ck_assert_uint_eq(model.samples.n, lines);
@@ -883,7 +863,7 @@ START_TEST(large_text_streams_from_files_and_pipes)
 	int saved = dup(STDIN_FILENO);
 	dup2(fds[0], STDIN_FILENO);
 	close(fds[0]);
-	rc = report_read(&model, "-", err, sizeof err);
+	rc = report_read(&model, "-", NULL, err, sizeof err);
 	dup2(saved, STDIN_FILENO);
 	close(saved);
 	int status;
@@ -900,7 +880,7 @@ END_TEST
 START_TEST(mojo_magic_goes_to_the_mojo_reader)
 {
 	static const uint8_t header[] = {'M', 'O', 'J', 3};
-	int rc = report_read_bytes(&model, header, sizeof header, err,
+	int rc = report_read_bytes(&model, header, sizeof header, NULL, err,
 	                           sizeof err);
 	ck_assert_msg(rc == 0 || strncmp(err, "line ", 5) != 0,
 	              "the text reader got MOJO: %s", err);

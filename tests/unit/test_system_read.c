@@ -151,9 +151,9 @@ static int read_as(struct profile *p, enum writer w, const char *data,
 {
 	profile_init(p);
 	err[0] = '\0';
-	return w == AS_TEXT
-	               ? read_text(p, data, len, err, err_len)
-	               : read_mojo(p, (const uint8_t *)data, len, err, err_len);
+	return w == AS_TEXT ? read_text(p, data, len, NULL, err, err_len)
+	                    : read_mojo(p, (const uint8_t *)data, len, NULL,
+	                                err, err_len);
 }
 
 static void read_script(struct profile *p, enum writer w)

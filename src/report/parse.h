@@ -1,0 +1,31 @@
+/* Small pieces of text parsing that the readers share: decimal integers,
+ * literal comparison, and quoting untrusted text in an error message.
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#ifndef AUSTINC_REPORT_PARSE_H
+#define AUSTINC_REPORT_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How much of an offending piece of text an error message quotes. */
+#define QUOTE_BYTES 48
+
+/* Room for a quote: QUOTE_BYTES, "..." and the NUL. */
+#define QUOTE_ROOM (QUOTE_BYTES + 8)
+
+/* A short printable copy of untrusted text into out (QUOTE_ROOM bytes):
+ * control bytes become '?', and a long text is cut (at a UTF-8 character
+ * boundary) and ends in "...". Returns out. */
+const char *quote(char *out, const char *text, size_t len);
+
+/* Are the len bytes of s exactly literal? */
+int is_text(const char *s, size_t len, const char *literal);
+
+/* Decimal digits, optionally after a '-', within int64_t; 0 or -1. */
+int parse_int64(const char *s, size_t len, int64_t *out);
+
+/* Digits only, no sign, within int64_t; 0 or -1. */
+int parse_count(const char *s, size_t len, int64_t *out);
+
+#endif

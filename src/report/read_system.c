@@ -1,0 +1,315 @@
+/* The --system records, in both formats (see read_system.h).
+ *
+ * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
+#include "report/read_system.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/parse.h"
+
+#define NO_ID UINT32_MAX
+
+/* Far beyond what the sampler writes (names under 20 bytes, numbers under
+ * 20 digits); they bound the copies and keep error messages short. */
+#define SYSTEM_NAME_MAX   64
+#define SYSTEM_NUMBER_MAX 40
+/* Series one recording may hold: a 256-core machine has about 1300, each
+ * process 9 more. profile_series() scans every series when it creates one,
+ * so the bound also caps the time a hostile recording can cost. */
+#define SYSTEM_MAX_SERIES (1u << 16)
+
+static int system_fail(char *err, size_t err_len, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int system_fail(char *err, size_t err_len, const char *fmt, ...)
+{
+	if (err && err_len) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, err_len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static uint64_t series_hash(uint32_t name, int64_t pid)
+{
+	uint64_t h =
+	        ((uint64_t)name << 32 ^ (uint64_t)pid) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 31);
+}
+
+static uint32_t *series_slot(const struct profile *p,
+                             const struct system_reader *r, uint32_t name,
+                             int64_t pid)
+{
+	size_t mask = r->capacity - 1;
+	for (size_t i = series_hash(name, pid) & mask;; i = (i + 1) & mask) {
+		uint32_t *slot = &r->slots[i];
+		if (!*slot)
+			return slot;
+		const struct profile_series *s =
+		        profile_series_at(p, *slot - 1);
+		if (s->name == name && s->pid == pid)
+			return slot;
+	}
+}
+
+/* Keep the table of series under half full. */
+static int series_reserve(const struct profile *p, struct system_reader *r)
+{
+	if ((r->count + 1) * 2 <= r->capacity)
+		return 0;
+	struct system_reader bigger = {.capacity = r->capacity ? r->capacity * 2
+	                                                       : 256,
+	                               .count = r->count};
+	bigger.slots = calloc(bigger.capacity, sizeof *bigger.slots);
+	if (!bigger.slots)
+		return -1;
+	for (size_t i = 0; i < r->capacity; i++) {
+		if (!r->slots[i])
+			continue;
+		const struct profile_series *s =
+		        profile_series_at(p, r->slots[i] - 1);
+		*series_slot(p, &bigger, s->name, s->pid) = r->slots[i];
+	}
+	free(r->slots);
+	r->slots = bigger.slots;
+	r->capacity = bigger.capacity;
+	return 0;
+}
+
+/* The series of name and pid, created when new; 0, -1 when out of memory,
+ * -2 when there would be more than SYSTEM_MAX_SERIES. */
+static int find_series(struct profile *p, struct system_reader *r,
+                       const char *name, size_t len, int64_t pid, uint32_t *id)
+{
+	uint32_t name_id = profile_string(p, name, len);
+	if (name_id == NO_ID || series_reserve(p, r))
+		return -1;
+	uint32_t *slot = series_slot(p, r, name_id, pid);
+	if (!*slot) {
+		if (p->series.n >= SYSTEM_MAX_SERIES)
+			return -2;
+		char copy[SYSTEM_NAME_MAX + 1];
+		memcpy(copy, name, len);
+		copy[len] = '\0';
+		uint32_t created = profile_series(p, copy, pid);
+		if (created == NO_ID)
+			return -1;
+		*slot = created + 1;
+		r->count++;
+	}
+	*id = *slot - 1;
+	return 0;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "[-]digits[.digits]": how many bytes of s it takes, 0 if none. */
+static size_t decimal_length(const char *s, size_t len)
+{
+	size_t i = len > 0 && s[0] == '-';
+	size_t start = i;
+	while (i < len && is_digit(s[i]))
+		i++;
+	if (i == start)
+		return 0;
+	if (i + 1 < len && s[i] == '.' && is_digit(s[i + 1])) {
+		i++;
+		while (i < len && is_digit(s[i]))
+			i++;
+	}
+	return i;
+}
+
+/* The value of a decimal that decimal_length() accepted. Up to 15 digits
+ * the digits and the power of ten are exact doubles, so the one division
+ * rounds correctly (and the same on every machine, whatever the locale,
+ * unlike strtod). */
+static double decimal_value(const char *s, size_t len)
+{
+	double digits = 0.0, scale = 1.0;
+	int after_dot = 0;
+	for (size_t i = s[0] == '-'; i < len; i++) {
+		if (s[i] == '.') {
+			after_dot = 1;
+			continue;
+		}
+		digits = digits * 10.0 + (s[i] - '0');
+		if (after_dot)
+			scale *= 10.0;
+	}
+	return (s[0] == '-' ? -digits : digits) / scale;
+}
+
+static int known_unit(const char *unit, size_t len)
+{
+	static const char *const UNITS[] = {"", "%", "B", "B/s", "/s"};
+	for (size_t i = 0; i < sizeof UNITS / sizeof *UNITS; i++)
+		if (is_text(unit, len, UNITS[i]))
+			return 1;
+	return 0;
+}
+
+/* Lowercase letters, digits, dots and underscores, a letter first. */
+static int valid_name(const char *name, size_t len)
+{
+	if (len == 0 || len > SYSTEM_NAME_MAX || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		char c = name[i];
+		if (!(c >= 'a' && c <= 'z') && !is_digit(c) && c != '.' &&
+		    c != '_')
+			return 0;
+	}
+	return 1;
+}
+
+/* "machine" (pid 0) or "process:<pid>" with pid > 0. */
+static int parse_scope(const char *s, size_t len, int64_t *pid)
+{
+	static const char PROCESS[] = "process:";
+	const size_t prefix = sizeof PROCESS - 1;
+	if (is_text(s, len, "machine")) {
+		*pid = 0;
+		return 0;
+	}
+	if (len <= prefix || memcmp(s, PROCESS, prefix) != 0 ||
+	    parse_count(s + prefix, len - prefix, pid) || *pid == 0)
+		return -1;
+	return 0;
+}
+
+/* "t=<digits>us" */
+static int parse_t(const char *s, size_t len, uint64_t *t_us)
+{
+	int64_t t;
+	if (len < 5 || memcmp(s, "t=", 2) != 0 ||
+	    memcmp(s + len - 2, "us", 2) != 0 ||
+	    parse_count(s + 2, len - 4, &t))
+		return -1;
+	*t_us = (uint64_t)t;
+	return 0;
+}
+
+/* One "<name>=<number><unit>" field: its series gets the point (t_us). */
+static int read_figure(struct profile *p, struct system_reader *r,
+                       const char *f, size_t len, int64_t pid, uint64_t t_us,
+                       char *err, size_t err_len)
+{
+	char q[QUOTE_ROOM];
+	const char *eq = memchr(f, '=', len);
+	size_t name_len = eq ? (size_t)(eq - f) : len;
+	if (!eq || !valid_name(f, name_len))
+		return system_fail(err, err_len,
+		                   "system record: '%s' is not "
+		                   "<name>=<number><unit> (a name is a "
+		                   "lowercase letter, then letters, digits, "
+		                   "'.' and '_')",
+		                   quote(q, f, len));
+	if (is_text(f, name_len, "t"))
+		return system_fail(err, err_len,
+		                   "system record: t must be the last field");
+	const char *number = eq + 1;
+	size_t rest = len - name_len - 1;
+	size_t number_len = decimal_length(number, rest);
+	if (number_len == 0 || number_len > SYSTEM_NUMBER_MAX)
+		return system_fail(err, err_len,
+		                   "system record: '%s' has no decimal number "
+		                   "(of at most %d characters) after '='",
+		                   quote(q, f, len), SYSTEM_NUMBER_MAX);
+	if (!known_unit(number + number_len, rest - number_len))
+		return system_fail(err, err_len,
+		                   "system record: the unit of '%s' is not %%, "
+		                   "B, B/s, /s or none",
+		                   quote(q, f, len));
+	uint32_t id;
+	int rc = find_series(p, r, f, name_len, pid, &id);
+	if (rc == -2)
+		return system_fail(err, err_len,
+		                   "system record: more than %u series",
+		                   SYSTEM_MAX_SERIES);
+	if (rc ||
+	    profile_series_add(p, id, t_us, decimal_value(number, number_len)))
+		return system_fail(err, err_len, "out of memory");
+	return 0;
+}
+
+/* The bounds of the field at pos: up to the next space or the end. An
+ * empty field (two spaces, or one at either end) is malformed. */
+static size_t field_end(const char *value, size_t len, size_t pos)
+{
+	const char *space = memchr(value + pos, ' ', len - pos);
+	return space ? (size_t)(space - value) : len;
+}
+
+int system_read_record(struct profile *p, struct system_reader *r,
+                       const char *value, size_t len, size_t *offset, char *err,
+                       size_t err_len)
+{
+	char q[QUOTE_ROOM];
+	int64_t pid;
+	size_t end = field_end(value, len, 0);
+	*offset = 0;
+	if (parse_scope(value, end, &pid))
+		return system_fail(err, err_len,
+		                   "system record: scope '%s' is not machine "
+		                   "or process:<pid>",
+		                   quote(q, value, end));
+	const char *last_space = memrchr(value, ' ', len);
+	size_t t_at = last_space ? (size_t)(last_space - value) + 1 : len;
+	uint64_t t_us;
+	*offset = t_at;
+	if (!last_space || parse_t(value + t_at, len - t_at, &t_us))
+		return system_fail(err, err_len,
+		                   "system record: it does not end in "
+		                   "t=<microseconds>us");
+	if (r->seen && t_us < r->t_us)
+		return system_fail(err, err_len,
+		                   "system record: t=%lluus is before the "
+		                   "previous record's t=%lluus",
+		                   (unsigned long long)t_us,
+		                   (unsigned long long)r->t_us);
+	for (size_t pos = end + 1; pos < t_at; pos = end + 1) {
+		end = field_end(value, len, pos);
+		*offset = pos;
+		if (end == pos)
+			return system_fail(err, err_len,
+			                   "system record: an empty field (two "
+			                   "spaces in a row)");
+		if (read_figure(p, r, value + pos, end - pos, pid, t_us, err,
+		                err_len))
+			return -1;
+	}
+	r->t_us = t_us;
+	r->seen = 1;
+	return 0;
+}
+
+int system_read_period(struct profile *p, const char *value, size_t len,
+                       char *err, size_t err_len)
+{
+	char q[QUOTE_ROOM];
+	int64_t period;
+	if (len < 3 || memcmp(value + len - 2, "us", 2) != 0 ||
+	    parse_count(value, len - 2, &period) || period == 0)
+		return system_fail(err, err_len,
+		                   "system-period '%s' is not <microseconds>us "
+		                   "(more than 0)",
+		                   quote(q, value, len));
+	p->period_us = (uint64_t)period;
+	return 0;
+}
+
+void system_reader_free(struct system_reader *r)
+{
+	free(r->slots);
+	memset(r, 0, sizeof *r);
+}
