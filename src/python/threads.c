@@ -163,7 +163,12 @@ enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
 		snprintf(why, why_len, "out of memory");
 		return PY_NOT_YET;
 	}
-	unwinder_init(&p->unwinder, &p->prefetch, &p->runtime.layout, &p->code);
+	if (unwinder_init(&p->unwinder, &p->prefetch, &p->runtime.layout,
+	                  &p->code)) {
+		py_detach(p);
+		snprintf(why, why_len, "out of memory");
+		return PY_NOT_YET;
+	}
 	compute_read_sizes(p);
 	if (p->runtime.layout.tstate.native_thread_id == LAYOUT_NONE)
 		p->pthread_tid_offset = find_pthread_tid_offset(p);
@@ -188,6 +193,7 @@ void py_detach(struct py_process *p)
 {
 	if (!p)
 		return;
+	unwinder_free(&p->unwinder);
 	prefetch_free(&p->prefetch);
 	code_reader_free(&p->code);
 	free(p);
@@ -482,6 +488,7 @@ struct py_sample_result py_sample_at(struct py_process *p, unsigned want,
 		want |= PY_WANT_GIL; /* both are about the GIL's holder */
 	code_reader_new_tick(&p->code, now);
 	prefetch_begin(&p->prefetch);
+	unwinder_new_tick(&p->unwinder);
 	if (!roster_trusted(&p->roster, now) || !roster_holds(p, &res))
 		walk_lists(p, want, now, &res);
 	if (!res.gone)

@@ -104,7 +104,7 @@ static void setup_layout(const struct py_layout *layout)
 	struct py_types types = {CODE_TYPE, STR_TYPE, BYTES_TYPE};
 	ck_assert_int_eq(code_reader_init(&code, &remote, L, &types), 0);
 	ck_assert_int_eq(prefetch_init(&pf, &remote), 0);
-	unwinder_init(&unwinder, &pf, L, &code);
+	ck_assert_int_eq(unwinder_init(&unwinder, &pf, L, &code), 0);
 }
 
 static void setup_version(unsigned minor)
@@ -129,6 +129,7 @@ static void setup_block(const char *name)
 
 static void teardown(void)
 {
+	unwinder_free(&unwinder);
 	prefetch_free(&pf);
 	code_reader_free(&code);
 }
@@ -136,6 +137,7 @@ static void teardown(void)
 static int unwind(void)
 {
 	prefetch_begin(&pf);
+	unwinder_new_tick(&unwinder);
 	int problems = unwind_thread(&unwinder, tstate, &stack);
 	code_reader_end_sample(&code);
 	return problems;
@@ -662,7 +664,8 @@ START_TEST(direct_314_tagged_refs_and_interpreter_frames)
 	/* Read as a plain pointer, the tagged reference is no code object:
 	 * the tag bits are what made the difference. */
 	from_block.frame.code_tag_bits = 0;
-	unwinder_init(&unwinder, &pf, L, &code);
+	unwinder_free(&unwinder);
+	ck_assert_int_eq(unwinder_init(&unwinder, &pf, L, &code), 0);
 	ck_assert_int_gt(unwind(), 0);
 	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
 	teardown();
