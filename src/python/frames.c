@@ -208,7 +208,7 @@ static const uint8_t *heap_block(struct unwinder *u, uint64_t addr, size_t len)
 static const uint8_t *read_frame_object(struct unwinder *u, uint64_t addr)
 {
 	size_t len = u->frame_read_size;
-	if (u->in_middle)
+	if (u->in_middle || u->afresh)
 		return heap_block(u, addr, len);
 	const uint8_t *f;
 	if (u->missed < LONE_MISSES) {
@@ -460,5 +460,15 @@ int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
 		}
 		problems = unwind_once(u, tstate, out);
 	}
+	return problems;
+}
+
+int unwind_thread_afresh(struct unwinder *u, const uint8_t *tstate,
+                         struct stack *out)
+{
+	u->afresh = 1;
+	blocks_forget(&u->blocks); /* read by the walk that failed */
+	int problems = unwind_thread(u, tstate, out);
+	u->afresh = 0;
 	return problems;
 }

@@ -75,6 +75,7 @@ struct unwinder {
 	                                as a block */
 	int in_middle;               /* the walk is past the innermost frames */
 	int missed;                  /* frames the read-ahead missed in a row */
+	int afresh;                  /* read nothing through the read-ahead */
 	size_t n_windows;
 	struct window windows[MAX_WINDOWS];
 	uint32_t skip_owners; /* bit n: frames of owner n are skipped */
@@ -105,6 +106,11 @@ static inline void unwinder_new_tick(struct unwinder *u)
  * deeper stack than it holds around a marker (stack.h); returns how many
  * frames could not be read (0 when the stack is clean). */
 int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out);
+
+/* The same with every frame read now, none taken from the tick's batch
+ * of read-ahead: for a stack that changed while it was read. */
+int unwind_thread_afresh(struct unwinder *u, const uint8_t *tstate,
+                         struct stack *out);
 
 /* Brent's cycle detection over a chain of remote pointers. */
 struct cycle_check {

@@ -170,6 +170,12 @@ enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
 		return PY_NOT_YET;
 	}
 	compute_read_sizes(p);
+	p->tstate_again = malloc(p->tstate_read_size);
+	if (!p->tstate_again) {
+		py_detach(p);
+		snprintf(why, why_len, "out of memory");
+		return PY_NOT_YET;
+	}
 	if (p->runtime.layout.tstate.native_thread_id == LAYOUT_NONE)
 		p->pthread_tid_offset = find_pthread_tid_offset(p);
 	describe(p);
@@ -195,6 +201,7 @@ void py_detach(struct py_process *p)
 		return;
 	unwinder_free(&p->unwinder);
 	prefetch_free(&p->prefetch);
+	free(p->tstate_again);
 	code_reader_free(&p->code);
 	free(p);
 }
@@ -309,6 +316,20 @@ static const uint8_t *read_tstate(struct py_process *p, uint64_t tstate,
 	return ts;
 }
 
+/* A stack that could not be read may have changed under the walk: a deep
+ * recursion coming back returns from its frames faster than a walk that
+ * starts at the tick's copy of the thread state (and takes frames from the
+ * batch read before it) reaches them, and it runs into freed memory
+ * (0.5 to 12 % of the samples of a 50,000-frame recursion on 2.7 to 3.10
+ * were errors). Once more from a fresh copy, every frame read now. */
+static int unwind_again(struct py_process *p, uint64_t tstate, int problems)
+{
+	if (remote_read(&p->remote, tstate, p->tstate_again,
+	                p->tstate_read_size))
+		return problems;
+	return unwind_thread_afresh(&p->unwinder, p->tstate_again, &p->stack);
+}
+
 /* Sample one thread state of an interpreter. */
 static void sample_thread(struct py_process *p, const struct roster_interp *ri,
                           const struct interp_tick *it, const uint8_t *ts,
@@ -329,6 +350,8 @@ static void sample_thread(struct py_process *p, const struct roster_interp *ri,
 	if (thread.tid == 0)
 		return; /* a thread state not running yet */
 	int problems = unwind_thread(&p->unwinder, ts, &p->stack);
+	if (problems)
+		problems = unwind_again(p, tstate, problems);
 	fn(ctx, &thread, &p->stack);
 	code_reader_end_sample(&p->code);
 	res->threads++;
