@@ -424,10 +424,11 @@ static int unwind_once(struct unwinder *u, const uint8_t *tstate,
 		/* tstate->cframe->current_frame */
 		if (top) {
 			const uint8_t *cframe = NULL;
+			uint64_t at = top + L->cframe.current_frame;
 			if (remote_plausible(top))
-				cframe = prefetch_read(
-				        u->pf, top + L->cframe.current_frame,
-				        8);
+				cframe = u->afresh
+				                 ? read_alone(u, at, 8)
+				                 : prefetch_read(u->pf, at, 8);
 			if (!cframe) {
 				push_invalid(out);
 				return 1;
