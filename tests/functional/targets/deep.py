@@ -7,8 +7,10 @@ spin(): while spin() runs there are DEPTH + 1 frames of descend() on the
 stack, start() and what called it outside them. With "thread" the recursion
 runs in a thread of its own with a large stack: up to 3.10 every Python call
 also takes C stack, more than a main thread's 8 MiB holds at 50,000 frames.
-Reports "target: pid N" and "target: bottom S" (the seconds spent at the
-bottom) on stderr. Python 2.7 and 3.6+ syntax.
+Writes "ready PID" on stdout once started (imports done), then waits
+READY_WAIT seconds to be attached to; reports "target: pid N" and
+"target: bottom S" (the seconds spent at the bottom) on stderr. Python 2.7
+and 3.6+ syntax.
 """
 import os
 import sys
@@ -16,6 +18,7 @@ import threading
 import time
 
 STACK_BYTES_PER_FRAME = 4096  # more than any version's C frame needs
+READY_WAIT = 0.2
 
 
 def spin(seconds):
@@ -41,6 +44,9 @@ def start(depth, seconds):
 def main(depth, seconds, in_thread):
     sys.stderr.write("target: pid %d\n" % os.getpid())
     sys.stderr.flush()
+    sys.stdout.write("ready %d\n" % os.getpid())
+    sys.stdout.flush()
+    time.sleep(READY_WAIT)
     sys.setrecursionlimit(depth + 100)
     if not in_thread:
         start(depth, seconds)  # LINE:main->start
