@@ -189,26 +189,43 @@ static struct prefetch_region *find(struct prefetch *pf, uint64_t addr,
 	return NULL;
 }
 
-const uint8_t *prefetch_read(struct prefetch *pf, uint64_t addr, size_t len)
+const uint8_t *prefetch_held(struct prefetch *pf, uint64_t addr, size_t len)
 {
 	struct prefetch_region *r = find(pf, addr, len);
-	if (!r) {
-		if (pf->n_regions == PREFETCH_MAX_REGIONS ||
-		    len > PREFETCH_ARENA_BYTES - pf->arena_used ||
-		    len > UINT32_MAX) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		r = &pf->regions[pf->n_regions];
-		*r = (struct prefetch_region){.addr = addr,
-		                              .len = (uint32_t)len,
-		                              .at = pf->arena_used};
-		if (remote_read(pf->remote, addr, pf->arena + r->at, len))
-			return NULL;
-		r->ok = 1;
-		pf->n_regions++;
-		pf->arena_used += len;
-	}
+	if (!r)
+		return NULL;
 	plan(pf, r);
 	return pf->arena + r->at + (addr - r->addr);
+}
+
+const uint8_t *prefetch_read_new(struct prefetch *pf, uint64_t addr, size_t len)
+{
+	if (pf->n_regions == PREFETCH_MAX_REGIONS ||
+	    len > PREFETCH_ARENA_BYTES - pf->arena_used || len > UINT32_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	struct prefetch_region *r = &pf->regions[pf->n_regions];
+	*r = (struct prefetch_region){
+	        .addr = addr, .len = (uint32_t)len, .at = pf->arena_used};
+	if (remote_read(pf->remote, addr, pf->arena + r->at, len))
+		return NULL;
+	r->ok = 1;
+	pf->n_regions++;
+	pf->arena_used += len;
+	plan(pf, r);
+	return pf->arena + r->at;
+}
+
+const uint8_t *prefetch_read(struct prefetch *pf, uint64_t addr, size_t len)
+{
+	const uint8_t *bytes = prefetch_held(pf, addr, len);
+	return bytes ? bytes : prefetch_read_new(pf, addr, len);
+}
+
+void prefetch_plan(struct prefetch *pf, uint64_t addr, size_t len)
+{
+	if (pf->n_plan < PREFETCH_MAX_REGIONS && len <= UINT32_MAX)
+		pf->plan[pf->n_plan++] = (struct prefetch_region){
+		        .addr = addr, .len = (uint32_t)len};
 }

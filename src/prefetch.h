@@ -69,4 +69,15 @@ void prefetch_begin(struct prefetch *pf);
  * prefetch_begin; NULL with errno set when they cannot be read. */
 const uint8_t *prefetch_read(struct prefetch *pf, uint64_t addr, size_t len);
 
+/* The same if this tick's batch read them, else NULL (and no read). */
+const uint8_t *prefetch_held(struct prefetch *pf, uint64_t addr, size_t len);
+
+/* The same when the batch did not read them: read now, alone. */
+const uint8_t *prefetch_read_new(struct prefetch *pf, uint64_t addr,
+                                 size_t len);
+
+/* Read [addr, addr + len) in the next tick's batch (the caller read them
+ * this tick some other way). */
+void prefetch_plan(struct prefetch *pf, uint64_t addr, size_t len);
+
 #endif

@@ -4,10 +4,20 @@
 #ifndef AUSTINC_STACK_H
 #define AUSTINC_STACK_H
 
+#include <inttypes.h>
 #include <stdint.h>
 
-/* Deeper stacks are cut, the cut marked with an invalid frame. */
-#define STACK_MAX_DEPTH 4096
+/* A sample holds at most STACK_MAX_DEPTH frames. A deeper stack keeps its
+ * STACK_KEEP_INNER innermost and STACK_KEEP_OUTER outermost frames and, in
+ * their place between, one marker frame: an empty file, line 0 and the
+ * name STACK_LEFT_OUT_FORMAT, the number of frames left out. It is a good
+ * sample like any other, written (":[45904 frames left out]:0" in text) and
+ * read back as a frame. The bound keeps a sample's memory and its output
+ * line sensible (a 50,000-frame line would be some 2 MB). */
+#define STACK_KEEP_INNER      2048
+#define STACK_KEEP_OUTER      2047
+#define STACK_MAX_DEPTH       (STACK_KEEP_INNER + 1 + STACK_KEEP_OUTER)
+#define STACK_LEFT_OUT_FORMAT "[%" PRIu64 " frames left out]"
 
 struct frame {
 	const char *file; /* NULL: the frame could not be read (INVALID) */
@@ -25,6 +35,8 @@ struct frame {
 
 struct stack {
 	uint32_t depth;
+	uint64_t left_out;      /* frames the marker stands for; 0: no marker */
+	char left_out_name[40]; /* the marker's name */
 	struct frame frames[STACK_MAX_DEPTH]; /* innermost first */
 };
 

@@ -30,6 +30,11 @@ static void put_frame(FILE *out, int colour, const struct frame *f)
 		        ansi(colour, DIM), ansi(colour, RESET));
 		return;
 	}
+	if (!*f->file) { /* the frames left out of a deep stack */
+		fprintf(out, "    %s%s%s\n", ansi(colour, DIM), f->name,
+		        ansi(colour, RESET));
+		return;
+	}
 	fprintf(out, "    %s%s:%d%s %s%s%s\n", ansi(colour, DIM), f->file,
 	        f->line, ansi(colour, RESET), ansi(colour, YELLOW), f->name,
 	        ansi(colour, RESET));

@@ -33,6 +33,8 @@ struct py_process {
 	} interps[MAX_INTERPRETERS];
 	/* What the last full walk found: src/python/roster.h. */
 	struct roster roster;
+	/* A thread state read again, on its own (tstate_read_size bytes). */
+	uint8_t *tstate_again;
 	/* This tick's bytes of each of the roster's thread states. */
 	const uint8_t *tstates_read[MAX_THREADS];
 	char description[64];

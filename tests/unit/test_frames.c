@@ -1,7 +1,8 @@
 /* The frame walkers against a fake address space: good stacks, cycles,
- * truncated strings and wild pointers; 3.14's tagged f_executable,
- * interpreter-owned frames and thread-local bytecode, on layouts read from
- * the synthetic 3.14 and 3.14t _Py_DebugOffsets fixtures.
+ * truncated strings and wild pointers, stacks deeper than a sample
+ * holds; 3.14's tagged f_executable, interpreter-owned frames and thread-local
+ * bytecode, on layouts read from the synthetic 3.14 and 3.14t _Py_DebugOffsets
+ * fixtures.
  *
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #include "suites.h"
 
 #define BASE       0x10000000ull
-#define ARENA_SIZE (64 * 1024)
+#define ARENA_SIZE (8 * 1024 * 1024) /* deep stacks */
 #define CODE_TYPE  0x5000ull
 #define STR_TYPE   0x6000ull
 #define BYTES_TYPE 0x7000ull
@@ -104,7 +105,7 @@ static void setup_layout(const struct py_layout *layout)
 	struct py_types types = {CODE_TYPE, STR_TYPE, BYTES_TYPE};
 	ck_assert_int_eq(code_reader_init(&code, &remote, L, &types), 0);
 	ck_assert_int_eq(prefetch_init(&pf, &remote), 0);
-	unwinder_init(&unwinder, &pf, L, &code);
+	ck_assert_int_eq(unwinder_init(&unwinder, &pf, L, &code), 0);
 }
 
 static void setup_version(unsigned minor)
@@ -129,6 +130,7 @@ static void setup_block(const char *name)
 
 static void teardown(void)
 {
+	unwinder_free(&unwinder);
 	prefetch_free(&pf);
 	code_reader_free(&code);
 }
@@ -136,6 +138,7 @@ static void teardown(void)
 static int unwind(void)
 {
 	prefetch_begin(&pf);
+	unwinder_new_tick(&unwinder);
 	int problems = unwind_thread(&unwinder, tstate, &stack);
 	code_reader_end_sample(&code);
 	return problems;
@@ -662,7 +665,8 @@ START_TEST(direct_314_tagged_refs_and_interpreter_frames)
 	/* Read as a plain pointer, the tagged reference is no code object:
 	 * the tag bits are what made the difference. */
 	from_block.frame.code_tag_bits = 0;
-	unwinder_init(&unwinder, &pf, L, &code);
+	unwinder_free(&unwinder);
+	ck_assert_int_eq(unwinder_init(&unwinder, &pf, L, &code), 0);
 	ck_assert_int_gt(unwind(), 0);
 	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
 	teardown();
@@ -734,6 +738,149 @@ START_TEST(direct_314t_deferred_refs_and_thread_local_bytecode)
 }
 END_TEST
 
+/* A frame object stack innermost first: leaf, n frames of rec, main. The
+ * rec frames from junk_from up to junk_to (innermost first) run no code
+ * object at all. */
+static void set_deep_chain(uint32_t n, uint32_t junk_from, uint32_t junk_to)
+{
+	uint64_t main_code = make_code("app.py", "main", 1, lnotab, 4);
+	uint64_t rec = make_code("app.py", "rec", 10, lnotab, 4);
+	uint64_t leaf = make_code("app.py", "leaf", 20, lnotab, 4);
+	uint64_t not_code = make_str("not a code object");
+	uint64_t f = make_frame_object(main_code, 0, 0);
+	for (uint32_t i = n; i > 0; i--) {
+		int junk = i - 1 >= junk_from && i - 1 < junk_to;
+		f = make_frame_object(junk ? not_code : rec, 8, f);
+	}
+	set_top_frame(make_frame_object(leaf, 2, f));
+}
+
+static void assert_frame(uint32_t i, const char *name, int line)
+{
+	ck_assert_ptr_nonnull(stack.frames[i].file);
+	ck_assert_str_eq(stack.frames[i].name, name);
+	ck_assert_int_eq(stack.frames[i].line, line);
+}
+
+/* Deeper than a sample holds: the innermost and outermost frames around
+ * one marker, a good sample; the frames left out are not decoded (here
+ * they run no code object: decoding them would make INVALID frames). */
+START_TEST(deep_stack_keeps_its_ends_around_a_marker)
+{
+	setup_version(9);
+	enum { REC = 5000, TOTAL = REC + 2 };
+	/* the rec frames kept: 2047 innermost, 2046 outermost */
+	set_deep_chain(REC, STACK_KEEP_INNER - 1, REC - (STACK_KEEP_OUTER - 1));
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
+	assert_frame(0, "leaf", 21);
+	assert_frame(STACK_KEEP_INNER - 1, "rec", 12);
+	const struct frame *marker = &stack.frames[STACK_KEEP_INNER];
+	ck_assert_str_eq(marker->file, "");
+	ck_assert_str_eq(marker->name, "[907 frames left out]");
+	ck_assert_uint_eq(marker->name_len, strlen(marker->name));
+	ck_assert_int_eq(marker->line, 0);
+	ck_assert_uint_eq(marker->code_id, 0);
+	ck_assert_uint_eq(stack.left_out, TOTAL - (STACK_MAX_DEPTH - 1));
+	ck_assert_uint_eq(stack.left_out, 907);
+	assert_frame(STACK_KEEP_INNER + 1, "rec", 12);
+	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
+	teardown();
+}
+END_TEST
+
+/* As deep as a sample holds: every frame, no marker; one deeper: a marker
+ * for two frames (it takes the place of one). */
+START_TEST(stack_that_fits_has_no_marker)
+{
+	setup_version(9);
+	set_deep_chain(STACK_MAX_DEPTH - 2, 0, 0);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
+	ck_assert_uint_eq(stack.left_out, 0);
+	for (uint32_t i = 1; i < STACK_MAX_DEPTH - 1; i++)
+		assert_frame(i, "rec", 12);
+	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
+
+	set_deep_chain(STACK_MAX_DEPTH - 1, 0, 0);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
+	ck_assert_uint_eq(stack.left_out, 2);
+	ck_assert_str_eq(stack.frames[STACK_KEEP_INNER].name,
+	                 "[2 frames left out]");
+	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
+	teardown();
+}
+END_TEST
+
+/* A deep chain that ends in a wild pointer: the marker, the last frames
+ * read, and an INVALID frame; an error. */
+START_TEST(deep_stack_that_breaks_ends_in_invalid)
+{
+	setup_version(9);
+	set_deep_chain(6000, 0, 0);
+	uint64_t main_frame = 0, f;
+	memcpy(&f, tstate + L->tstate.frame, sizeof f);
+	while (f) { /* find main's frame, the outermost */
+		main_frame = f;
+		memcpy(&f, arena + (f - BASE) + L->frame.previous, sizeof f);
+	}
+	put64(main_frame, L->frame.previous, 0x7fff00001000ull);
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
+	ck_assert_uint_eq(stack.left_out, 6002 - (STACK_MAX_DEPTH - 2));
+	assert_frame(STACK_MAX_DEPTH - 2, "main", 2);
+	ck_assert_ptr_null(stack.frames[STACK_MAX_DEPTH - 1].file);
+	teardown();
+}
+END_TEST
+
+/* 3.11: 6,000 frames in 16 KiB chunks, each mapped right below the one
+ * before, as CPython's are: the chunks past the read-ahead's windows are
+ * read a few at a time, and the frames left out are not decoded. */
+START_TEST(deep_data_stack_is_read_in_blocks)
+{
+	setup_version(11);
+	enum { FRAMES = 6000, FRAME = 128, CHUNK = 16384 };
+	enum { PER_CHUNK = (CHUNK - 64) / FRAME };
+	enum { CHUNKS = (FRAMES + PER_CHUNK - 1) / PER_CHUNK };
+	uint64_t rec =
+	        make_code("app.py", "rec", 10, locations, sizeof locations);
+	uint64_t main_code =
+	        make_code("app.py", "main", 1, locations, sizeof locations);
+	uint64_t junk = make_str("not a code object");
+	alloc(WINDOW_PAGE - (arena_used % WINDOW_PAGE));
+	uint64_t top = alloc((size_t)CHUNKS * CHUNK); /* newest chunk lowest */
+	uint64_t previous = 0, chunk_of = 0;
+	for (int i = 0; i < FRAMES; i++) { /* outermost first */
+		int c = i / PER_CHUNK;
+		uint64_t chunk = top + (uint64_t)(CHUNKS - 1 - c) * CHUNK;
+		if (chunk != chunk_of) {
+			put64(chunk, L->chunk.previous, chunk_of);
+			put64(chunk, L->chunk.chunk_size, CHUNK);
+			chunk_of = chunk;
+		}
+		uint64_t at = chunk + 64 + (uint64_t)(i % PER_CHUNK) * FRAME;
+		int left_out = i > 2047 && i < FRAMES - 2048;
+		uint64_t runs = i == 0 ? main_code : left_out ? junk : rec;
+		make_iframe(at, runs, 1, previous);
+		previous = at;
+	}
+	set_cframe(previous, chunk_of);
+	ck_assert_int_eq(unwind(), 0);
+	uint64_t loads = unwinder.blocks.loads;
+	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
+	ck_assert_uint_eq(stack.left_out, FRAMES - (STACK_MAX_DEPTH - 1));
+	assert_frame(0, "rec", 11);
+	assert_frame(STACK_MAX_DEPTH - 2, "rec", 11);
+	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
+	/* 47 chunks, 16 of them windows: the other 31 in two blocks. */
+	ck_assert_uint_le(loads, 3);
+	ck_assert_uint_eq(unwinder.n_windows, MAX_WINDOWS);
+	teardown();
+}
+END_TEST
+
 Suite *frames_suite(void)
 {
 	Suite *s = suite_create("frames");
@@ -757,6 +904,10 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, direct_314_tagged_refs_and_interpreter_frames);
 	tcase_add_test(tc, direct_313_skips_only_cstack_frames);
 	tcase_add_test(tc, direct_314t_deferred_refs_and_thread_local_bytecode);
+	tcase_add_test(tc, deep_stack_keeps_its_ends_around_a_marker);
+	tcase_add_test(tc, stack_that_fits_has_no_marker);
+	tcase_add_test(tc, deep_stack_that_breaks_ends_in_invalid);
+	tcase_add_test(tc, deep_data_stack_is_read_in_blocks);
 	suite_add_tcase(s, tc);
 	return s;
 }
