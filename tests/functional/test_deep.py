@@ -15,17 +15,18 @@ import pytest
 from helpers import (
     Running,
     check_with_flamegraph,
+    decode_mojo,
     expected_lines,
     flamegraph_counts,
     qualname,
     run_austinc,
     target,
 )
-from test_mojo import decode_mojo, report_collapsed
+from test_mojo import report_collapsed
 
 KEEP_INNER, KEEP_OUTER = 2048, 2047
 MARKER_RE = re.compile(r"^\[(\d+) frames left out\]$")
-SUMMARY_ERRORS_RE = re.compile(r"^austinc: .*; errors (\d+) \((\d+\.\d+)%\)$")
+SUMMARY_ERRORS_RE = re.compile(r"^austinc: .*; errors (\d+) \((\d+\.\d+)%\)")
 
 # depth -> (seconds at the bottom, in a thread of its own): up to 3.10 a
 # Python call takes C stack too, more than a main thread has at 50,000.
