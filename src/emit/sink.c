@@ -75,12 +75,13 @@ static void write_all(struct sink *s, const char *data, size_t len)
 	s->written += done;
 }
 
-/* Compress the buffer; mode is Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH. */
-static void deflate_buffer(struct sink *s, int mode)
+/* Compress the first n bytes of the buffer; mode is Z_NO_FLUSH,
+ * Z_SYNC_FLUSH or Z_FINISH. */
+static void deflate_buffer(struct sink *s, size_t n, int mode)
 {
 	z_stream *z = s->gzip;
 	z->next_in = (Bytef *)s->buffer;
-	z->avail_in = (uInt)s->used;
+	z->avail_in = (uInt)n;
 	int rc;
 	do {
 		z->next_out = (Bytef *)s->compressed;
@@ -94,31 +95,73 @@ static void deflate_buffer(struct sink *s, int mode)
 		s->error = EIO;
 }
 
+/* Has a gzip stream taken bytes since its last sync point? */
+static int unsynced(const struct sink *s, size_t n)
+{
+	const z_stream *z = s->gzip;
+	const struct sink_sync_point *last =
+	        &s->syncs[(s->n_syncs - 1) & (SINK_SYNCS - 1)];
+	return n > 0 || s->n_syncs == 0 || (uint32_t)z->total_in != last->size;
+}
+
+/* Write out the first n bytes of the buffer and keep the rest at its
+ * start. With Z_SYNC_FLUSH they end a record: the file can be cut back to
+ * here (a gzip stream is flushed to a point it can be ended at). */
+static void write_out(struct sink *s, size_t n, int mode)
+{
+	z_stream *z = s->gzip;
+	if (z && !s->error && (mode != Z_SYNC_FLUSH || unsynced(s, n)))
+		deflate_buffer(s, n, mode);
+	else if (!z)
+		write_all(s, s->buffer, n);
+	memmove(s->buffer, s->buffer + n, s->used - n);
+	s->used -= n;
+	s->buffered_from += n;
+	if (mode != Z_SYNC_FLUSH || s->error)
+		return;
+	/* For gzip z->adler is the CRC-32 of the input so far. */
+	if (z)
+		s->syncs[s->n_syncs++ & (SINK_SYNCS - 1)] =
+		        (struct sink_sync_point){s->written, (uint32_t)z->adler,
+		                                 (uint32_t)z->total_in};
+	else
+		s->durable = s->written;
+}
+
+/* What a full buffer may keep after its last record: the rest of the
+ * record being written, as long as the room left takes the largest
+ * reservation (4 KiB) with ease. */
+#define KEEP_MAX (SINK_BUFFER_SIZE / 4)
+
+/* Where the last record in the buffer ends, when what follows it is no
+ * more than KEEP_MAX; else 0. */
+static size_t last_record_in_buffer(const struct sink *s)
+{
+	if (s->n_marks == 0)
+		return 0;
+	uint64_t last = s->marks[(s->n_marks - 1) & (SINK_MARKS - 1)];
+	if (last <= s->buffered_from ||
+	    s->used - (last - s->buffered_from) > KEEP_MAX)
+		return 0;
+	return (size_t)(last - s->buffered_from);
+}
+
+/* A full buffer is written out up to its last record end, what follows
+ * kept: a file cut by a kill then mostly ends at a whole record, and a
+ * gzip stream gets a sync point every buffer, not only every SINK_SYNC_US
+ * (100 ms of a busy process can be more than a nearly full disk holds). */
 void sink_flush(struct sink *s)
 {
-	if (s->gzip && !s->error)
-		deflate_buffer(s, Z_NO_FLUSH);
+	size_t end = last_record_in_buffer(s);
+	if (end)
+		write_out(s, end, Z_SYNC_FLUSH);
 	else
-		write_all(s, s->buffer, s->used);
-	s->used = 0;
+		write_out(s, s->used, Z_NO_FLUSH);
 }
 
 void sink_sync(struct sink *s)
 {
-	z_stream *z = s->gzip;
-	if (z && !s->error)
-		deflate_buffer(s, Z_SYNC_FLUSH);
-	else
-		write_all(s, s->buffer, s->used);
-	s->used = 0;
-	if (s->error)
-		return;
-	/* For gzip z->adler is the CRC-32 of the input so far. */
-	if (z)
-		s->synced = (struct sink_sync_point){
-		        s->written, (uint32_t)z->adler, (uint32_t)z->total_in};
-	else
-		s->durable = s->written;
+	write_out(s, s->used, Z_SYNC_FLUSH);
 }
 
 /* --- cutting a file back after a failed write --------------------------- */
@@ -156,36 +199,52 @@ static void put_le32(unsigned char *out, uint32_t value)
 		out[i] = (unsigned char)(value >> (8 * i));
 }
 
-/* End the gzip member at the sync point the file was cut back to: after
- * a sync flush the stream is at a byte boundary, where a final stored
- * block of no bytes and the trailer (CRC-32 and length of the data up to
- * the sync) make it whole. */
-static int end_member(struct sink *s)
+/* The newest sync point that ends at most at limit, else the oldest
+ * kept; NULL before the first. */
+static const struct sink_sync_point *sync_point(const struct sink *s,
+                                                uint64_t limit)
+{
+	uint32_t kept = s->n_syncs < SINK_SYNCS ? s->n_syncs : SINK_SYNCS;
+	const struct sink_sync_point *p = NULL;
+	for (uint32_t i = 1; i <= kept; i++) {
+		p = &s->syncs[(s->n_syncs - i) & (SINK_SYNCS - 1)];
+		if (p->written <= limit)
+			break;
+	}
+	return p;
+}
+
+/* End the gzip member at sync point p, which the file was cut back to:
+ * after a sync flush the stream is at a byte boundary, where a final
+ * stored block of no bytes and the trailer (CRC-32 and length of the data
+ * up to the sync) make it whole. */
+static int end_member(struct sink *s, const struct sink_sync_point *p)
 {
 	unsigned char end[13] = {0x01, 0x00, 0x00, 0xff, 0xff};
-	put_le32(end + 5, s->synced.crc);
-	put_le32(end + 9, s->synced.size);
+	put_le32(end + 5, p->crc);
+	put_le32(end + 9, p->size);
 	size_t done;
 	if (write_fully(s->fd, (const char *)end, sizeof end, &done) == 0) {
 		s->written += done;
 		return 0;
 	}
-	(void)cut_to(s, s->synced.written); /* an unended stream, then */
+	(void)cut_to(s, p->written); /* an unended stream, then */
 	return -1;
 }
 
-/* Cut the file back to its last whole record, leaving room bytes more
- * free (not with gzip, whose last sync point is where it can end): 0, or
- * -1. */
+/* Cut the file back to its last whole record (for gzip, a sync point,
+ * where the member is ended), leaving room bytes more free: 0, or -1. */
 static int cut_back(struct sink *s, uint64_t room)
 {
 	uint64_t limit = s->written > room ? s->written - room : 0;
-	if (!s->gzip || s->lost)
-		return cut_to(s, s->gzip ? s->recovered
-		                         : last_record_end(s, limit));
-	if (cut_to(s, s->synced.written))
+	if (s->lost) /* the footer failed: back to where it began */
+		return cut_to(s, s->recovered);
+	if (!s->gzip)
+		return cut_to(s, last_record_end(s, limit));
+	const struct sink_sync_point *p = sync_point(s, limit);
+	if (cut_to(s, p ? p->written : 0))
 		return -1;
-	return s->synced.written ? end_member(s) : 0;
+	return p ? end_member(s, p) : 0;
 }
 
 int sink_recover(struct sink *s)
@@ -197,7 +256,7 @@ int sink_recover(struct sink *s)
 	s->error = 0;
 	s->used = 0;
 	s->n_marks = 0;
-	s->durable = s->recovered = s->written;
+	s->durable = s->recovered = s->buffered_from = s->written;
 	if (s->gzip)
 		deflateReset(s->gzip); /* the next bytes start a new member */
 	return 0;
@@ -301,6 +360,8 @@ char *sink_reserve_slow(struct sink *s, size_t n)
 {
 	if (SINK_BUFFER_SIZE - s->used < n)
 		sink_flush(s);
+	if (SINK_BUFFER_SIZE - s->used < n)
+		write_out(s, s->used, Z_NO_FLUSH);
 	return s->error ? NULL : s->buffer + s->used;
 }
 
@@ -314,9 +375,9 @@ void sink_put_int(struct sink *s, long long value)
 int sink_close(struct sink *s)
 {
 	if (s->gzip && !s->error)
-		deflate_buffer(s, Z_FINISH);
+		deflate_buffer(s, s->used, Z_FINISH);
 	else if (!s->gzip)
-		sink_flush(s);
+		write_out(s, s->used, Z_NO_FLUSH);
 	s->used = 0;
 	if (s->error && s->can_cut)
 		(void)cut_back(s, 0);

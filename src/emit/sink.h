@@ -25,6 +25,8 @@
 #define SINK_BUFFER_SIZE (64 * 1024)
 /* The most time between two writes of what is buffered. */
 #define SINK_SYNC_US 100000u
+/* gzip sync points remembered, to end a cut file at (a power of two). */
+#define SINK_SYNCS 16
 /* Record ends remembered, to cut a file back to (a power of two): enough
  * to reach back past a buffer that failed to be written. */
 #define SINK_MARKS 4096
@@ -45,12 +47,14 @@ struct sink {
 	int error;   /* errno of the first failed write, 0 if none */
 	int lost;    /* errno of a failure recovered from, 0 if none */
 	size_t used;
-	uint64_t written; /* bytes in the file (compressed with gzip) */
-	uint64_t sync_us; /* time between syncs; 0: when full only */
+	uint64_t written;       /* bytes in the file (compressed with gzip) */
+	uint64_t buffered_from; /* where the buffer starts in the stream */
+	uint64_t sync_us;       /* time between syncs; 0: when full only */
 	uint64_t last_sync_us;
 	uint64_t durable;   /* a record end known written (not gzip) */
 	uint64_t recovered; /* the file's length once recovered */
-	struct sink_sync_point synced; /* gzip's last sync point */
+	uint32_t n_syncs;
+	struct sink_sync_point syncs[SINK_SYNCS]; /* gzip's last ones */
 	uint32_t n_marks;
 	uint64_t marks[SINK_MARKS]; /* where the last records end */
 	char buffer[SINK_BUFFER_SIZE];
@@ -82,7 +86,7 @@ static inline void sink_mark(struct sink *s)
 {
 	if (!s->error) /* after a failure, where the file ends is not known */
 		s->marks[s->n_marks++ & (SINK_MARKS - 1)] =
-		        s->written + s->used;
+		        s->buffered_from + s->used;
 }
 
 /* Once per tick, between records: sync when SINK_SYNC_US have passed. */

@@ -111,7 +111,7 @@ static unsigned check_records(const char *text, size_t len, const char *footer)
 /* The file, whole (static buffer). */
 static const char *file_bytes(size_t *len)
 {
-	static char data[2 * LIMIT_BYTES];
+	static char data[RECORDS * RECORD_BYTES + 4096];
 	FILE *f = fopen(path, "rb");
 	ck_assert_ptr_nonnull(f);
 	*len = fread(data, 1, sizeof data, f);
@@ -237,6 +237,37 @@ START_TEST(a_tick_writes_out_once_per_sync_period)
 }
 END_TEST
 
+/* A buffer that fills is written up to its last record, the rest kept;
+ * with gzip that is a sync point, without waiting for a tick. */
+START_TEST(a_full_buffer_is_written_up_to_its_last_record)
+{
+	for (int gzip = 0; gzip <= 1; gzip++) {
+		open_temp(gzip);
+		char record[RECORD_BYTES + 1];
+		unsigned i;
+		for (i = 0; sink.written == 0 && i < RECORDS; i++) {
+			format_record(record, i);
+			sink_write(&sink, record, RECORD_BYTES);
+			sink_mark(&sink);
+		}
+		ck_assert_uint_gt(sink.written, 0);
+		ck_assert_uint_eq(sink.buffered_from % RECORD_BYTES, 0);
+		ck_assert_uint_eq(sink.used % RECORD_BYTES, 0);
+		if (gzip)
+			ck_assert_uint_eq(sink.syncs[sink.n_syncs - 1].written,
+			                  sink.written);
+		else
+			ck_assert_uint_eq(sink.durable, sink.written);
+		ck_assert_int_eq(sink_close(&sink), 0);
+		size_t len;
+		const char *data = file_bytes(&len);
+		if (gzip)
+			data = gunzip_members(data, len, &len);
+		ck_assert_uint_eq(check_records(data, len, NULL), i);
+	}
+}
+END_TEST
+
 Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
@@ -248,6 +279,7 @@ Suite *sink_suite(void)
 	tcase_add_test(tc, a_gzip_write_failing_at_close_ends_the_stream);
 	tcase_add_test(tc, a_device_is_not_cut);
 	tcase_add_test(tc, a_tick_writes_out_once_per_sync_period);
+	tcase_add_test(tc, a_full_buffer_is_written_up_to_its_last_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
