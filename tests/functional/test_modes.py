@@ -207,9 +207,17 @@ def test_full_metrics_add_up(python):
     mains = [i for i, s in enumerate(profile.samples) if in_stack(s, path, "main")]
     during = profile.samples[mains[0]:mains[-1] + 1] if mains else []
     in_main = sum(s.metrics[2] for s in during)
-    assert abs(in_main - own) <= 4 * MIB, (
-        "main() was charged %+dB, the target's RSS grew by %+dB in main()"
-        % (in_main, own))
+    # What main() grew after its last sample is charged at the next tick,
+    # outside it, or never when the program ends first: a slow (sanitised,
+    # loaded) austinc leaves a longer tail. Excused: main()'s rate of
+    # growth over the time from its last sample to the end.
+    main_us = sum(s.metrics[0] for s in during)
+    sampled_us = sum(s.metrics[0] for s in profile.samples[:mains[-1] + 1])
+    tail = max(own, 0) * max(duration - sampled_us, 0) / max(main_us, 1)
+    assert abs(in_main - own) <= 4 * MIB + tail, (
+        "main() was charged %+dB, the target's RSS grew by %+dB in main() "
+        "(%dB excused for its last %dus)"
+        % (in_main, own, tail, duration - sampled_us))
     grown = sum(s.metrics[2] for s in profile.samples if in_stack(s, path, "grow"))
     grown += charged_late(profile.samples, path, "grow", +1)
     assert within(grown, size, 0.2), "grow() was charged %+dB of %dB" % (grown, size)
