@@ -35,8 +35,7 @@ struct frame {
 
 struct stack {
 	uint32_t depth;
-	uint64_t left_out;      /* frames the marker stands for; 0: no marker */
-	char left_out_name[40]; /* the marker's name */
+	char left_out_name[40]; /* the marker's name, when it has one */
 	struct frame frames[STACK_MAX_DEPTH]; /* innermost first */
 };
 

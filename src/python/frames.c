@@ -64,7 +64,6 @@ static void push_left_out(struct stack *out, uint64_t n)
 {
 	int len = snprintf(out->left_out_name, sizeof out->left_out_name,
 	                   STACK_LEFT_OUT_FORMAT, n);
-	out->left_out = n;
 	out->frames[out->depth++] = (struct frame){
 	        .file = "",
 	        .name = out->left_out_name,
@@ -416,7 +415,6 @@ static int unwind_once(struct unwinder *u, const uint8_t *tstate,
 	const struct py_layout *L = u->layout;
 	uint64_t top = load_u64(tstate, L->tstate.frame);
 	out->depth = 0;
-	out->left_out = 0;
 	switch (L->frame_model) {
 	case FRAME_OBJECTS:
 		return walk(u, top, out);
@@ -455,7 +453,6 @@ int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
 	for (int walks = 1; code_check_due(u->code) > 0; walks++) {
 		if (walks == MAX_WALKS) {
 			out->depth = 0;
-			out->left_out = 0;
 			push_invalid(out);
 			return 1;
 		}

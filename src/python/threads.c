@@ -158,20 +158,15 @@ enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
 		snprintf(why, why_len, "out of memory");
 		return PY_NOT_YET;
 	}
-	if (prefetch_init(&p->prefetch, &p->remote)) {
-		py_detach(p);
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
+	/* From here py_detach() frees what was made (it takes zeroed parts). */
+	int failed = prefetch_init(&p->prefetch, &p->remote) ||
+	             unwinder_init(&p->unwinder, &p->prefetch,
+	                           &p->runtime.layout, &p->code);
+	if (!failed) {
+		compute_read_sizes(p);
+		failed = !(p->tstate_again = malloc(p->tstate_read_size));
 	}
-	if (unwinder_init(&p->unwinder, &p->prefetch, &p->runtime.layout,
-	                  &p->code)) {
-		py_detach(p);
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
-	}
-	compute_read_sizes(p);
-	p->tstate_again = malloc(p->tstate_read_size);
-	if (!p->tstate_again) {
+	if (failed) {
 		py_detach(p);
 		snprintf(why, why_len, "out of memory");
 		return PY_NOT_YET;

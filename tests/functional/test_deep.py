@@ -85,7 +85,9 @@ def check_bottom_sample(sample, python, path, depth, in_thread):
     assert descend[-1].line == lines["descend->spin"]
     assert {f.line for f in descend[:-1]} == {lines["descend->descend"]}
     assert frames[-1].file == path and frames[-1].func == "spin", frames[-1]
-    assert frames[-1].line in (lines["spin"], lines["spin.body"]), frames[-1]
+    # Any line of spin(): a tick can come as the recursion just reached it.
+    assert (lines["spin.def"] <= frames[-1].line
+            <= lines["spin.body"]), frames[-1]
 
 
 def record_attached(args, output_file, options=()):

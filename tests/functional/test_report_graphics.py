@@ -223,6 +223,9 @@ def test_svg_flame_graph_of_shares(python, tmp_path):
         % (100 * share_a, 100 * split["leaf_a"]))
     spent = sum(float(t) for t in result.target_info()["leaves"].split(",")) * 1e6
     recorded = sum(s.metric for s in result.profile.samples)
+    # A sanitised austinc held off the CPU can record less than the leaves
+    # took (2.7 under ASan: 583 of 988 ms): then the leaves are all it saw.
+    spent = min(spent, recorded)
     assert width["leaf_a"] + width["leaf_b"] >= 0.9 * AREA_WIDTH * spent / recorded, (
         "the leaves take only %.0f of %.0f pixels, %.0f%% of the time recorded" % (
             width["leaf_a"] + width["leaf_b"], AREA_WIDTH, 100 * spent / recorded))

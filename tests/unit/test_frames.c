@@ -765,6 +765,19 @@ static void assert_frame(uint32_t i, const char *name, int line)
 /* Deeper than a sample holds: the innermost and outermost frames around
  * one marker, a good sample; the frames left out are not decoded (here
  * they run no code object: decoding them would make INVALID frames). */
+/* The count the stack's marker frame names, 0 without one. */
+static unsigned long long left_out(void)
+{
+	unsigned long long n = 0, found = 0;
+	for (uint32_t i = 0; i < stack.depth; i++) {
+		const struct frame *f = &stack.frames[i];
+		if (f->file && !*f->file &&
+		    sscanf(f->name, "[%llu frames left out]", &n) == 1)
+			found = n;
+	}
+	return found;
+}
+
 START_TEST(deep_stack_keeps_its_ends_around_a_marker)
 {
 	setup_version(9);
@@ -781,8 +794,7 @@ START_TEST(deep_stack_keeps_its_ends_around_a_marker)
 	ck_assert_uint_eq(marker->name_len, strlen(marker->name));
 	ck_assert_int_eq(marker->line, 0);
 	ck_assert_uint_eq(marker->code_id, 0);
-	ck_assert_uint_eq(stack.left_out, TOTAL - (STACK_MAX_DEPTH - 1));
-	ck_assert_uint_eq(stack.left_out, 907);
+	ck_assert_uint_eq(left_out(), TOTAL - (STACK_MAX_DEPTH - 1));
 	assert_frame(STACK_KEEP_INNER + 1, "rec", 12);
 	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
 	teardown();
@@ -797,7 +809,7 @@ START_TEST(stack_that_fits_has_no_marker)
 	set_deep_chain(STACK_MAX_DEPTH - 2, 0, 0);
 	ck_assert_int_eq(unwind(), 0);
 	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
-	ck_assert_uint_eq(stack.left_out, 0);
+	ck_assert_uint_eq(left_out(), 0);
 	for (uint32_t i = 1; i < STACK_MAX_DEPTH - 1; i++)
 		assert_frame(i, "rec", 12);
 	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
@@ -805,7 +817,7 @@ START_TEST(stack_that_fits_has_no_marker)
 	set_deep_chain(STACK_MAX_DEPTH - 1, 0, 0);
 	ck_assert_int_eq(unwind(), 0);
 	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
-	ck_assert_uint_eq(stack.left_out, 2);
+	ck_assert_uint_eq(left_out(), 2);
 	ck_assert_str_eq(stack.frames[STACK_KEEP_INNER].name,
 	                 "[2 frames left out]");
 	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);
@@ -828,7 +840,7 @@ START_TEST(deep_stack_that_breaks_ends_in_invalid)
 	put64(main_frame, L->frame.previous, 0x7fff00001000ull);
 	ck_assert_int_eq(unwind(), 1);
 	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
-	ck_assert_uint_eq(stack.left_out, 6002 - (STACK_MAX_DEPTH - 2));
+	ck_assert_uint_eq(left_out(), 6002 - (STACK_MAX_DEPTH - 2));
 	assert_frame(STACK_MAX_DEPTH - 2, "main", 2);
 	ck_assert_ptr_null(stack.frames[STACK_MAX_DEPTH - 1].file);
 	teardown();
@@ -870,7 +882,7 @@ START_TEST(deep_data_stack_is_read_in_blocks)
 	ck_assert_int_eq(unwind(), 0);
 	uint64_t loads = unwinder.blocks.loads;
 	ck_assert_uint_eq(stack.depth, STACK_MAX_DEPTH);
-	ck_assert_uint_eq(stack.left_out, FRAMES - (STACK_MAX_DEPTH - 1));
+	ck_assert_uint_eq(left_out(), FRAMES - (STACK_MAX_DEPTH - 1));
 	assert_frame(0, "rec", 11);
 	assert_frame(STACK_MAX_DEPTH - 2, "rec", 11);
 	assert_frame(STACK_MAX_DEPTH - 1, "main", 2);

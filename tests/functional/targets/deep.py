@@ -21,7 +21,7 @@ STACK_BYTES_PER_FRAME = 4096  # more than any version's C frame needs
 READY_WAIT = 0.2
 
 
-def spin(seconds):
+def spin(seconds):  # LINE:spin.def
     end = time.time() + seconds
     n = 0
     while time.time() < end:  # LINE:spin
