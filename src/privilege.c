@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "log.h"
+
 #define NAME_MAX_LEN 64
 /* /proc/PID/status is some 1.5 KiB; the lines read are near its top. */
 #define STATUS_MAX 4096
@@ -133,10 +135,9 @@ int privilege_init(void)
 	describe_privileges();
 	if (become_caller() == 0)
 		return 0;
-	fprintf(stderr,
-	        "austinc: cannot give up the privileges (%s) that its "
-	        "caller (%s) does not have: %s\n",
-	        state.privileges, state.caller, strerror(errno));
+	log_error("cannot give up the privileges (%s) that its caller (%s) "
+	          "does not have: %s",
+	          state.privileges, state.caller, strerror(errno));
 	return -1;
 }
 

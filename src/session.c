@@ -18,6 +18,7 @@
 #include "emit/collapsed.h"
 #include "emit/mojo.h"
 #include "emit/sink.h"
+#include "log.h"
 #include "privilege.h"
 #include "procfs.h"
 #include "python/python.h"
@@ -97,13 +98,6 @@ struct session {
 	struct cache *clocks;
 };
 
-static void fail(const char *fmt, const char *detail)
-{
-	fprintf(stderr, "austinc: ");
-	fprintf(stderr, fmt, detail);
-	fputc('\n', stderr);
-}
-
 /* Microseconds to charge thread state (iid, tid) for this tick. */
 static uint64_t thread_elapsed(struct session *s, int64_t iid, int64_t tid)
 {
@@ -130,7 +124,7 @@ static void emit_metadata(struct session *s, const char *key, const char *value)
 /* A process left out because austinc may not read it (privilege.h). */
 static void note_dropped(void *ctx, const char *why)
 {
-	fprintf(stderr, "austinc: note: leaving out %s\n", why);
+	log_note("leaving out %s", why);
 	emit_metadata(ctx, "dropped", why);
 }
 
@@ -223,7 +217,7 @@ static int start_target(struct session *s)
 		target_attach(&s->target, o->pid);
 		if (kill(o->pid, 0) == 0 || errno == EPERM)
 			return EXIT_OK;
-		fprintf(stderr, "austinc: no such process: %d\n", (int)o->pid);
+		log_error("no such process: %d", (int)o->pid);
 		return EXIT_NO_PROCESS;
 	}
 	switch (target_launch(&s->target, o->argv, o->output == NULL, why,
@@ -231,46 +225,42 @@ static int start_target(struct session *s)
 	case LAUNCH_OK:
 		return EXIT_OK;
 	case LAUNCH_NOT_FOUND:
-		fail("%s", why);
+		log_error("%s", why);
 		return EXIT_NOT_FOUND;
 	case LAUNCH_NOT_EXECUTABLE:
-		fail("%s", why);
+		log_error("%s", why);
 		return EXIT_NOT_EXECUTABLE;
 	case LAUNCH_FAILED:
 		break;
 	}
-	fail("%s", why);
+	log_error("%s", why);
 	return EXIT_INTERNAL;
 }
 
 int session_report_denied(pid_t pid)
 {
-	fprintf(stderr,
-	        "austinc: permission denied reading process %d: run as root, "
-	        "or give austinc CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep "
-	        "austinc), or relax kernel.yama.ptrace_scope\n",
-	        (int)pid);
+	log_error("permission denied reading process %d: run as root, or give "
+	          "austinc CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep austinc), "
+	          "or relax kernel.yama.ptrace_scope",
+	          (int)pid);
 	return EXIT_DENIED;
 }
 
 int session_report_refused(const char *why)
 {
-	fprintf(stderr, "austinc: refusing to attach to %s\n", why);
+	log_error("refusing to attach to %s", why);
 	return EXIT_DENIED;
 }
 
 static int report_not_python(const struct session *s, const char *why)
 {
 	if (s->target.launched)
-		fprintf(stderr,
-		        "austinc: %s is not a Python process: %s within the "
-		        "timeout\n",
-		        s->opts->argv[0], why);
+		log_error("%s is not a Python process: %s within the timeout",
+		          s->opts->argv[0], why);
 	else
-		fprintf(stderr,
-		        "austinc: process %d is not a Python process: %s "
-		        "within the timeout\n",
-		        (int)s->target.pid, why);
+		log_error("process %d is not a Python process: %s within the "
+		          "timeout",
+		          (int)s->target.pid, why);
 	return EXIT_NOT_PYTHON;
 }
 
@@ -280,10 +270,8 @@ static int report_not_python(const struct session *s, const char *why)
 static int exited_while_starting(struct session *s, int seen_python)
 {
 	if (!seen_python) {
-		fprintf(stderr,
-		        "austinc: %s exited before a Python runtime was "
-		        "found\n",
-		        s->opts->argv[0]);
+		log_error("%s exited before a Python runtime was found",
+		          s->opts->argv[0]);
 		return EXIT_NOT_PYTHON;
 	}
 	return EXIT_EXITED_EARLY;
@@ -339,7 +327,7 @@ static int wait_for_runtime(struct session *s)
 		if (st == PY_DENIED)
 			return session_report_denied(s->target.pid);
 		if (st == PY_UNSUPPORTED) {
-			fail("%s", why);
+			log_error("%s", why);
 			return EXIT_UNSUPPORTED;
 		}
 		seen_python |= st == PY_STARTING || looks_like_python(s);
@@ -350,17 +338,15 @@ static int wait_for_runtime(struct session *s)
 		if (target_exited(&s->target))
 			return exited_while_starting(s, seen_python);
 		if (st == PY_GONE) {
-			fprintf(stderr, "austinc: process %d has exited\n",
-			        (int)s->target.pid);
+			log_error("process %d has exited", (int)s->target.pid);
 			return EXIT_NO_PROCESS;
 		}
 		uint64_t waited = now_us() - start;
 		if (waited >= s->opts->timeout_us)
 			return report_not_python(s, why);
 		if (interrupts || terminated) {
-			fprintf(stderr,
-			        "austinc: interrupted while waiting for "
-			        "a Python runtime\n");
+			log_error("interrupted while waiting for a Python "
+			          "runtime");
 			return 128 + (interrupts ? SIGINT : SIGTERM);
 		}
 		sleep_us(waited < FAST_POLL_FOR_US ? FAST_POLL_US
@@ -748,7 +734,7 @@ static int open_output(struct session *s)
 	const char *path = s->opts->output;
 	if (s->opts->binary ? !(s->mojo = mojo_new())
 	                    : !(s->collapsed = collapsed_new())) {
-		fprintf(stderr, "austinc: out of memory\n");
+		log_error("out of memory");
 		return EXIT_INTERNAL;
 	}
 	if (sink_open(s->sink, path, wants_gzip(s->opts)) == 0) {
@@ -760,8 +746,7 @@ static int open_output(struct session *s)
 			mojo_header(s->mojo, s->sink);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "austinc: cannot open output %s: %s\n", path,
-	        strerror(errno));
+	log_error("cannot open output %s: %s", path, strerror(errno));
 	return EXIT_OUTPUT;
 }
 
@@ -797,8 +782,7 @@ static int run(struct session *s)
 		                    s->opts->gc);
 	if (write_error) {
 		/* Sampling stopped early: the command goes on, untouched. */
-		fprintf(stderr, "austinc: cannot write output: %s\n",
-		        strerror(write_error));
+		log_error("cannot write output: %s", strerror(write_error));
 		return EXIT_OUTPUT;
 	}
 	return finish_target(s);
@@ -836,7 +820,7 @@ int session_run(const struct options *opts)
 	if (opts->system_us)
 		s->system = system_new();
 	if (!s->clocks || (opts->system_us && !s->system)) {
-		fprintf(stderr, "austinc: out of memory\n");
+		log_error("out of memory");
 		system_free(s->system);
 		cache_free(s->clocks, NULL);
 		return EXIT_INTERNAL;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "emit/where.h"
+#include "log.h"
 #include "privilege.h"
 #include "procfs.h"
 #include "python/python.h"
@@ -63,14 +64,13 @@ static int check_again(const struct privilege_watch *w, pid_t pid, int named)
 	case PRIVILEGE_REFUSED:
 		if (named)
 			return session_report_refused(why);
-		fprintf(stderr, "austinc: note: leaving out %s\n", why);
+		log_note("leaving out %s", why);
 		return EXIT_DENIED;
 	case PRIVILEGE_GONE:
 		break;
 	}
 	if (named)
-		fprintf(stderr, "austinc: process %d exited while being read\n",
-		        (int)pid);
+		log_error("process %d exited while being read", (int)pid);
 	return EXIT_NO_PROCESS;
 }
 
@@ -80,7 +80,7 @@ static int attach_root(pid_t pid, struct py_process **py,
 {
 	char why[512];
 	if (kill(pid, 0) != 0 && errno == ESRCH) {
-		fprintf(stderr, "austinc: no such process: %d\n", (int)pid);
+		log_error("no such process: %d", (int)pid);
 		return EXIT_NO_PROCESS;
 	}
 	if (privilege_admit(pid, w, why, sizeof why) == PRIVILEGE_REFUSED)
@@ -91,17 +91,16 @@ static int attach_root(pid_t pid, struct py_process **py,
 	case PY_DENIED:
 		return session_report_denied(pid);
 	case PY_GONE:
-		fprintf(stderr, "austinc: no such process: %d\n", (int)pid);
+		log_error("no such process: %d", (int)pid);
 		return EXIT_NO_PROCESS;
 	case PY_UNSUPPORTED:
-		fprintf(stderr, "austinc: %s\n", why);
+		log_error("%s", why);
 		return EXIT_UNSUPPORTED;
 	case PY_NOT_YET:
 	case PY_STARTING:
 		break;
 	}
-	fprintf(stderr, "austinc: process %d is not a Python process: %s\n",
-	        (int)pid, why);
+	log_error("process %d is not a Python process: %s", (int)pid, why);
 	return EXIT_NOT_PYTHON;
 }
 
@@ -117,7 +116,7 @@ static void show_descendants(pid_t root, int colour)
 		enum privilege_verdict v =
 		        privilege_admit(pids[i], &w, why, sizeof why);
 		if (v == PRIVILEGE_REFUSED)
-			fprintf(stderr, "austinc: note: leaving out %s\n", why);
+			log_note("leaving out %s", why);
 		if (v == PRIVILEGE_ALLOWED &&
 		    py_attach(pids[i], &py, why, sizeof why) == PY_FOUND &&
 		    check_again(&w, pids[i], 0) == EXIT_OK) {
@@ -145,8 +144,8 @@ int snapshot_run(const struct options *opts)
 	int gone = show(py, opts->where_pid, colour);
 	py_detach(py);
 	if (gone) {
-		fprintf(stderr, "austinc: process %d exited while being read\n",
-		        (int)opts->where_pid);
+		log_error("process %d exited while being read",
+		          (int)opts->where_pid);
 		return EXIT_NO_PROCESS;
 	}
 	if (opts->children)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "elf.h"
+#include "log.h"
 #include "procfs.h"
 #include "python/scan.h"
 
@@ -241,7 +242,7 @@ static void warn_if_newer(const struct py_layout *layout)
 	char line[128];
 	if (layout->minor != warned_minor &&
 	    layout_newer_warning(layout, line, sizeof line)) {
-		fprintf(stderr, "austinc: %s\n", line);
+		log_warning("%s", line);
 		warned_minor = layout->minor;
 	}
 }

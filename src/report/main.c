@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "report/profile.h"
 #include "report/read.h"
 #include "report/views.h"
@@ -125,9 +126,10 @@ static const struct option LONG_OPTIONS[] = {
 
 static int usage_error(const char *fmt, const char *detail)
 {
-	fprintf(stderr, "austinc-report: ");
-	fprintf(stderr, fmt, detail);
-	fprintf(stderr, "\n%s", USAGE_TEXT);
+	char line[512];
+	snprintf(line, sizeof line, fmt, detail);
+	log_error("%s", line);
+	fputs(USAGE_TEXT, stderr);
 	return REPORT_USAGE;
 }
 
@@ -281,10 +283,9 @@ static int choose_metric(struct report_options *o, const struct profile *p)
 		v->metric = METRIC_MEMORY_UP;
 	if (profile_has_metric(p, v->metric))
 		return REPORT_OK;
-	fprintf(stderr,
-	        "austinc-report: this recording (mode %s) has no %s metric\n",
-	        profile_meta(p, "mode") ? profile_meta(p, "mode") : "unknown",
-	        profile_metric_name(v->metric));
+	log_error("this recording (mode %s) has no %s metric",
+	          profile_meta(p, "mode") ? profile_meta(p, "mode") : "unknown",
+	          profile_metric_name(v->metric));
 	return REPORT_NO_METRIC;
 }
 
@@ -294,8 +295,7 @@ static int write_view(struct report_options *o, const struct profile *base,
 	int to_stdout = !o->output || strcmp(o->output, "-") == 0;
 	FILE *out = to_stdout ? stdout : fopen(o->output, "we");
 	if (!out) {
-		fprintf(stderr, "austinc-report: cannot open %s: %s\n",
-		        o->output, strerror(errno));
+		log_error("cannot open %s: %s", o->output, strerror(errno));
 		return REPORT_OUTPUT;
 	}
 	o->view_opts.colour =
@@ -307,13 +307,12 @@ static int write_view(struct report_options *o, const struct profile *base,
 	if (fclose(out) != 0)
 		write_error = 1;
 	if (failed) {
-		fprintf(stderr, "austinc-report: %s: %s\n", o->view_name,
-		        strerror(saved));
+		log_error("%s: %s", o->view_name, strerror(saved));
 		return REPORT_INTERNAL;
 	}
 	if (write_error) {
-		fprintf(stderr, "austinc-report: cannot write %s\n",
-		        to_stdout ? "to standard output" : o->output);
+		log_error("cannot write %s",
+		          to_stdout ? "to standard output" : o->output);
 		return REPORT_OUTPUT;
 	}
 	return REPORT_OK;
@@ -328,18 +327,16 @@ static int read_recording(struct profile *p, const char *path, int strict)
 	struct read_cut cut;
 	profile_init(p);
 	if (report_read(p, path, strict ? NULL : &cut, err, sizeof err)) {
-		fprintf(stderr, "austinc-report: %s\n", err);
+		log_error("%s", err);
 		return REPORT_BAD_INPUT;
 	}
 	if (!strict && cut.cut) {
 		size_t n = p->samples.n;
-		fprintf(stderr,
-		        "austinc-report: warning: %s: cut short at %s: kept "
-		        "the "
-		        "%zu sample%s before it\n",
-		        path && strcmp(path, "-") != 0 ? path
-		                                       : "standard input",
-		        cut.where, n, n == 1 ? "" : "s");
+		log_warning("%s: cut short at %s: kept the %zu sample%s "
+		            "before it",
+		            path && strcmp(path, "-") != 0 ? path
+		                                           : "standard input",
+		            cut.where, n, n == 1 ? "" : "s");
 	}
 	return REPORT_OK;
 }
@@ -347,6 +344,7 @@ static int read_recording(struct profile *p, const char *path, int strict)
 int main(int argc, char **argv)
 {
 	struct report_options o;
+	log_init("austinc-report");
 	int rc = parse(argc, argv, &o);
 	if (rc != REPORT_OK)
 		return rc < 0 ? REPORT_OK : rc;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "log.h"
 #include "report/views.h"
 
 static void put_frame(const struct profile *p, uint32_t id, FILE *out)
@@ -62,9 +63,8 @@ int view_collapsed(const struct profile *p, const struct view_options *o,
 		sums[s->stack] += value;
 	}
 	if (!distinct)
-		fprintf(stderr,
-		        "austinc-report: note: no sample has a %s value\n",
-		        profile_metric_name(o->metric));
+		log_note("no sample has a %s value",
+		         profile_metric_name(o->metric));
 	for (size_t i = 0; i < distinct; i++)
 		put_stack(p, order[i], sums[order[i]], out);
 	free(sums);

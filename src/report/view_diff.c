@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "report/treewalk.h"
 #include "report/views.h"
 
@@ -305,10 +306,8 @@ int view_diff_collapsed(const struct profile *base, const struct profile *p,
 	int rc = stacks_build(&s, &j, o->metric);
 	if (rc == 0) {
 		if (!s.n)
-			fprintf(stderr,
-			        "austinc-report: note: no sample of either run "
-			        "has a %s value\n",
-			        profile_metric_name(o->metric));
+			log_note("no sample of either run has a %s value",
+			         profile_metric_name(o->metric));
 		for (size_t i = 0; i < s.n; i++)
 			put_folded(out, &j, &s, &s.items[i]);
 		stacks_free(&s);

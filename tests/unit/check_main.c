@@ -16,7 +16,7 @@ int main(void)
 	        system_read_suite, diff_suite,      html_suite,
 	        threads_suite,     scan_suite,      cmdline_suite,
 	        prefetch_suite,    memo_suite,      privilege_suite,
-	        sink_suite,        read_cut_suite,
+	        sink_suite,        read_cut_suite,  log_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

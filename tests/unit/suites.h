@@ -32,5 +32,6 @@ Suite *prefetch_suite(void);
 Suite *memo_suite(void);
 Suite *privilege_suite(void);
 Suite *sink_suite(void);
+Suite *log_suite(void);
 
 #endif
