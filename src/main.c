@@ -6,6 +6,7 @@
 #include "options.h"
 #include "privilege.h"
 #include "session.h"
+#include "signals.h"
 #include "snapshot.h"
 
 int main(int argc, char **argv)
@@ -21,5 +22,9 @@ int main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
-	return opts.where_pid ? snapshot_run(&opts) : session_run(&opts);
+	if (opts.where_pid)
+		return snapshot_run(&opts);
+	static struct signal_flags signals;
+	signals_install(&signals);
+	return session_run(&opts, &signals);
 }

@@ -5,15 +5,16 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "controller.h"
 #include "emit/where.h"
 #include "log.h"
 #include "privilege.h"
 #include "procfs.h"
 #include "python/python.h"
-#include "session.h"
 #include "tasks.h"
 
 #define MAX_DESCENDANTS 4096
@@ -63,7 +64,7 @@ static int check_again(const struct privilege_watch *w, pid_t pid, int named)
 		return EXIT_OK;
 	case PRIVILEGE_REFUSED:
 		if (named)
-			return session_report_refused(why);
+			return controller_refuse(why);
 		log_note("leaving out %s", why);
 		return EXIT_DENIED;
 	case PRIVILEGE_GONE:
@@ -84,24 +85,11 @@ static int attach_root(pid_t pid, struct py_process **py,
 		return EXIT_NO_PROCESS;
 	}
 	if (privilege_admit(pid, w, why, sizeof why) == PRIVILEGE_REFUSED)
-		return session_report_refused(why);
-	switch (py_attach(pid, py, why, sizeof why)) {
-	case PY_FOUND:
-		return EXIT_OK;
-	case PY_DENIED:
-		return session_report_denied(pid);
-	case PY_GONE:
-		log_error("no such process: %d", (int)pid);
-		return EXIT_NO_PROCESS;
-	case PY_UNSUPPORTED:
-		log_error("%s", why);
-		return EXIT_UNSUPPORTED;
-	case PY_NOT_YET:
-	case PY_STARTING:
-		break;
-	}
-	log_error("process %d is not a Python process: %s", (int)pid, why);
-	return EXIT_NOT_PYTHON;
+		return controller_refuse(why);
+	char subject[32];
+	snprintf(subject, sizeof subject, "process %d", (int)pid);
+	return controller_explain(py_attach(pid, py, why, sizeof why), pid,
+	                          subject, why);
 }
 
 /* -C: the Python descendants, each in turn; the others are passed over. */

@@ -15,6 +15,7 @@
 #define GZIP_WINDOW_BITS (15 + 16)
 #define GZIP_MEM_LEVEL   8
 
+/* 0, or ENOMEM. */
 static int start_gzip(struct sink *s)
 {
 	z_stream *z = calloc(1, sizeof *z);
@@ -22,8 +23,7 @@ static int start_gzip(struct sink *s)
 	    deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, GZIP_WINDOW_BITS,
 	                 GZIP_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(z);
-		errno = ENOMEM;
-		return -1;
+		return ENOMEM;
 	}
 	s->gzip = z;
 	return 0;
@@ -41,13 +41,16 @@ int sink_open(struct sink *s, const char *path, int gzip)
 		             0644);
 		s->owns_fd = 1;
 		if (s->fd < 0)
-			return -1;
+			return errno;
 		/* Only a file of ours that nobody else writes is cut back
 		 * (stdout may be shared with stderr, or appended to). */
 		struct stat st;
 		s->can_cut = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
 	}
-	return gzip ? start_gzip(s) : 0;
+	int error = gzip ? start_gzip(s) : 0;
+	if (error && s->owns_fd)
+		close(s->fd);
+	return error;
 }
 
 /* Write len bytes to fd, whatever short writes it takes: 0, or an errno

@@ -62,8 +62,8 @@ struct sink {
 };
 
 /* Open path for writing (truncating it), or stdout when path is NULL;
- * with gzip the bytes written are compressed. Returns 0, or -1 with errno
- * set. */
+ * with gzip the bytes written are compressed. Returns 0 or an errno, as
+ * sink_close() does. */
 int sink_open(struct sink *s, const char *path, int gzip);
 void sink_write(struct sink *s, const char *data, size_t len);
 void sink_puts(struct sink *s, const char *text);
