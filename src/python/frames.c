@@ -38,7 +38,7 @@ int unwinder_init(struct unwinder *u, struct prefetch *pf,
 	if (layout->frame.tlbc_index)
 		size = max_end(size, layout->frame.tlbc_index, 4);
 	u->frame_read_size = size;
-	u->interpreter_frames = layout->frame_model != FRAME_OBJECTS;
+	u->interpreter_frames = layout->frame_model != MODEL_FRAME_OBJECTS;
 	u->skip_owners = layout->frame.skip_owners;
 	int32_t cstack = layout->frame.owner_cstack;
 	if (cstack >= 0 && cstack < 32)
@@ -416,9 +416,9 @@ static int unwind_once(struct unwinder *u, const uint8_t *tstate,
 	uint64_t top = load_u64(tstate, L->tstate.frame);
 	out->depth = 0;
 	switch (L->frame_model) {
-	case FRAME_OBJECTS:
+	case MODEL_FRAME_OBJECTS:
 		return walk(u, top, out);
-	case FRAME_CFRAME:
+	case MODEL_CFRAME:
 		/* tstate->cframe->current_frame */
 		if (top) {
 			const uint8_t *cframe = NULL;
@@ -434,7 +434,7 @@ static int unwind_once(struct unwinder *u, const uint8_t *tstate,
 			top = load_u64(cframe, 0);
 		}
 		break;
-	case FRAME_DIRECT:
+	case MODEL_DIRECT:
 		break;
 	}
 	u->n_windows = 0;

@@ -674,7 +674,7 @@ int layout_from_debug_offsets(const uint8_t *blob, size_t len,
 	memset(&l, 0, sizeof l);
 	l.major = 3;
 	l.minor = (unsigned)minor;
-	l.frame_model = FRAME_DIRECT;
+	l.frame_model = MODEL_DIRECT;
 	l.line_format = LINES_LOCATIONS;
 	l.newer_than_known = !s->released || l.minor > s->minor;
 	l.free_threaded = (int)ft;

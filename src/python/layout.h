@@ -21,9 +21,9 @@
 /* How a thread's Python frames are chained; the unwinder branches on this,
  * never on the version number. */
 enum frame_model {
-	FRAME_OBJECTS, /* <= 3.10: tstate->frame, PyFrameObject.f_back */
-	FRAME_CFRAME,  /* 3.11, 3.12: tstate->cframe->current_frame */
-	FRAME_DIRECT,  /* 3.13+: tstate->current_frame */
+	MODEL_FRAME_OBJECTS, /* <= 3.10: tstate->frame, PyFrameObject.f_back */
+	MODEL_CFRAME,        /* 3.11, 3.12: tstate->cframe->current_frame */
+	MODEL_DIRECT,        /* 3.13+: tstate->current_frame */
 };
 
 /* How the current line is encoded in a code object. */
@@ -165,7 +165,7 @@ const struct py_layout *layout_for_version(unsigned major, unsigned minor);
 #define LAYOUT_DEBUG_OFFSETS_MAX 1024
 
 /* Fill *out from a _Py_DebugOffsets block copied out of a target (the first
- * bytes of its _PyRuntime): a FRAME_DIRECT / LINES_LOCATIONS layout, for a
+ * bytes of its _PyRuntime): a MODEL_DIRECT / LINES_LOCATIONS layout, for a
  * default or a free-threaded build. The blob is untrusted: the cookie
  * "xdebugpy", the declared version (a PY_VERSION_HEX, 3.13 or later) and
  * every offset austinc uses are checked, and the block must be whole.

@@ -91,15 +91,15 @@ START_TEST(test_versions)
 		enum frame_model model;
 		enum line_format lines;
 	} want[] = {
-	        {2, 7, FRAME_OBJECTS, LINES_LNOTAB27},
-	        {3, 6, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 7, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 8, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 9, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 10, FRAME_OBJECTS, LINES_LINETABLE310},
-	        {3, 11, FRAME_CFRAME, LINES_LOCATIONS},
-	        {3, 12, FRAME_CFRAME, LINES_LOCATIONS},
-	        {3, 13, FRAME_DIRECT, LINES_LOCATIONS},
+	        {2, 7, MODEL_FRAME_OBJECTS, LINES_LNOTAB27},
+	        {3, 6, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 7, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 8, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 9, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 10, MODEL_FRAME_OBJECTS, LINES_LINETABLE310},
+	        {3, 11, MODEL_CFRAME, LINES_LOCATIONS},
+	        {3, 12, MODEL_CFRAME, LINES_LOCATIONS},
+	        {3, 13, MODEL_DIRECT, LINES_LOCATIONS},
 	};
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -201,7 +201,7 @@ START_TEST(test_fixture_matches_table)
 	ck_assert_ptr_nonnull(t);
 	ck_assert_uint_eq(d.major, 3);
 	ck_assert_uint_eq(d.minor, 13);
-	ck_assert_int_eq(d.frame_model, FRAME_DIRECT);
+	ck_assert_int_eq(d.frame_model, MODEL_DIRECT);
 	ck_assert_int_eq(d.line_format, LINES_LOCATIONS);
 	ck_assert_int_eq(d.newer_than_known, 0);
 	ck_assert_int_eq(d.free_threaded, 0);
@@ -332,7 +332,7 @@ START_TEST(test_314_shape)
 
 	ck_assert_uint_eq(d.major, 3);
 	ck_assert_uint_eq(d.minor, 14);
-	ck_assert_int_eq(d.frame_model, FRAME_DIRECT);
+	ck_assert_int_eq(d.frame_model, MODEL_DIRECT);
 	ck_assert_int_eq(d.line_format, LINES_LOCATIONS);
 	ck_assert_int_eq(d.newer_than_known, 0);
 	ck_assert_int_eq(d.free_threaded, 0);
