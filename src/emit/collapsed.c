@@ -93,7 +93,7 @@ static size_t format_labelled(char *out, const struct frame *f)
 
 static void put_frame(struct sink *s, const struct frame *f)
 {
-	if (!f->file) {
+	if (f->kind == FRAME_INVALID) {
 		sink_write(s, ";:INVALID:", 10);
 		return;
 	}

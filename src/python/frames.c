@@ -56,7 +56,8 @@ void unwinder_free(struct unwinder *u)
 static void push_invalid(struct stack *out)
 {
 	if (out->depth < STACK_MAX_DEPTH)
-		out->frames[out->depth++] = (struct frame){0};
+		out->frames[out->depth++] =
+		        (struct frame){.kind = FRAME_INVALID};
 }
 
 /* The frame that stands for the n frames left out of a deep stack. */
@@ -65,6 +66,7 @@ static void push_left_out(struct stack *out, uint64_t n)
 	int len = snprintf(out->left_out_name, sizeof out->left_out_name,
 	                   STACK_LEFT_OUT_FORMAT, n);
 	out->frames[out->depth++] = (struct frame){
+	        .kind = FRAME_LEFT_OUT,
 	        .file = "",
 	        .name = out->left_out_name,
 	        .name_len = (uint32_t)len,
@@ -135,6 +137,7 @@ static int push_code(struct unwinder *u, struct stack *out,
 	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
 	if (offset != u->last_offset) {
 		u->last_frame = (struct frame){
+		        .kind = FRAME_PYTHON,
 		        .file = ci->filename,
 		        .name = ci->name,
 		        .file_len = ci->filename_len,

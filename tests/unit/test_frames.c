@@ -175,6 +175,7 @@ START_TEST(frame_objects_give_names_and_lines)
 	ck_assert_str_eq(stack.frames[0].file, "lib.py");
 	ck_assert_str_eq(stack.frames[0].name, "work");
 	ck_assert_int_eq(stack.frames[0].line, 12);
+	ck_assert_int_eq(stack.frames[0].kind, FRAME_PYTHON);
 	ck_assert_str_eq(stack.frames[1].name, "main");
 	ck_assert_int_eq(stack.frames[1].line, 11);
 	/* what the writers take ready-made */
@@ -197,7 +198,7 @@ START_TEST(frame_cycle_ends_in_invalid)
 	set_top_frame(a);
 	ck_assert_int_gt(unwind(), 0);
 	ck_assert_uint_lt(stack.depth, 16);
-	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
+	ck_assert_int_eq(stack.frames[stack.depth - 1].kind, FRAME_INVALID);
 	teardown();
 }
 END_TEST
@@ -771,7 +772,7 @@ static unsigned long long left_out(void)
 	unsigned long long n = 0, found = 0;
 	for (uint32_t i = 0; i < stack.depth; i++) {
 		const struct frame *f = &stack.frames[i];
-		if (f->file && !*f->file &&
+		if (f->kind == FRAME_LEFT_OUT &&
 		    sscanf(f->name, "[%llu frames left out]", &n) == 1)
 			found = n;
 	}
@@ -789,6 +790,7 @@ START_TEST(deep_stack_keeps_its_ends_around_a_marker)
 	assert_frame(0, "leaf", 21);
 	assert_frame(STACK_KEEP_INNER - 1, "rec", 12);
 	const struct frame *marker = &stack.frames[STACK_KEEP_INNER];
+	ck_assert_int_eq(marker->kind, FRAME_LEFT_OUT);
 	ck_assert_str_eq(marker->file, "");
 	ck_assert_str_eq(marker->name, "[907 frames left out]");
 	ck_assert_uint_eq(marker->name_len, strlen(marker->name));

@@ -94,7 +94,7 @@ static void fill(const struct stack *t, int with_ids)
 	for (uint32_t i = 0; i < t->depth; i++) {
 		uint64_t c = t->frames[i].code_id;
 		if (c == CODES + 1)
-			st.frames[i] = (struct frame){0};
+			st.frames[i] = (struct frame){.kind = FRAME_INVALID};
 		else if (c == CODES + 2)
 			st.frames[i] = (struct frame){.file = "x.py",
 			                              .name = "bare",
