@@ -606,6 +606,63 @@ START_TEST(interpreter_frame_cycle_and_wild_pointer)
 }
 END_TEST
 
+/* A walk from a frame no thread state points to. */
+static int unwind_from(uint64_t frame)
+{
+	prefetch_begin(&pf);
+	unwinder_new_tick(&unwinder);
+	int problems = unwind_frames(&unwinder, frame, &stack);
+	code_reader_end_sample(&code);
+	return problems;
+}
+
+/* A chain of frame objects (<= 3.10), as a suspended generator's. */
+START_TEST(frame_objects_unwind_from_a_given_frame)
+{
+	setup_version(9);
+	uint64_t c = make_code("gen.py", "produce", 10, lnotab, sizeof lnotab);
+	uint64_t outer = make_frame_object(c, 2, 0);
+	uint64_t inner = make_frame_object(c, 8, outer);
+	ck_assert_int_eq(unwind_from(inner), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_int_eq(stack.frames[0].line, 12);
+	ck_assert_int_eq(stack.frames[1].line, 11);
+	put64(outer, L->frame.previous, 0x7fff00001000ull);
+	ck_assert_int_eq(unwind_from(inner), 1);
+	ck_assert_uint_eq(stack.depth, 3);
+	ck_assert_int_eq(stack.frames[2].kind, FRAME_INVALID);
+	teardown();
+}
+END_TEST
+
+/* Interpreter frames (3.11+) outside any data-stack chunk, as in a
+ * generator object, each read on its own; the chain may go on into a
+ * thread's chunk. */
+START_TEST(interpreter_frames_unwind_from_a_given_frame)
+{
+	setup_version(11);
+	uint64_t c1 =
+	        make_code("app.py", "<module>", 1, locations, sizeof locations);
+	uint64_t c2 = make_code("app.py", "Task.step", 20, locations,
+	                        sizeof locations);
+	uint64_t chunk = make_chunk(4096);
+	uint64_t f1 = make_iframe(chunk + L->chunk.size, c1, 1, 0);
+	uint64_t f2 = make_iframe(alloc(256), c2, 5, f1);
+	uint64_t f3 = make_iframe(alloc(256), c2, 1, f2);
+	ck_assert_int_eq(unwind_from(f3), 0);
+	ck_assert_uint_eq(stack.depth, 3);
+	ck_assert_str_eq(stack.frames[0].name, "Task.step");
+	ck_assert_int_eq(stack.frames[0].line, 21);
+	ck_assert_int_eq(stack.frames[1].line, 23);
+	ck_assert_str_eq(stack.frames[2].name, "<module>");
+	ck_assert_int_eq(stack.frames[2].line, 2);
+	ck_assert_uint_eq(unwinder.n_windows, 0); /* no chunk copied */
+	ck_assert_int_eq(unwind_from(0), 0);
+	ck_assert_uint_eq(stack.depth, 0);
+	teardown();
+}
+END_TEST
+
 /* 3.13+: tstate->current_frame, no cframe. */
 static void set_current_frame(uint64_t current, uint64_t chunk)
 {
@@ -915,6 +972,8 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, growing_stack_stays_in_the_read_ahead);
 	tcase_add_test(tc, each_identity_field_tells_reused_code_apart);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
+	tcase_add_test(tc, frame_objects_unwind_from_a_given_frame);
+	tcase_add_test(tc, interpreter_frames_unwind_from_a_given_frame);
 	tcase_add_test(tc, direct_314_tagged_refs_and_interpreter_frames);
 	tcase_add_test(tc, direct_313_skips_only_cstack_frames);
 	tcase_add_test(tc, direct_314t_deferred_refs_and_thread_local_bytecode);
