@@ -154,6 +154,23 @@ struct py_layout {
 		uint8_t compact_shift;
 		uint8_t ascii_shift;
 	} unicode;
+
+	/* (3.14+) Generator objects, for the stacks of suspended
+	 * coroutines and tasks (nothing reads them yet). size 0: unknown,
+	 * and so is llist. */
+	struct {
+		uint32_t size;
+		uint32_t name;        /* gi_name */
+		uint32_t iframe;      /* gi_iframe: its embedded frame */
+		uint32_t frame_state; /* gi_frame_state, an int8_t */
+	} gen;
+
+	/* (3.14+) struct llist_node, which links asyncio's tasks and the
+	 * thread states' task lists; known when gen.size is. */
+	struct {
+		uint32_t next;
+		uint32_t prev;
+	} llist;
 };
 
 /* The generated table for major.minor, or NULL when there is none. */
