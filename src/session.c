@@ -330,6 +330,10 @@ static int wait_for_runtime(struct session *s)
 			log_error("%s", why);
 			return EXIT_UNSUPPORTED;
 		}
+		if (st == PY_NO_MEMORY) {
+			log_error("%s", why);
+			return EXIT_INTERNAL;
+		}
 		seen_python |= st == PY_STARTING || looks_like_python(s);
 		if (found_python_child(s))
 			return EXIT_OK;
@@ -583,8 +587,11 @@ static void check_untracked_root(struct session *s)
 	if (s->root_refused ||
 	    (s->root_refused = !tracked_admit(&s->tracked, pid)))
 		return; /* it became another user's: noted once */
-	if (py_attach(pid, &py, why, sizeof why) == PY_FOUND)
+	enum py_status st = py_attach(pid, &py, why, sizeof why);
+	if (st == PY_FOUND)
 		track_root(s, py);
+	else if (st == PY_NO_MEMORY)
+		log_error("%s", why); /* retried at the next scan */
 }
 
 /* Now and then, between ticks: with -C look for new descendants; under

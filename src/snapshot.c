@@ -96,6 +96,9 @@ static int attach_root(pid_t pid, struct py_process **py,
 	case PY_UNSUPPORTED:
 		log_error("%s", why);
 		return EXIT_UNSUPPORTED;
+	case PY_NO_MEMORY:
+		log_error("%s", why);
+		return EXIT_INTERNAL;
 	case PY_NOT_YET:
 	case PY_STARTING:
 		break;
@@ -104,8 +107,9 @@ static int attach_root(pid_t pid, struct py_process **py,
 	return EXIT_NOT_PYTHON;
 }
 
-/* -C: the Python descendants, each in turn; the others are passed over. */
-static void show_descendants(pid_t root, int colour)
+/* -C: the Python descendants, each in turn; the others are passed over.
+ * EXIT_INTERNAL when out of memory. */
+static int show_descendants(pid_t root, int colour)
 {
 	static pid_t pids[MAX_DESCENDANTS];
 	int n = procfs_descendants(root, pids, MAX_DESCENDANTS);
@@ -117,15 +121,22 @@ static void show_descendants(pid_t root, int colour)
 		        privilege_admit(pids[i], &w, why, sizeof why);
 		if (v == PRIVILEGE_REFUSED)
 			log_note("leaving out %s", why);
-		if (v == PRIVILEGE_ALLOWED &&
-		    py_attach(pids[i], &py, why, sizeof why) == PY_FOUND &&
-		    check_again(&w, pids[i], 0) == EXIT_OK) {
+		enum py_status st =
+		        v == PRIVILEGE_ALLOWED
+		                ? py_attach(pids[i], &py, why, sizeof why)
+		                : PY_DENIED;
+		if (st == PY_FOUND && check_again(&w, pids[i], 0) == EXIT_OK) {
 			putchar('\n');
 			show(py, pids[i], colour);
 		}
 		py_detach(py);
 		privilege_watch_close(&w);
+		if (st == PY_NO_MEMORY) {
+			log_error("%s", why);
+			return EXIT_INTERNAL;
+		}
 	}
+	return EXIT_OK;
 }
 
 int snapshot_run(const struct options *opts)
@@ -148,7 +159,7 @@ int snapshot_run(const struct options *opts)
 		          (int)opts->where_pid);
 		return EXIT_NO_PROCESS;
 	}
-	if (opts->children)
-		show_descendants(opts->where_pid, colour);
+	if (opts->children && show_descendants(opts->where_pid, colour))
+		return EXIT_INTERNAL;
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_OUTPUT;
 }

@@ -9,6 +9,12 @@
 #include "python/threads.h"
 #include "timeutil.h"
 
+static enum py_status no_memory(char *why, size_t why_len)
+{
+	snprintf(why, why_len, "out of memory");
+	return PY_NO_MEMORY;
+}
+
 static void describe(struct py_process *p)
 {
 	const struct py_runtime *rt = &p->runtime;
@@ -27,18 +33,15 @@ enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
                                  size_t why_len)
 {
 	struct py_process *p = calloc(1, sizeof *p);
-	if (!p) {
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
-	}
+	if (!p)
+		return no_memory(why, why_len);
 	p->pid = pid;
 	p->remote = *remote;
 	p->runtime = *rt;
 	if (code_reader_init(&p->code, &p->remote, &p->runtime.layout,
 	                     &p->runtime.types)) {
 		free(p);
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
+		return no_memory(why, why_len);
 	}
 	/* From here py_detach() frees what was made (it takes zeroed parts). */
 	int failed = prefetch_init(&p->prefetch, &p->remote) ||
@@ -46,8 +49,7 @@ enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
 	                           &p->runtime.layout, &p->code);
 	if (failed || threads_init(p)) {
 		py_detach(p);
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
+		return no_memory(why, why_len);
 	}
 	describe(p);
 	*out = p;

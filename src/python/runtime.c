@@ -253,8 +253,10 @@ static enum py_status choose_layout(const struct remote *remote,
 {
 	if (rt->major == 3 && rt->minor >= 13) {
 		uint8_t *block = malloc(DEBUG_OFFSETS_READ);
-		if (!block)
-			return PY_NOT_YET;
+		if (!block) {
+			snprintf(why, len, "out of memory");
+			return PY_NO_MEMORY;
+		}
 		ssize_t n = remote_read_some(remote, rt->addr, block,
 		                             DEBUG_OFFSETS_READ);
 		int bad = n <= 0 || layout_from_debug_offsets(block, (size_t)n,
