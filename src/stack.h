@@ -23,21 +23,28 @@
 #define STACK_LEFT_OUT_FORMAT "[%" PRIu64 " frames left out]"
 
 struct frame {
-	/* Python, INVALID (file and name NULL) or LEFT_OUT: never GC, which
-	 * the sampler flags per sample (struct sample's gc). */
-	enum frame_kind kind;
 	const char *file;
 	const char *name;
 	/* Optional, for the writers' speed (NULL and 0 when not known):
 	 * label is "file:name:", the frame as text prints it up to the
-	 * line, ready to copy; two frames with the same code_id have the
-	 * same file and name (ids are never reused in a run). */
+	 * line, ready to copy (frame_label_len() bytes); two frames with the
+	 * same code_id have the same file and name (ids are never reused in
+	 * a run). */
 	const char *label;
 	uint64_t code_id;
 	uint32_t file_len, name_len; /* strlen of each, known in advance */
-	uint32_t label_len;
 	int line;
+	/* Python, INVALID (file and name NULL) or LEFT_OUT: never GC, which
+	 * the sampler flags per sample (struct sample's gc). */
+	enum frame_kind kind;
 };
+
+/* The length of a frame's label, which is not stored: a sample copies
+ * every frame it keeps, and 48 bytes copy faster than 56. */
+static inline uint32_t frame_label_len(const struct frame *f)
+{
+	return f->file_len + f->name_len + 2;
+}
 
 struct stack {
 	uint32_t depth;

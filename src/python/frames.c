@@ -144,7 +144,6 @@ static int push_code(struct unwinder *u, struct stack *out,
 		        .name_len = ci->name_len,
 		        .line = code_line(ci, u->layout->line_format, offset),
 		        .label = ci->label,
-		        .label_len = ci->label_len,
 		        .code_id = ci->id,
 		};
 		u->last_offset = offset;

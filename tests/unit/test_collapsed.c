@@ -53,7 +53,7 @@ static struct frame labelled_frame(const char *file, const char *name,
 {
 	struct frame f = piece_frame(file, name, line);
 	f.label = label;
-	f.label_len = (uint32_t)strlen(label);
+	ck_assert_uint_eq(frame_label_len(&f), strlen(label));
 	return f;
 }
 

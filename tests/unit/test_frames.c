@@ -180,7 +180,7 @@ START_TEST(frame_objects_give_names_and_lines)
 	ck_assert_int_eq(stack.frames[1].line, 11);
 	/* what the writers take ready-made */
 	ck_assert_str_eq(stack.frames[0].label, "lib.py:work:");
-	ck_assert_uint_eq(stack.frames[0].label_len, 12);
+	ck_assert_uint_eq(frame_label_len(&stack.frames[0]), 12);
 	ck_assert_str_eq(stack.frames[1].label, "app.py:main:");
 	ck_assert_uint_ne(stack.frames[0].code_id, 0);
 	ck_assert_uint_ne(stack.frames[0].code_id, stack.frames[1].code_id);

@@ -58,7 +58,6 @@ static struct frame frame_of(int c, int line, int with_ids)
 	                  .file_len = 5,
 	                  .name_len = (uint32_t)strlen(names[c]),
 	                  .label = labels[c],
-	                  .label_len = (uint32_t)strlen(labels[c]),
 	                  .line = line};
 	if (with_ids)
 		f.code_id = (uint64_t)c + 1;
