@@ -4,7 +4,6 @@
 #include "python/threads.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,13 +219,12 @@ static struct interp_tick read_interp_tick(struct py_process *p, unsigned want,
 static const uint8_t *read_tstate(struct py_process *p, uint64_t tstate,
                                   struct py_sample_result *res)
 {
-	errno = 0;
 	const uint8_t *ts = remote_plausible(tstate)
 	                            ? prefetch_read(&p->prefetch, tstate,
 	                                            p->tstate_read_size)
 	                            : NULL;
 	if (!ts)
-		res->gone |= errno == ESRCH;
+		res->gone |= prefetch_gone(&p->prefetch);
 	return ts;
 }
 
@@ -334,13 +332,12 @@ static size_t read_interpreters(struct py_process *p, uint64_t interp,
 	cycle_init(&cycle);
 	while (interp && n < MAX_INTERPRETERS) {
 		const uint8_t *is = NULL;
-		errno = 0;
 		if (remote_plausible(interp) && !cycle_seen(&cycle, interp))
 			is = prefetch_read(&p->prefetch,
 			                   interp + p->interp_read_from,
 			                   p->interp_read_size);
 		if (!is) {
-			res->gone |= errno == ESRCH;
+			res->gone |= prefetch_gone(&p->prefetch);
 			res->errors++;
 			break;
 		}
@@ -383,11 +380,10 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 {
 	const struct py_layout *L = &p->runtime.layout;
 	roster_start(&p->roster, now_us);
-	errno = 0;
 	const uint8_t *head = prefetch_read(
 	        &p->prefetch, p->runtime.addr + L->runtime.interp_head, 8);
 	if (!head) {
-		res->gone = errno == ESRCH;
+		res->gone = prefetch_gone(&p->prefetch);
 		res->errors = !res->gone;
 		return;
 	}
