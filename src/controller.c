@@ -36,6 +36,9 @@ int controller_explain(enum py_status st, pid_t pid, const char *subject,
 	case PY_UNSUPPORTED:
 		log_error("%s", why);
 		return EXIT_UNSUPPORTED;
+	case PY_NO_MEMORY:
+		log_error("%s", why);
+		return EXIT_INTERNAL;
 	case PY_GONE:
 		log_error("%s has exited", subject);
 		return EXIT_NO_PROCESS;
@@ -141,7 +144,8 @@ static int poll_runtime(struct controller *c, struct py_process **py,
 	if (privilege_admit(pid, NULL, why, len) == PRIVILEGE_REFUSED)
 		return controller_refuse(why);
 	enum py_status st = py_attach(pid, py, why, len);
-	if (st == PY_FOUND || st == PY_DENIED || st == PY_UNSUPPORTED)
+	if (st == PY_FOUND || st == PY_DENIED || st == PY_UNSUPPORTED ||
+	    st == PY_NO_MEMORY)
 		return controller_explain(st, pid, "", why);
 	*seen_python |= st == PY_STARTING || looks_like_python(c);
 	if (found_python_child(c))

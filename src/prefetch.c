@@ -44,8 +44,10 @@ static void read_spans(struct prefetch *pf, size_t from, size_t to)
 		local.iov_len = total;
 		ssize_t got = remote_readv(pf->remote, &local, remote, n);
 		pf->batches++;
-		if (got < 0 && errno == ESRCH)
-			return; /* gone: every span stays unread */
+		if (got < 0 && errno == ESRCH) {
+			pf->gone = 1;
+			return; /* every span stays unread */
+		}
 		size_t done = 0, i = 0;
 		for (; i < n && got > 0 &&
 		       done + remote[i].iov_len <= (size_t)got;
@@ -133,6 +135,7 @@ static int same_plan(const struct prefetch *pf)
 void prefetch_begin(struct prefetch *pf)
 {
 	int reuse = same_plan(pf);
+	pf->gone = 0;
 	for (size_t i = 0; i < pf->n_plan; i++)
 		pf->regions[i] = pf->plan[i];
 	pf->n_regions = pf->n_plan;
@@ -208,8 +211,10 @@ const uint8_t *prefetch_read_new(struct prefetch *pf, uint64_t addr, size_t len)
 	struct prefetch_region *r = &pf->regions[pf->n_regions];
 	*r = (struct prefetch_region){
 	        .addr = addr, .len = (uint32_t)len, .at = pf->arena_used};
-	if (remote_read(pf->remote, addr, pf->arena + r->at, len))
+	if (remote_read(pf->remote, addr, pf->arena + r->at, len)) {
+		pf->gone |= errno == ESRCH;
 		return NULL;
+	}
 	r->ok = 1;
 	pf->n_regions++;
 	pf->arena_used += len;

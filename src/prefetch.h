@@ -57,6 +57,7 @@ struct prefetch {
 	size_t arena_used;
 	uint8_t *arena;
 	uint64_t batches; /* process_vm_readv calls made for the batch */
+	int gone;         /* a read of this tick found the process gone */
 };
 
 int prefetch_init(struct prefetch *pf, const struct remote *remote);
@@ -68,6 +69,12 @@ void prefetch_begin(struct prefetch *pf);
 /* The bytes [addr, addr + len) as of this tick, valid until the next
  * prefetch_begin; NULL with errno set when they cannot be read. */
 const uint8_t *prefetch_read(struct prefetch *pf, uint64_t addr, size_t len);
+
+/* Has a read of this tick found that the process no longer exists? */
+static inline int prefetch_gone(const struct prefetch *pf)
+{
+	return pf->gone;
+}
 
 /* The same if this tick's batch read them, else NULL (and no read). */
 const uint8_t *prefetch_held(struct prefetch *pf, uint64_t addr, size_t len);

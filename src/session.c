@@ -225,8 +225,11 @@ static void check_untracked_root(struct session *s)
 	if (s->root_refused ||
 	    (s->root_refused = !tracked_admit(&s->tracked, pid)))
 		return; /* it became another user's: noted once */
-	if (py_attach(pid, &py, why, sizeof why) == PY_FOUND)
+	enum py_status st = py_attach(pid, &py, why, sizeof why);
+	if (st == PY_FOUND)
 		track_root(s, py);
+	else if (st == PY_NO_MEMORY)
+		log_error("%s", why); /* tried again at the next scan */
 }
 
 /* A job: with -C look for new descendants; under privilege check that

@@ -92,8 +92,9 @@ static int attach_root(pid_t pid, struct py_process **py,
 	                          subject, why);
 }
 
-/* -C: the Python descendants, each in turn; the others are passed over. */
-static void show_descendants(pid_t root, int colour)
+/* -C: the Python descendants, each in turn; the others are passed over.
+ * EXIT_INTERNAL when out of memory. */
+static int show_descendants(pid_t root, int colour)
 {
 	static pid_t pids[MAX_DESCENDANTS];
 	int n = procfs_descendants(root, pids, MAX_DESCENDANTS);
@@ -105,15 +106,20 @@ static void show_descendants(pid_t root, int colour)
 		        privilege_admit(pids[i], &w, why, sizeof why);
 		if (v == PRIVILEGE_REFUSED)
 			log_note("leaving out %s", why);
-		if (v == PRIVILEGE_ALLOWED &&
-		    py_attach(pids[i], &py, why, sizeof why) == PY_FOUND &&
-		    check_again(&w, pids[i], 0) == EXIT_OK) {
+		enum py_status st =
+		        v == PRIVILEGE_ALLOWED
+		                ? py_attach(pids[i], &py, why, sizeof why)
+		                : PY_DENIED;
+		if (st == PY_FOUND && check_again(&w, pids[i], 0) == EXIT_OK) {
 			putchar('\n');
 			show(py, pids[i], colour);
 		}
 		py_detach(py);
 		privilege_watch_close(&w);
+		if (st == PY_NO_MEMORY)
+			return controller_explain(st, pids[i], "", why);
 	}
+	return EXIT_OK;
 }
 
 int snapshot_run(const struct options *opts)
@@ -136,7 +142,7 @@ int snapshot_run(const struct options *opts)
 		          (int)opts->where_pid);
 		return EXIT_NO_PROCESS;
 	}
-	if (opts->children)
-		show_descendants(opts->where_pid, colour);
+	if (opts->children && show_descendants(opts->where_pid, colour))
+		return EXIT_INTERNAL;
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_OUTPUT;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "procfs.h"
 
 #define MAX_DESCENDANTS 4096
@@ -197,6 +198,8 @@ static void consider(struct tracked_set *set, pid_t pid, uint64_t now,
 		c = &set->candidates[set->n_candidates++];
 		*c = (struct candidate){.pid = pid, .first_seen_us = now};
 	}
+	if (st == PY_NO_MEMORY)
+		log_error("%s", why);
 	if (!c)
 		return;
 	c->seen = 1;

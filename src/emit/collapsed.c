@@ -82,22 +82,22 @@ static void put_frame_pieces(struct sink *s, const struct frame *f)
 }
 
 /* ";file:name:line" of a frame with a label, into out (room for
- * 1 + label_len + 21): the usual case. */
+ * 1 + frame_label_len(f) + 21): the usual case. */
 static size_t format_labelled(char *out, const struct frame *f)
 {
+	size_t n = 1 + frame_label_len(f);
 	out[0] = ';';
-	memcpy(out + 1, f->label, f->label_len);
-	size_t n = 1 + f->label_len;
+	memcpy(out + 1, f->label, n - 1);
 	return n + format_int(out + n, f->line);
 }
 
 static void put_frame(struct sink *s, const struct frame *f)
 {
-	if (!f->file) {
+	if (f->kind == FRAME_INVALID) {
 		sink_write(s, ";:INVALID:", 10);
 		return;
 	}
-	size_t need = 1 + (size_t)f->label_len + 21;
+	size_t need = 1 + (size_t)frame_label_len(f) + 21;
 	char *out = f->label && need <= FAST_FRAME_BYTES ? sink_reserve(s, need)
 	                                                 : NULL;
 	if (out)
@@ -155,7 +155,8 @@ static uint32_t put_held(struct collapsed *w, struct sink *s,
 		const struct frame *f = &stack->frames[stack->depth - 1 - i];
 		char *out =
 		        f->code_id && f->label
-		                ? memo_room(l, 1 + (size_t)f->label_len + 21)
+		                ? memo_room(l,
+		                            1 + (size_t)frame_label_len(f) + 21)
 		                : NULL;
 		if (!out)
 			break;

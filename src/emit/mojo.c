@@ -424,7 +424,9 @@ static void define_frames(struct mojo *m, struct sink *s, pid_t pid,
 {
 	for (uint32_t i = 0; i < depth; i++) {
 		const struct frame *f = &stack->frames[i];
-		m->keys[i] = f->file ? define_frame(m, s, pid, f, i) : 0;
+		m->keys[i] = f->kind != FRAME_INVALID
+		                     ? define_frame(m, s, pid, f, i)
+		                     : 0;
 	}
 }
 
@@ -449,12 +451,12 @@ static void put_frame_refs(struct mojo *m, struct memo_line *l, struct sink *s,
                            const struct stack *stack, uint32_t depth)
 {
 	uint32_t i = depth - l->depth;
-	while (i > 0 && stack->frames[i - 1].file &&
+	while (i > 0 && stack->frames[i - 1].kind != FRAME_INVALID &&
 	       memo_ref(m, l, &stack->frames[i - 1], m->keys[i - 1]))
 		i--;
 	sink_write(s, l->bytes, memo_held(l));
 	for (; i > 0; i--) {
-		if (!stack->frames[i - 1].file) {
+		if (stack->frames[i - 1].kind == FRAME_INVALID) {
 			put_event(s, MOJO_FRAME_INVALID);
 			continue;
 		}

@@ -25,12 +25,12 @@ void where_process(FILE *out, int colour, pid_t pid, const char *description)
 
 static void put_frame(FILE *out, int colour, const struct frame *f)
 {
-	if (!f->file) {
+	if (f->kind == FRAME_INVALID) {
 		fprintf(out, "    %s<frame not readable>%s\n",
 		        ansi(colour, DIM), ansi(colour, RESET));
 		return;
 	}
-	if (!*f->file) { /* the frames left out of a deep stack */
+	if (f->kind == FRAME_LEFT_OUT) {
 		fprintf(out, "    %s%s%s\n", ansi(colour, DIM), f->name,
 		        ansi(colour, RESET));
 		return;

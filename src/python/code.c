@@ -265,7 +265,6 @@ static int make_label(struct code_info *ci)
 	memcpy(ci->label + f + 1, ci->name, n);
 	ci->label[f + 1 + n] = ':';
 	ci->label[f + n + 2] = '\0';
-	ci->label_len = (uint32_t)(f + n + 2);
 	return 0;
 }
 

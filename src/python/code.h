@@ -25,7 +25,6 @@ struct code_info {
 	char *name; /* qualified name on 3.11+ */
 	uint32_t filename_len, name_len;
 	char *label; /* "filename:name:" (struct frame's label) */
-	uint32_t label_len;
 	uint64_t id; /* never reused (struct frame's code_id) */
 	int firstlineno;
 	uint8_t *linetable;

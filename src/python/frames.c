@@ -38,7 +38,7 @@ int unwinder_init(struct unwinder *u, struct prefetch *pf,
 	if (layout->frame.tlbc_index)
 		size = max_end(size, layout->frame.tlbc_index, 4);
 	u->frame_read_size = size;
-	u->interpreter_frames = layout->frame_model != FRAME_OBJECTS;
+	u->interpreter_frames = layout->frame_model != MODEL_FRAME_OBJECTS;
 	u->skip_owners = layout->frame.skip_owners;
 	int32_t cstack = layout->frame.owner_cstack;
 	if (cstack >= 0 && cstack < 32)
@@ -56,7 +56,8 @@ void unwinder_free(struct unwinder *u)
 static void push_invalid(struct stack *out)
 {
 	if (out->depth < STACK_MAX_DEPTH)
-		out->frames[out->depth++] = (struct frame){0};
+		out->frames[out->depth++] =
+		        (struct frame){.kind = FRAME_INVALID};
 }
 
 /* The frame that stands for the n frames left out of a deep stack. */
@@ -65,6 +66,7 @@ static void push_left_out(struct stack *out, uint64_t n)
 	int len = snprintf(out->left_out_name, sizeof out->left_out_name,
 	                   STACK_LEFT_OUT_FORMAT, n);
 	out->frames[out->depth++] = (struct frame){
+	        .kind = FRAME_LEFT_OUT,
 	        .file = "",
 	        .name = out->left_out_name,
 	        .name_len = (uint32_t)len,
@@ -135,13 +137,13 @@ static int push_code(struct unwinder *u, struct stack *out,
 	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
 	if (offset != u->last_offset) {
 		u->last_frame = (struct frame){
+		        .kind = FRAME_PYTHON,
 		        .file = ci->filename,
 		        .name = ci->name,
 		        .file_len = ci->filename_len,
 		        .name_len = ci->name_len,
 		        .line = code_line(ci, u->layout->line_format, offset),
 		        .label = ci->label,
-		        .label_len = ci->label_len,
 		        .code_id = ci->id,
 		};
 		u->last_offset = offset;
@@ -409,56 +411,75 @@ static int walk(struct unwinder *u, uint64_t addr, struct stack *out)
 	return problems + failed;
 }
 
-static int unwind_once(struct unwinder *u, const uint8_t *tstate,
-                       struct stack *out)
+/* Walk from frame, in the data-stack chunk at chunk (3.11+; 0 when
+ * unknown: each frame is then read on its own). */
+static int walk_from(struct unwinder *u, uint64_t frame, uint64_t chunk,
+                     struct stack *out)
 {
-	const struct py_layout *L = u->layout;
-	uint64_t top = load_u64(tstate, L->tstate.frame);
 	out->depth = 0;
-	switch (L->frame_model) {
-	case FRAME_OBJECTS:
-		return walk(u, top, out);
-	case FRAME_CFRAME:
-		/* tstate->cframe->current_frame */
-		if (top) {
-			const uint8_t *cframe = NULL;
-			uint64_t at = top + L->cframe.current_frame;
-			if (remote_plausible(top))
-				cframe = u->afresh
-				                 ? read_alone(u, at, 8)
-				                 : prefetch_read(u->pf, at, 8);
-			if (!cframe) {
-				push_invalid(out);
-				return 1;
-			}
-			top = load_u64(cframe, 0);
-		}
-		break;
-	case FRAME_DIRECT:
-		break;
-	}
 	u->n_windows = 0;
 	u->chunk_lo = u->chunk_hi = 0;
-	u->next_chunk = load_u64(tstate, L->tstate.datastack_chunk);
-	return walk(u, top, out);
+	u->next_chunk = chunk;
+	return walk(u, frame, out);
 }
 
-int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
+/* The same, walked again when a code object changed since it was decoded:
+ * it is decoded afresh then (its entry is no longer taken on trust). The
+ * walk again has nothing left to check unless the target keeps replacing
+ * code objects under us: then the stack is given up for this tick. */
+static int walk_checked(struct unwinder *u, uint64_t frame, uint64_t chunk,
+                        struct stack *out)
 {
-	int problems = unwind_once(u, tstate, out);
-	/* A code object that changed since it was decoded is decoded afresh
-	 * on the next walk (its entry is no longer taken on trust). That one
-	 * has nothing left to check unless the target keeps replacing code
-	 * objects under us: then the stack is given up for this tick. */
+	int problems = walk_from(u, frame, chunk, out);
 	for (int walks = 1; code_check_due(u->code) > 0; walks++) {
 		if (walks == MAX_WALKS) {
 			out->depth = 0;
 			push_invalid(out);
 			return 1;
 		}
-		problems = unwind_once(u, tstate, out);
+		problems = walk_from(u, frame, chunk, out);
 	}
 	return problems;
+}
+
+/* The thread's innermost frame into *frame; -1 when it cannot be read. */
+static int top_frame(struct unwinder *u, const uint8_t *tstate, uint64_t *frame)
+{
+	const struct py_layout *L = u->layout;
+	uint64_t top = load_u64(tstate, L->tstate.frame);
+	if (L->frame_model == MODEL_CFRAME && top) {
+		/* tstate->cframe->current_frame */
+		const uint8_t *cframe = NULL;
+		uint64_t at = top + L->cframe.current_frame;
+		if (remote_plausible(top))
+			cframe = u->afresh ? read_alone(u, at, 8)
+			                   : prefetch_read(u->pf, at, 8);
+		if (!cframe)
+			return -1;
+		top = load_u64(cframe, 0);
+	}
+	*frame = top;
+	return 0;
+}
+
+int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out)
+{
+	uint64_t frame;
+	if (top_frame(u, tstate, &frame)) {
+		out->depth = 0;
+		push_invalid(out);
+		return 1;
+	}
+	uint64_t chunk =
+	        u->interpreter_frames
+	                ? load_u64(tstate, u->layout->tstate.datastack_chunk)
+	                : 0;
+	return walk_checked(u, frame, chunk, out);
+}
+
+int unwind_frames(struct unwinder *u, uint64_t frame, struct stack *out)
+{
+	return walk_checked(u, frame, 0, out);
 }
 
 int unwind_thread_afresh(struct unwinder *u, const uint8_t *tstate,

@@ -107,8 +107,15 @@ static inline void unwinder_new_tick(struct unwinder *u)
  * frames could not be read (0 when the stack is clean). */
 int unwind_thread(struct unwinder *u, const uint8_t *tstate, struct stack *out);
 
-/* The same with every frame read now, none taken from the tick's batch
- * of read-ahead: for a stack that changed while it was read. */
+/* Unwind the chain of frames that starts at the remote frame at frame, of
+ * the layout's frame model (a PyFrameObject <= 3.10, a
+ * _PyInterpreterFrame 3.11+), as unwind_thread() does: a generator's or a
+ * task's, which no thread state points to. Each frame is read on its own,
+ * not from a copy of the data-stack chunk it may lie in. */
+int unwind_frames(struct unwinder *u, uint64_t frame, struct stack *out);
+
+/* The same as unwind_thread() with every frame read now, none taken from the
+ * tick's batch of read-ahead: for a stack that changed while it was read. */
 int unwind_thread_afresh(struct unwinder *u, const uint8_t *tstate,
                          struct stack *out);
 

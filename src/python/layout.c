@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bitset.h"
 #include "bytes.h"
 
 #include "python/layouts/py2_7.h"
@@ -286,12 +287,22 @@ enum slot {
 	UN_COMPACT_SIZE,
 	GC_SIZE,
 	GC_COLLECTING,
+	GEN_SIZE,
+	GEN_NAME,
+	GEN_IFRAME,
+	GEN_FRAME_STATE,
+	LLIST_NEXT,
+	LLIST_PREV,
 	TS_STATE_ANCHOR, /* the shape's state_after */
 	N_SLOTS
 };
 
 _Static_assert(TS_STATE_ANCHOR == N_SLOTS - 1, "the state anchor comes last");
-_Static_assert(N_SLOTS <= 64, "slots are tracked in a 64-bit mask");
+
+/* The slots a block has: bit n for slot n. */
+struct slot_set {
+	uint64_t words[BITSET_WORDS(N_SLOTS)];
+};
 
 /* Where each slot is; optional ones may be missing from a shape (0). */
 static const struct {
@@ -343,6 +354,12 @@ static const struct {
         {"unicode_object.compactunicodeobject_size", 1},
         {"gc.size", 0},
         {"gc.collecting", 0},
+        {"gen_object.size", 1},
+        {"gen_object.gi_name", 1},
+        {"gen_object.gi_iframe", 1},
+        {"gen_object.gi_frame_state", 1},
+        {"llist_node.next", 1},
+        {"llist_node.prev", 1},
 };
 
 /* Facts of every version so far that the block does not carry. */
@@ -359,6 +376,8 @@ enum {
 	COMPACT_EXTRA = 16,
 	/* _Py_THREAD_ATTACHED, Include/internal/pycore_pystate.h. */
 	THREAD_ATTACHED = 1,
+	/* struct llist_node { next; prev; } (3.14+). */
+	LLIST_NODE_BYTES = 16,
 };
 
 /* No CPython structure we read comes near this; anything bigger is garbage
@@ -426,20 +445,20 @@ static int load_member(const struct shape *s, const uint8_t *blob,
 	return 0;
 }
 
-/* Read every slot (0 for optional ones the shape lacks) and set a bit of
- * *present for each one it has; -1 if a required one is missing. */
+/* Read every slot (0 for optional ones the shape lacks) and add each one
+ * it has to *present; -1 if a required one is missing. */
 static int read_slots(const struct shape *s, const uint8_t *blob,
-                      uint64_t v[N_SLOTS], uint64_t *present)
+                      uint64_t v[N_SLOTS], struct slot_set *present)
 {
-	*present = 0;
+	memset(present, 0, sizeof *present);
 	for (int i = 0; i < N_SLOTS - 1; i++) {
 		v[i] = 0;
 		if (load_member(s, blob, slot_names[i].name, &v[i]) == 0)
-			*present |= 1ull << i;
+			bitset_add(present->words, (unsigned)i);
 		else if (!slot_names[i].optional)
 			return -1;
 	}
-	*present |= 1ull << TS_STATE_ANCHOR;
+	bitset_add(present->words, TS_STATE_ANCHOR);
 	return load_member(s, blob, s->state_after, &v[TS_STATE_ANCHOR]);
 }
 
@@ -523,7 +542,8 @@ static int plausible_tlbc(uint64_t off, uint64_t width, uint64_t size,
 	              : 1;
 }
 
-static int plausible_frame_code(const uint64_t *v, uint64_t present, int ft)
+static int plausible_frame_code(const uint64_t *v,
+                                const struct slot_set *present, int ft)
 {
 	uint64_t fsize = v[FR_SIZE], csize = v[CO_SIZE];
 	if (!ptr_inside(v[FR_PREVIOUS], fsize) ||
@@ -538,16 +558,16 @@ static int plausible_frame_code(const uint64_t *v, uint64_t present, int ft)
 	    !inside(v[CO_ADAPTIVE], 0, csize) || v[CO_ADAPTIVE] < v[OB_SIZE])
 		return 0;
 	return plausible_tlbc(v[FR_TLBC], 4, fsize,
-	                      ft && (present >> FR_TLBC & 1)) &&
+	                      ft && bitset_has(present->words, FR_TLBC)) &&
 	       plausible_tlbc(v[CO_TLBC], 8, csize,
-	                      ft && (present >> CO_TLBC & 1));
+	                      ft && bitset_has(present->words, CO_TLBC));
 }
 
 /* Objects. Besides bounds, facts that hold in every build and version so
  * far anchor the shape: ob_type is PyObject's last member, and ob_size
  * (PyVarObject) and a str's length come right after the object header. A
  * block read with the wrong shape fails them. */
-static int plausible_objects(const uint64_t *v, uint64_t present)
+static int plausible_objects(const uint64_t *v, const struct slot_set *present)
 {
 	uint64_t head = v[OB_SIZE], ascii = v[UN_ASCII_SIZE];
 	uint64_t compact = v[UN_COMPACT_SIZE];
@@ -561,12 +581,12 @@ static int plausible_objects(const uint64_t *v, uint64_t present)
 	if (!inside(ascii, 0, v[UN_SIZE]) || !inside(v[UN_LENGTH], 8, ascii) ||
 	    !inside(v[UN_STATE], 4, ascii))
 		return 0;
-	return !(present >> UN_COMPACT_SIZE & 1) ||
+	return !bitset_has(present->words, UN_COMPACT_SIZE) ||
 	       (compact > ascii && compact <= v[UN_SIZE]);
 }
 
-static int plausible(const struct shape *s, const uint64_t *v, uint64_t present,
-                     int ft)
+static int plausible(const struct shape *s, const uint64_t *v,
+                     const struct slot_set *present, int ft)
 {
 	return plausible_interp(v) && plausible_tstate(s, v, ft) &&
 	       plausible_frame_code(v, present, ft) &&
@@ -637,7 +657,8 @@ static void fill_frames(struct py_layout *l, const struct shape *s,
 }
 
 static void fill_objects(struct py_layout *l, const struct shape *s,
-                         const uint64_t *v, uint64_t present, int ft)
+                         const uint64_t *v, const struct slot_set *present,
+                         int ft)
 {
 	l->object.ob_type = (uint32_t)v[OB_TYPE];
 	l->bytes.ob_size = (uint32_t)v[BY_OB_SIZE];
@@ -646,7 +667,7 @@ static void fill_objects(struct py_layout *l, const struct shape *s,
 	l->unicode.state = (uint32_t)v[UN_STATE];
 	l->unicode.ascii_size = (uint32_t)v[UN_ASCII_SIZE];
 	l->unicode.compact_size =
-	        present >> UN_COMPACT_SIZE & 1
+	        bitset_has(present->words, UN_COMPACT_SIZE)
 	                ? (uint32_t)v[UN_COMPACT_SIZE]
 	                : l->unicode.ascii_size + COMPACT_EXTRA;
 	l->unicode.kind_shift = s->unicode_shift[ft][0];
@@ -654,10 +675,35 @@ static void fill_objects(struct py_layout *l, const struct shape *s,
 	l->unicode.ascii_shift = s->unicode_shift[ft][2];
 }
 
+/* Generators and the asyncio task list (3.14+): kept when the block
+ * describes them in full and within bounds, else left unknown (gen.size
+ * 0). Nothing reads them yet: they do not decide whether a block is
+ * accepted. */
+static void fill_generators(struct py_layout *l, const uint64_t *v,
+                            const struct slot_set *present)
+{
+	for (unsigned i = GEN_SIZE; i <= LLIST_PREV; i++)
+		if (!bitset_has(present->words, i))
+			return;
+	uint64_t size = v[GEN_SIZE];
+	if (!ptr_inside(v[GEN_NAME], size) || !inside(v[GEN_IFRAME], 0, size) ||
+	    !inside(v[GEN_FRAME_STATE], 1, size) ||
+	    !ptr_inside(v[LLIST_NEXT], LLIST_NODE_BYTES) ||
+	    !ptr_inside(v[LLIST_PREV], LLIST_NODE_BYTES))
+		return;
+	l->gen.size = (uint32_t)size;
+	l->gen.name = (uint32_t)v[GEN_NAME];
+	l->gen.iframe = (uint32_t)v[GEN_IFRAME];
+	l->gen.frame_state = (uint32_t)v[GEN_FRAME_STATE];
+	l->llist.next = (uint32_t)v[LLIST_NEXT];
+	l->llist.prev = (uint32_t)v[LLIST_PREV];
+}
+
 int layout_from_debug_offsets(const uint8_t *blob, size_t len,
                               struct py_layout *out)
 {
-	uint64_t hex, ft, present, v[N_SLOTS];
+	uint64_t hex, ft, v[N_SLOTS];
+	struct slot_set present;
 	if (blob == NULL || out == NULL || len < HEADER_BYTES ||
 	    memcmp(blob, "xdebugpy", 8) != 0)
 		return -1;
@@ -667,20 +713,21 @@ int layout_from_debug_offsets(const uint8_t *blob, size_t len,
 	const struct shape *s = minor < 0 ? NULL : shape_for((unsigned)minor);
 	if (s == NULL || ft > 1 || len < shape_bytes(s) ||
 	    read_slots(s, blob, v, &present) != 0 ||
-	    !plausible(s, v, present, (int)ft))
+	    !plausible(s, v, &present, (int)ft))
 		return -1;
 
 	struct py_layout l;
 	memset(&l, 0, sizeof l);
 	l.major = 3;
 	l.minor = (unsigned)minor;
-	l.frame_model = FRAME_DIRECT;
+	l.frame_model = MODEL_DIRECT;
 	l.line_format = LINES_LOCATIONS;
 	l.newer_than_known = !s->released || l.minor > s->minor;
 	l.free_threaded = (int)ft;
 	fill_states(&l, s, v, (int)ft);
 	fill_frames(&l, s, v, (int)ft);
-	fill_objects(&l, s, v, present, (int)ft);
+	fill_objects(&l, s, v, &present, (int)ft);
+	fill_generators(&l, v, &present);
 	memcpy(out, &l, sizeof l);
 	return 0;
 }

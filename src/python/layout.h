@@ -21,9 +21,9 @@
 /* How a thread's Python frames are chained; the unwinder branches on this,
  * never on the version number. */
 enum frame_model {
-	FRAME_OBJECTS, /* <= 3.10: tstate->frame, PyFrameObject.f_back */
-	FRAME_CFRAME,  /* 3.11, 3.12: tstate->cframe->current_frame */
-	FRAME_DIRECT,  /* 3.13+: tstate->current_frame */
+	MODEL_FRAME_OBJECTS, /* <= 3.10: tstate->frame, PyFrameObject.f_back */
+	MODEL_CFRAME,        /* 3.11, 3.12: tstate->cframe->current_frame */
+	MODEL_DIRECT,        /* 3.13+: tstate->current_frame */
 };
 
 /* How the current line is encoded in a code object. */
@@ -154,6 +154,23 @@ struct py_layout {
 		uint8_t compact_shift;
 		uint8_t ascii_shift;
 	} unicode;
+
+	/* (3.14+) Generator objects, for the stacks of suspended
+	 * coroutines and tasks (nothing reads them yet). size 0: unknown,
+	 * and so is llist. */
+	struct {
+		uint32_t size;
+		uint32_t name;        /* gi_name */
+		uint32_t iframe;      /* gi_iframe: its embedded frame */
+		uint32_t frame_state; /* gi_frame_state, an int8_t */
+	} gen;
+
+	/* (3.14+) struct llist_node, which links asyncio's tasks and the
+	 * thread states' task lists; known when gen.size is. */
+	struct {
+		uint32_t next;
+		uint32_t prev;
+	} llist;
 };
 
 /* The generated table for major.minor, or NULL when there is none. */
@@ -165,7 +182,7 @@ const struct py_layout *layout_for_version(unsigned major, unsigned minor);
 #define LAYOUT_DEBUG_OFFSETS_MAX 1024
 
 /* Fill *out from a _Py_DebugOffsets block copied out of a target (the first
- * bytes of its _PyRuntime): a FRAME_DIRECT / LINES_LOCATIONS layout, for a
+ * bytes of its _PyRuntime): a MODEL_DIRECT / LINES_LOCATIONS layout, for a
  * default or a free-threaded build. The blob is untrusted: the cookie
  * "xdebugpy", the declared version (a PY_VERSION_HEX, 3.13 or later) and
  * every offset austinc uses are checked, and the block must be whole.

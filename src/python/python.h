@@ -18,6 +18,7 @@ enum py_status {
 	PY_UNSUPPORTED, /* a CPython austinc cannot read */
 	PY_GONE,        /* the process no longer exists */
 	PY_DENIED,      /* not allowed to read the process */
+	PY_NO_MEMORY,   /* out of memory (why says so) */
 };
 
 struct py_process;

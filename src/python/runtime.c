@@ -47,7 +47,9 @@ static const char *const symbol_names[SYM_COUNT] = {
  * survives strip. */
 #define RUNTIME_SECTION ".PyRuntime"
 
-struct candidate {
+/* A mapped file that may hold the runtime (libpython, or the executable),
+ * with its symbols. */
+struct runtime_candidate {
 	struct mapped_file file;
 	uint64_t bias;
 	uint64_t symbols[SYM_COUNT]; /* run-time addresses, 0 when absent */
@@ -70,7 +72,8 @@ static struct {
 } last_lookup;
 
 /* Where a stripped file's runtime may be, at run-time addresses. */
-static void set_scan_area(struct candidate *c, const struct elf_info *info)
+static void set_scan_area(struct runtime_candidate *c,
+                          const struct elf_info *info)
 {
 	int in_section = info->section_size > 0;
 	c->has_section = in_section;
@@ -83,7 +86,7 @@ static void set_scan_area(struct candidate *c, const struct elf_info *info)
 	};
 }
 
-static int lookup_symbols(pid_t pid, struct candidate *c)
+static int lookup_symbols(pid_t pid, struct runtime_candidate *c)
 {
 	if (strcmp(last_lookup.path, c->file.path) != 0) {
 		char on_disk[PATH_MAX + 32];
@@ -115,7 +118,7 @@ static int lookup_symbols(pid_t pid, struct candidate *c)
 	return 0;
 }
 
-static int has_runtime(const struct candidate *c)
+static int has_runtime(const struct runtime_candidate *c)
 {
 	return c->symbols[SYM_RUNTIME] || c->symbols[SYM_INTERP_HEAD];
 }
@@ -131,7 +134,7 @@ static int version_from_name(const char *path, unsigned *major, unsigned *minor)
 
 /* Could a file without runtime symbols hold a stripped runtime? Only one
  * with the runtime section or named for a Python version is searched. */
-static int may_hold_runtime(const struct candidate *c)
+static int may_hold_runtime(const struct runtime_candidate *c)
 {
 	unsigned major, minor;
 	return c->area.size > 0 &&
@@ -143,8 +146,8 @@ static int may_hold_runtime(const struct candidate *c)
  * when it may hold a stripped runtime, keep it in *stripped (the first
  * such file only). */
 static int consider(pid_t pid, const struct mapped_file *file, int shared,
-                    struct candidate *c, struct candidate *stripped,
-                    int *stripped_shared)
+                    struct runtime_candidate *c,
+                    struct runtime_candidate *stripped, int *stripped_shared)
 {
 	c->file = *file;
 	if (lookup_symbols(pid, c) != 0)
@@ -162,10 +165,10 @@ static int consider(pid_t pid, const struct mapped_file *file, int shared,
 /* The file holding the runtime: a libpython if one is mapped, else the
  * executable; failing both, one of them without symbols. Returns 0 when
  * found. */
-static int find_candidate(pid_t pid, struct candidate *c, int *shared)
+static int find_candidate(pid_t pid, struct runtime_candidate *c, int *shared)
 {
 	static struct mapped_file files[MAX_MAPPED_FILES];
-	static struct candidate stripped;
+	static struct runtime_candidate stripped;
 	int stripped_shared = 0;
 	stripped.stripped = 0;
 	int n = procfs_mapped_files(pid, "libpython", files, MAX_MAPPED_FILES);
@@ -210,7 +213,7 @@ static enum py_status read_failure(char *why, size_t len, const char *what)
 }
 
 static enum py_status detect_version(const struct remote *remote,
-                                     const struct candidate *c,
+                                     const struct runtime_candidate *c,
                                      struct py_runtime *rt, char *why,
                                      size_t len)
 {
@@ -253,8 +256,10 @@ static enum py_status choose_layout(const struct remote *remote,
 {
 	if (rt->major == 3 && rt->minor >= 13) {
 		uint8_t *block = malloc(DEBUG_OFFSETS_READ);
-		if (!block)
-			return PY_NOT_YET;
+		if (!block) {
+			snprintf(why, len, "out of memory");
+			return PY_NO_MEMORY;
+		}
 		ssize_t n = remote_read_some(remote, rt->addr, block,
 		                             DEBUG_OFFSETS_READ);
 		int bad = n <= 0 || layout_from_debug_offsets(block, (size_t)n,
@@ -295,7 +300,7 @@ static int layout_wants_interp_head(const struct py_layout *L)
 
 /* Does the symbol found match the layout chosen by the version? A file
  * named for one version that holds another's runtime is not read. */
-static enum py_status check_shape(const struct candidate *c,
+static enum py_status check_shape(const struct runtime_candidate *c,
                                   const struct py_runtime *rt, char *why,
                                   size_t len)
 {
@@ -313,14 +318,16 @@ static enum py_status check_shape(const struct candidate *c,
 /* The address of symbol i if it is an object of the given size, else 0:
  * the static names looked for are common words, and a variable of another
  * size is not the one meant. */
-static uint64_t object_of_size(const struct candidate *c, int i, uint64_t size)
+static uint64_t object_of_size(const struct runtime_candidate *c, int i,
+                               uint64_t size)
 {
 	return c->sizes[i] == size ? c->symbols[i] : 0;
 }
 
 /* Where the process-wide GIL holder and collector flag are, if anywhere
  * (see struct py_runtime). */
-static void locate_gil_and_gc(const struct candidate *c, struct py_runtime *rt)
+static void locate_gil_and_gc(const struct runtime_candidate *c,
+                              struct py_runtime *rt)
 {
 	const struct py_layout *L = &rt->layout;
 	rt->gil_holder_at = rt->gil_locked_at = rt->gc_collecting_at = 0;
@@ -343,7 +350,7 @@ static void locate_gil_and_gc(const struct candidate *c, struct py_runtime *rt)
 /* No symbol names the runtime: search the file's data for it (3.13+: its
  * debug offsets' cookie; before: a self-consistent runtime). */
 static enum py_status scan_for_stripped(const struct remote *remote,
-                                        const struct candidate *c,
+                                        const struct runtime_candidate *c,
                                         struct py_runtime *rt, char *why,
                                         size_t len)
 {
@@ -387,7 +394,7 @@ static enum py_status check_initialised(const struct remote *remote,
 enum py_status runtime_find(pid_t pid, const struct remote *remote,
                             struct py_runtime *rt, char *why, size_t why_len)
 {
-	struct candidate c;
+	struct runtime_candidate c;
 	memset(&c, 0, sizeof c);
 	int found = find_candidate(pid, &c, &rt->shared);
 	if (found != 0) {

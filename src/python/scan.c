@@ -91,7 +91,7 @@ static int is_code(const struct scan_rules *r, uint64_t obj)
 static int frame_looks_right(const struct scan_rules *r, uint64_t tstate)
 {
 	uint64_t frame, code;
-	if (r->L->frame_model != FRAME_OBJECTS)
+	if (r->L->frame_model != MODEL_FRAME_OBJECTS)
 		return 1;
 	if (read_pointer(r->remote, tstate + r->L->tstate.frame, &frame))
 		return 0;

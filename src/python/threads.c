@@ -1,12 +1,9 @@
-/* Walking interpreters and their threads; attaching to a runtime.
+/* Walking interpreters and their threads.
  *
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "python/threads.h"
 
-#include "timeutil.h"
-
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,85 +124,6 @@ static int64_t thread_tid(struct py_process *p, const uint8_t *tstate)
 	return tid;
 }
 
-static void describe(struct py_process *p)
-{
-	const struct py_runtime *rt = &p->runtime;
-	const char *shape = rt->shared ? "shared" : "static";
-	if (rt->has_micro)
-		snprintf(p->description, sizeof p->description, "%u.%u.%u (%s)",
-		         rt->major, rt->minor, rt->micro, shape);
-	else
-		snprintf(p->description, sizeof p->description, "%u.%u (%s)",
-		         rt->major, rt->minor, shape);
-}
-
-enum py_status py_attach_runtime(pid_t pid, const struct remote *remote,
-                                 const struct py_runtime *rt,
-                                 struct py_process **out, char *why,
-                                 size_t why_len)
-{
-	struct py_process *p = calloc(1, sizeof *p);
-	if (!p) {
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
-	}
-	p->pid = pid;
-	p->remote = *remote;
-	p->runtime = *rt;
-	if (code_reader_init(&p->code, &p->remote, &p->runtime.layout,
-	                     &p->runtime.types)) {
-		free(p);
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
-	}
-	/* From here py_detach() frees what was made (it takes zeroed parts). */
-	int failed = prefetch_init(&p->prefetch, &p->remote) ||
-	             unwinder_init(&p->unwinder, &p->prefetch,
-	                           &p->runtime.layout, &p->code);
-	if (!failed) {
-		compute_read_sizes(p);
-		failed = !(p->tstate_again = malloc(p->tstate_read_size));
-	}
-	if (failed) {
-		py_detach(p);
-		snprintf(why, why_len, "out of memory");
-		return PY_NOT_YET;
-	}
-	if (p->runtime.layout.tstate.native_thread_id == LAYOUT_NONE)
-		p->pthread_tid_offset = find_pthread_tid_offset(p);
-	describe(p);
-	*out = p;
-	return PY_FOUND;
-}
-
-enum py_status py_attach(pid_t pid, struct py_process **out, char *why,
-                         size_t why_len)
-{
-	struct remote remote;
-	struct py_runtime rt;
-	remote_init(&remote, pid);
-	enum py_status st = runtime_find(pid, &remote, &rt, why, why_len);
-	if (st != PY_FOUND)
-		return st;
-	return py_attach_runtime(pid, &remote, &rt, out, why, why_len);
-}
-
-void py_detach(struct py_process *p)
-{
-	if (!p)
-		return;
-	unwinder_free(&p->unwinder);
-	prefetch_free(&p->prefetch);
-	free(p->tstate_again);
-	code_reader_free(&p->code);
-	free(p);
-}
-
-const char *py_description(const struct py_process *p)
-{
-	return p->description;
-}
-
 /* A word of remote memory read through this tick's read-ahead; 0 when it
  * cannot be read. */
 static uint64_t read_word(struct py_process *p, uint64_t addr, size_t len)
@@ -301,13 +219,12 @@ static struct interp_tick read_interp_tick(struct py_process *p, unsigned want,
 static const uint8_t *read_tstate(struct py_process *p, uint64_t tstate,
                                   struct py_sample_result *res)
 {
-	errno = 0;
 	const uint8_t *ts = remote_plausible(tstate)
 	                            ? prefetch_read(&p->prefetch, tstate,
 	                                            p->tstate_read_size)
 	                            : NULL;
 	if (!ts)
-		res->gone |= errno == ESRCH;
+		res->gone |= prefetch_gone(&p->prefetch);
 	return ts;
 }
 
@@ -415,13 +332,12 @@ static size_t read_interpreters(struct py_process *p, uint64_t interp,
 	cycle_init(&cycle);
 	while (interp && n < MAX_INTERPRETERS) {
 		const uint8_t *is = NULL;
-		errno = 0;
 		if (remote_plausible(interp) && !cycle_seen(&cycle, interp))
 			is = prefetch_read(&p->prefetch,
 			                   interp + p->interp_read_from,
 			                   p->interp_read_size);
 		if (!is) {
-			res->gone |= errno == ESRCH;
+			res->gone |= prefetch_gone(&p->prefetch);
 			res->errors++;
 			break;
 		}
@@ -464,11 +380,10 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 {
 	const struct py_layout *L = &p->runtime.layout;
 	roster_start(&p->roster, now_us);
-	errno = 0;
 	const uint8_t *head = prefetch_read(
 	        &p->prefetch, p->runtime.addr + L->runtime.interp_head, 8);
 	if (!head) {
-		res->gone = errno == ESRCH;
+		res->gone = prefetch_gone(&p->prefetch);
 		res->errors = !res->gone;
 		return;
 	}
@@ -493,27 +408,25 @@ static void walk_lists(struct py_process *p, unsigned want, uint64_t now_us,
 	p->roster.complete = complete && L->tstate.prev != LAYOUT_NONE;
 }
 
-struct py_sample_result py_sample(struct py_process *p, unsigned want,
-                                  py_thread_fn fn, void *ctx)
+int threads_init(struct py_process *p)
 {
-	return py_sample_at(p, want, now_us(), fn, ctx);
+	compute_read_sizes(p);
+	p->tstate_again = malloc(p->tstate_read_size);
+	if (!p->tstate_again)
+		return -1;
+	if (p->runtime.layout.tstate.native_thread_id == LAYOUT_NONE)
+		p->pthread_tid_offset = find_pthread_tid_offset(p);
+	return 0;
 }
 
-struct py_sample_result py_sample_at(struct py_process *p, unsigned want,
-                                     uint64_t now, py_thread_fn fn, void *ctx)
+void threads_sample(struct py_process *p, unsigned want, uint64_t now,
+                    py_thread_fn fn, void *ctx, struct py_sample_result *res)
 {
-	struct py_sample_result res = {0};
-	if (want & (PY_WANT_GC | PY_WANT_RUNNING))
-		want |= PY_WANT_GIL; /* both are about the GIL's holder */
-	code_reader_new_tick(&p->code, now);
-	prefetch_begin(&p->prefetch);
-	unwinder_new_tick(&p->unwinder);
-	if (!roster_trusted(&p->roster, now) || !roster_holds(p, &res))
-		walk_lists(p, want, now, &res);
-	if (!res.gone)
-		sample_roster(p, want, fn, ctx, &res);
+	if (!roster_trusted(&p->roster, now) || !roster_holds(p, res))
+		walk_lists(p, want, now, res);
+	if (!res->gone)
+		sample_roster(p, want, fn, ctx, res);
 	/* A thread that could not be read may have ended: look again. */
-	if (res.errors)
+	if (res->errors)
 		roster_distrust(&p->roster);
-	return res;
 }

@@ -183,7 +183,7 @@ static uint64_t rehash_frame(const struct profile *p, uint32_t id)
 }
 
 uint32_t profile_frame(struct profile *p, uint32_t file, uint32_t name,
-                       int32_t line, enum profile_frame_kind kind)
+                       int32_t line, enum frame_kind kind)
 {
 	struct profile_frame f = {file, name, line, (uint32_t)kind};
 	if (index_reserve(&p->frame_index, p->frames.n, p, rehash_frame))

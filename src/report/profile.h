@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frame_kind.h"
+
 /* What the sampler recorded (the "# mode:" metadata). */
 enum profile_mode {
 	PROFILE_WALL,   /* time: wall-clock microseconds */
@@ -29,16 +31,10 @@ enum profile_metric {
 	METRIC_MEMORY_DOWN, /* memory-: RSS release, bytes, as positive */
 };
 
-enum profile_frame_kind {
-	FRAME_PYTHON,  /* file:name:line */
-	FRAME_INVALID, /* ":INVALID:" — could not be read */
-	FRAME_GC,      /* ":GC:" — the collector was running */
-};
-
 struct profile_frame {
 	uint32_t file, name; /* string ids ("" for INVALID and GC) */
 	int32_t line;
-	uint32_t kind; /* enum profile_frame_kind */
+	uint32_t kind; /* enum frame_kind (frame_kind.h) */
 };
 
 struct profile_thread {
@@ -114,7 +110,7 @@ void profile_free(struct profile *p);
 /* Interning; each returns the id, or UINT32_MAX when out of memory. */
 uint32_t profile_string(struct profile *p, const char *text, size_t len);
 uint32_t profile_frame(struct profile *p, uint32_t file, uint32_t name,
-                       int32_t line, enum profile_frame_kind kind);
+                       int32_t line, enum frame_kind kind);
 uint32_t profile_thread(struct profile *p, int64_t pid, int64_t iid,
                         int64_t tid);
 uint32_t profile_stack(struct profile *p, uint32_t thread,

@@ -243,7 +243,7 @@ static int frame_allowed(struct reader *r, size_t at, const char *what)
 	return 0;
 }
 
-static uint32_t pseudo_frame(struct reader *r, enum profile_frame_kind kind)
+static uint32_t pseudo_frame(struct reader *r, enum frame_kind kind)
 {
 	uint32_t empty = profile_string(r->p, "", 0);
 	if (empty == NO_ID)

@@ -270,8 +270,7 @@ static int parse_frame(struct text_reader *r, const char *f, size_t len,
 		return fail(r, "empty frame (two ';' in a row, or a ';' at "
 		               "the end)");
 	if (is_text(f, len, ":INVALID:") || is_text(f, len, ":GC:")) {
-		enum profile_frame_kind kind =
-		        f[1] == 'G' ? FRAME_GC : FRAME_INVALID;
+		enum frame_kind kind = f[1] == 'G' ? FRAME_GC : FRAME_INVALID;
 		/* Pseudo-frames name the empty string, interned when the
 		 * first one comes. */
 		if (r->empty_string == NO_ID)

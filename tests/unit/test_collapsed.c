@@ -53,7 +53,7 @@ static struct frame labelled_frame(const char *file, const char *name,
 {
 	struct frame f = piece_frame(file, name, line);
 	f.label = label;
-	f.label_len = (uint32_t)strlen(label);
+	ck_assert_uint_eq(frame_label_len(&f), strlen(label));
 	return f;
 }
 
@@ -62,7 +62,7 @@ START_TEST(sample_line_is_outermost_first)
 	static struct stack st;
 	st.depth = 3;
 	st.frames[0] = labelled_frame("lib.py", "leaf", "lib.py:leaf:", 7);
-	st.frames[1] = (struct frame){0}; /* invalid */
+	st.frames[1] = (struct frame){.kind = FRAME_INVALID};
 	st.frames[2] = piece_frame("app.py", "<module>", 1);
 	open_temp();
 	collapsed_sample(

@@ -175,11 +175,12 @@ START_TEST(frame_objects_give_names_and_lines)
 	ck_assert_str_eq(stack.frames[0].file, "lib.py");
 	ck_assert_str_eq(stack.frames[0].name, "work");
 	ck_assert_int_eq(stack.frames[0].line, 12);
+	ck_assert_int_eq(stack.frames[0].kind, FRAME_PYTHON);
 	ck_assert_str_eq(stack.frames[1].name, "main");
 	ck_assert_int_eq(stack.frames[1].line, 11);
 	/* what the writers take ready-made */
 	ck_assert_str_eq(stack.frames[0].label, "lib.py:work:");
-	ck_assert_uint_eq(stack.frames[0].label_len, 12);
+	ck_assert_uint_eq(frame_label_len(&stack.frames[0]), 12);
 	ck_assert_str_eq(stack.frames[1].label, "app.py:main:");
 	ck_assert_uint_ne(stack.frames[0].code_id, 0);
 	ck_assert_uint_ne(stack.frames[0].code_id, stack.frames[1].code_id);
@@ -197,7 +198,7 @@ START_TEST(frame_cycle_ends_in_invalid)
 	set_top_frame(a);
 	ck_assert_int_gt(unwind(), 0);
 	ck_assert_uint_lt(stack.depth, 16);
-	ck_assert_ptr_null(stack.frames[stack.depth - 1].file);
+	ck_assert_int_eq(stack.frames[stack.depth - 1].kind, FRAME_INVALID);
 	teardown();
 }
 END_TEST
@@ -605,6 +606,56 @@ START_TEST(interpreter_frame_cycle_and_wild_pointer)
 }
 END_TEST
 
+/* A walk from a frame no thread state points to. */
+static int unwind_from(uint64_t frame)
+{
+	prefetch_begin(&pf);
+	unwinder_new_tick(&unwinder);
+	int problems = unwind_frames(&unwinder, frame, &stack);
+	code_reader_end_sample(&code);
+	return problems;
+}
+
+/* A chain of frame objects (<= 3.10), as a suspended generator's. */
+START_TEST(frame_objects_unwind_from_a_given_frame)
+{
+	setup_version(9);
+	uint64_t c = make_code("gen.py", "produce", 10, lnotab, sizeof lnotab);
+	uint64_t outer = make_frame_object(c, 2, 0);
+	uint64_t inner = make_frame_object(c, 8, outer);
+	ck_assert_int_eq(unwind_from(inner), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_int_eq(stack.frames[0].line, 12);
+	ck_assert_int_eq(stack.frames[1].line, 11);
+	put64(outer, L->frame.previous, 0x7fff00001000ull);
+	ck_assert_int_eq(unwind_from(inner), 1);
+	ck_assert_uint_eq(stack.depth, 3);
+	ck_assert_int_eq(stack.frames[2].kind, FRAME_INVALID);
+	teardown();
+}
+END_TEST
+
+/* Interpreter frames (3.11+) outside any data-stack chunk, as in
+ * generator objects: each read on its own. */
+START_TEST(interpreter_frames_unwind_from_a_given_frame)
+{
+	setup_version(11);
+	uint64_t c = make_code("task.py", "Task.step", 20, locations,
+	                       sizeof locations);
+	uint64_t outer = make_iframe(alloc(256), c, 6, 0);
+	uint64_t inner = make_iframe(alloc(256), c, 1, outer);
+	ck_assert_int_eq(unwind_from(inner), 0);
+	ck_assert_uint_eq(stack.depth, 2);
+	ck_assert_str_eq(stack.frames[0].name, "Task.step");
+	ck_assert_int_eq(stack.frames[0].line, 21);
+	ck_assert_int_eq(stack.frames[1].line, 23);
+	ck_assert_uint_eq(unwinder.n_windows, 0); /* no chunk copied */
+	ck_assert_int_eq(unwind_from(0), 0);
+	ck_assert_uint_eq(stack.depth, 0);
+	teardown();
+}
+END_TEST
+
 /* 3.13+: tstate->current_frame, no cframe. */
 static void set_current_frame(uint64_t current, uint64_t chunk)
 {
@@ -771,7 +822,7 @@ static unsigned long long left_out(void)
 	unsigned long long n = 0, found = 0;
 	for (uint32_t i = 0; i < stack.depth; i++) {
 		const struct frame *f = &stack.frames[i];
-		if (f->file && !*f->file &&
+		if (f->kind == FRAME_LEFT_OUT &&
 		    sscanf(f->name, "[%llu frames left out]", &n) == 1)
 			found = n;
 	}
@@ -789,6 +840,7 @@ START_TEST(deep_stack_keeps_its_ends_around_a_marker)
 	assert_frame(0, "leaf", 21);
 	assert_frame(STACK_KEEP_INNER - 1, "rec", 12);
 	const struct frame *marker = &stack.frames[STACK_KEEP_INNER];
+	ck_assert_int_eq(marker->kind, FRAME_LEFT_OUT);
 	ck_assert_str_eq(marker->file, "");
 	ck_assert_str_eq(marker->name, "[907 frames left out]");
 	ck_assert_uint_eq(marker->name_len, strlen(marker->name));
@@ -913,6 +965,8 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, growing_stack_stays_in_the_read_ahead);
 	tcase_add_test(tc, each_identity_field_tells_reused_code_apart);
 	tcase_add_test(tc, interpreter_frame_cycle_and_wild_pointer);
+	tcase_add_test(tc, frame_objects_unwind_from_a_given_frame);
+	tcase_add_test(tc, interpreter_frames_unwind_from_a_given_frame);
 	tcase_add_test(tc, direct_314_tagged_refs_and_interpreter_frames);
 	tcase_add_test(tc, direct_313_skips_only_cstack_frames);
 	tcase_add_test(tc, direct_314t_deferred_refs_and_thread_local_bytecode);

@@ -24,7 +24,7 @@ static uint32_t frame(struct profile *p, const char *file, const char *name,
 	return f;
 }
 
-static uint32_t special_frame(struct profile *p, enum profile_frame_kind kind)
+static uint32_t special_frame(struct profile *p, enum frame_kind kind)
 {
 	uint32_t empty = profile_string(p, "", 0);
 	return profile_frame(p, empty, empty, 0, kind);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bitset.h"
 #include "suites.h"
 
 #ifndef FIXTURES_DIR
@@ -39,6 +40,11 @@
 #define OFF314_OWNER       SLOT(3 + 16 + 9 + 5)
 #define OFF314_TLBC_INDEX  SLOT(3 + 16 + 9 + 7)
 #define OFF314_OB_TYPE     SLOT(3 + 16 + 9 + 8 + 11 + 1)
+/* ... then pyobject 2, type 4, tuple 3, list 3, set 4, dict 3, float 2,
+ * long 3, bytes 3, unicode 4, gc 2. */
+#define OFF314_GEN_SIZE                                                        \
+	SLOT(3 + 16 + 9 + 8 + 11 + 2 + 4 + 3 + 3 + 4 + 3 + 2 + 3 + 3 + 4 + 2)
+#define OFF314_GI_NAME (OFF314_GEN_SIZE + 8)
 
 #define BLOCK_MAX 1024
 
@@ -91,15 +97,15 @@ START_TEST(test_versions)
 		enum frame_model model;
 		enum line_format lines;
 	} want[] = {
-	        {2, 7, FRAME_OBJECTS, LINES_LNOTAB27},
-	        {3, 6, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 7, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 8, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 9, FRAME_OBJECTS, LINES_LNOTAB},
-	        {3, 10, FRAME_OBJECTS, LINES_LINETABLE310},
-	        {3, 11, FRAME_CFRAME, LINES_LOCATIONS},
-	        {3, 12, FRAME_CFRAME, LINES_LOCATIONS},
-	        {3, 13, FRAME_DIRECT, LINES_LOCATIONS},
+	        {2, 7, MODEL_FRAME_OBJECTS, LINES_LNOTAB27},
+	        {3, 6, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 7, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 8, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 9, MODEL_FRAME_OBJECTS, LINES_LNOTAB},
+	        {3, 10, MODEL_FRAME_OBJECTS, LINES_LINETABLE310},
+	        {3, 11, MODEL_CFRAME, LINES_LOCATIONS},
+	        {3, 12, MODEL_CFRAME, LINES_LOCATIONS},
+	        {3, 13, MODEL_DIRECT, LINES_LOCATIONS},
 	};
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -201,7 +207,7 @@ START_TEST(test_fixture_matches_table)
 	ck_assert_ptr_nonnull(t);
 	ck_assert_uint_eq(d.major, 3);
 	ck_assert_uint_eq(d.minor, 13);
-	ck_assert_int_eq(d.frame_model, FRAME_DIRECT);
+	ck_assert_int_eq(d.frame_model, MODEL_DIRECT);
 	ck_assert_int_eq(d.line_format, LINES_LOCATIONS);
 	ck_assert_int_eq(d.newer_than_known, 0);
 	ck_assert_int_eq(d.free_threaded, 0);
@@ -332,7 +338,7 @@ START_TEST(test_314_shape)
 
 	ck_assert_uint_eq(d.major, 3);
 	ck_assert_uint_eq(d.minor, 14);
-	ck_assert_int_eq(d.frame_model, FRAME_DIRECT);
+	ck_assert_int_eq(d.frame_model, MODEL_DIRECT);
 	ck_assert_int_eq(d.line_format, LINES_LOCATIONS);
 	ck_assert_int_eq(d.newer_than_known, 0);
 	ck_assert_int_eq(d.free_threaded, 0);
@@ -385,6 +391,50 @@ START_TEST(test_314_shape)
 	ck_assert_uint_eq(d.unicode.kind_shift, 2);
 	ck_assert_uint_eq(d.unicode.compact_shift, 5);
 	ck_assert_uint_eq(d.unicode.ascii_shift, 6);
+	/* Kept for the stacks of tasks, read by nothing yet. */
+	ck_assert_uint_eq(d.gen.size, 16 + 0x90);
+	ck_assert_uint_eq(d.gen.name, 16 + 16);
+	ck_assert_uint_eq(d.gen.iframe, 16 + 0x48);
+	ck_assert_uint_eq(d.gen.frame_state, 16 + 0x43);
+	ck_assert_uint_eq(d.llist.next, 0);
+	ck_assert_uint_eq(d.llist.prev, 8);
+}
+END_TEST
+
+/* 3.13's block and the generated tables have no generator members; a
+ * 3.14 block whose generator members are out of bounds is read all the
+ * same, without them. */
+START_TEST(test_generators_unknown)
+{
+	ck_assert_uint_eq(read_block("3_13").gen.size, 0);
+	ck_assert_uint_eq(layout_for_version(3, 12)->gen.size, 0);
+	uint8_t blob[BLOCK_MAX];
+	struct py_layout d;
+	size_t n = load_block("3_14", blob);
+	put_u64(blob, OFF314_GI_NAME, 16 + 0x90); /* past the object */
+	ck_assert_int_eq(layout_from_debug_offsets(blob, n, &d), 0);
+	ck_assert_uint_eq(d.gen.size, 0);
+	ck_assert_uint_eq(d.code.size, 208);
+}
+END_TEST
+
+/* The set of slots the reader found holds more than 64. */
+START_TEST(test_bitset_past_one_word)
+{
+	uint64_t set[BITSET_WORDS(130)] = {0};
+	ck_assert_uint_eq(sizeof set / sizeof set[0], 3);
+	bitset_add(set, 0);
+	bitset_add(set, 64);
+	bitset_add(set, 129);
+	ck_assert_int_eq(bitset_has(set, 0), 1);
+	ck_assert_int_eq(bitset_has(set, 1), 0);
+	ck_assert_int_eq(bitset_has(set, 63), 0);
+	ck_assert_int_eq(bitset_has(set, 64), 1);
+	ck_assert_int_eq(bitset_has(set, 65), 0);
+	ck_assert_int_eq(bitset_has(set, 128), 0);
+	ck_assert_int_eq(bitset_has(set, 129), 1);
+	ck_assert_uint_eq(set[1], 1);
+	ck_assert_uint_eq(set[2], 2);
 }
 END_TEST
 
@@ -683,12 +733,14 @@ Suite *layout_suite(void)
 	tcase_add_test(tables, test_versions);
 	tcase_add_test(tables, test_missing_fields);
 	tcase_add_test(tables, test_old_runtimes);
+	tcase_add_test(tables, test_bitset_past_one_word);
 	suite_add_tcase(s, tables);
 
 	tcase_add_test(debug, test_fixture_matches_table);
 	tcase_add_test(debug, test_fixture_constants_match_table);
 	tcase_add_test(debug, test_313t_free_threaded);
 	tcase_add_test(debug, test_314_shape);
+	tcase_add_test(debug, test_generators_unknown);
 	tcase_add_test(debug, test_314t_free_threaded);
 	tcase_add_test(debug, test_thread_attached);
 	tcase_add_test(debug, test_future_version_accepted_with_warning);

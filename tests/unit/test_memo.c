@@ -58,7 +58,6 @@ static struct frame frame_of(int c, int line, int with_ids)
 	                  .file_len = 5,
 	                  .name_len = (uint32_t)strlen(names[c]),
 	                  .label = labels[c],
-	                  .label_len = (uint32_t)strlen(labels[c]),
 	                  .line = line};
 	if (with_ids)
 		f.code_id = (uint64_t)c + 1;
@@ -94,7 +93,7 @@ static void fill(const struct stack *t, int with_ids)
 	for (uint32_t i = 0; i < t->depth; i++) {
 		uint64_t c = t->frames[i].code_id;
 		if (c == CODES + 1)
-			st.frames[i] = (struct frame){0};
+			st.frames[i] = (struct frame){.kind = FRAME_INVALID};
 		else if (c == CODES + 2)
 			st.frames[i] = (struct frame){.file = "x.py",
 			                              .name = "bare",

@@ -265,6 +265,7 @@ static struct stack st;
 static void set_frame(uint32_t i, const char *file, const char *name, int line)
 {
 	st.frames[i] = (struct frame){
+	        .kind = file ? FRAME_PYTHON : FRAME_INVALID,
 	        .file = file,
 	        .name = name,
 	        .file_len = file ? (uint32_t)strlen(file) : 0,

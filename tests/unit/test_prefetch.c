@@ -5,6 +5,8 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "prefetch.h"
 #include "remote.h"
@@ -123,6 +125,37 @@ START_TEST(unreadable_region_fails_alone)
 }
 END_TEST
 
+/* A region that cannot be read is no sign of a process gone; a process
+ * that has exited is, until the next tick. */
+START_TEST(gone_is_told_from_unreadable)
+{
+	setup();
+	ck_assert_ptr_null(prefetch_read(&pf, BASE + SIZE, 16));
+	ck_assert_int_eq(prefetch_gone(&pf), 0);
+	teardown();
+
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	struct remote exited;
+	remote_init(&exited, child);
+	ck_assert_int_eq(prefetch_init(&pf, &exited), 0);
+	prefetch_begin(&pf);
+	ck_assert_ptr_null(prefetch_read(&pf, (uint64_t)(uintptr_t)memory, 16));
+	ck_assert_int_eq(prefetch_gone(&pf), 1);
+	prefetch_plan(&pf, (uint64_t)(uintptr_t)memory, 16);
+	prefetch_begin(&pf); /* the batch finds it gone too */
+	ck_assert_int_eq(prefetch_gone(&pf), 1);
+	pf.remote = &remote;
+	remote_init_fake(&remote, &region, 1);
+	prefetch_begin(&pf);
+	ck_assert_int_eq(prefetch_gone(&pf), 0);
+	prefetch_free(&pf);
+}
+END_TEST
+
 Suite *prefetch_suite(void)
 {
 	Suite *s = suite_create("prefetch");
@@ -130,6 +163,7 @@ Suite *prefetch_suite(void)
 	tcase_add_test(tc, planned_regions_are_read_in_one_batch);
 	tcase_add_test(tc, plan_follows_what_was_used);
 	tcase_add_test(tc, unreadable_region_fails_alone);
+	tcase_add_test(tc, gone_is_told_from_unreadable);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,7 +19,7 @@ static char *render(int colour, int idle, int gc)
 	                              .file_len = 9,
 	                              .name_len = 4,
 	                              .line = 7};
-	st.frames[1] = (struct frame){0}; /* not readable */
+	st.frames[1] = (struct frame){.kind = FRAME_INVALID};
 	st.frames[2] = (struct frame){.file = "/a/app.py",
 	                              .name = "<module>",
 	                              .file_len = 9,
@@ -69,6 +69,27 @@ START_TEST(where_colours_only_when_asked)
 }
 END_TEST
 
+/* The marker of a deep stack's middle is shown by its name alone. */
+START_TEST(where_shows_frames_left_out_by_name)
+{
+	static struct stack st;
+	st.depth = 1;
+	st.frames[0] = (struct frame){.kind = FRAME_LEFT_OUT,
+	                              .file = "",
+	                              .name = "[907 frames left out]",
+	                              .name_len = 21};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	where_thread(out, 0, &(struct sample){.tid = 7, .stack = &st});
+	fclose(out);
+	ck_assert_str_eq(text, "  Thread 7 (interpreter 0, running)\n"
+	                       "    [907 frames left out]\n");
+	free(text);
+}
+END_TEST
+
 START_TEST(mode_statistics)
 {
 	struct stats st;
@@ -105,6 +126,7 @@ Suite *where_suite(void)
 	TCase *tc = tcase_create("view");
 	tcase_add_test(tc, where_is_innermost_last_without_colours);
 	tcase_add_test(tc, where_colours_only_when_asked);
+	tcase_add_test(tc, where_shows_frames_left_out_by_name);
 	tcase_add_test(tc, mode_statistics);
 	suite_add_tcase(s, tc);
 	return s;

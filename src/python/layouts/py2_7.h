@@ -5,7 +5,7 @@
 static const struct py_layout py2_7_layout = {
         .major = 2,
         .minor = 7,
-        .frame_model = FRAME_OBJECTS,
+        .frame_model = MODEL_FRAME_OBJECTS,
         .line_format = LINES_LNOTAB27,
         .runtime = {.size = 8,
                     .interp_head = 0,

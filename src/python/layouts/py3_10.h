@@ -5,7 +5,7 @@
 static const struct py_layout py3_10_layout = {
         .major = 3,
         .minor = 10,
-        .frame_model = FRAME_OBJECTS,
+        .frame_model = MODEL_FRAME_OBJECTS,
         .line_format = LINES_LINETABLE310,
         .runtime = {.size = 672,
                     .interp_head = 32,

@@ -5,7 +5,7 @@
 static const struct py_layout py3_11_layout = {
         .major = 3,
         .minor = 11,
-        .frame_model = FRAME_CFRAME,
+        .frame_model = MODEL_CFRAME,
         .line_format = LINES_LOCATIONS,
         .runtime = {.size = 166688,
                     .interp_head = 40,

@@ -5,7 +5,7 @@
 static const struct py_layout py3_12_layout = {
         .major = 3,
         .minor = 12,
-        .frame_model = FRAME_CFRAME,
+        .frame_model = MODEL_CFRAME,
         .line_format = LINES_LOCATIONS,
         .runtime = {.size = 459944,
                     .interp_head = 40,

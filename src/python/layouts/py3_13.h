@@ -5,7 +5,7 @@
 static const struct py_layout py3_13_layout = {
         .major = 3,
         .minor = 13,
-        .frame_model = FRAME_DIRECT,
+        .frame_model = MODEL_DIRECT,
         .line_format = LINES_LOCATIONS,
         .runtime = {.size = 283320,
                     .interp_head = 632,

@@ -5,7 +5,7 @@
 static const struct py_layout py3_8_layout = {
         .major = 3,
         .minor = 8,
-        .frame_model = FRAME_OBJECTS,
+        .frame_model = MODEL_FRAME_OBJECTS,
         .line_format = LINES_LNOTAB,
         .runtime = {.size = 1464,
                     .interp_head = 32,

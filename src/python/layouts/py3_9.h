@@ -5,7 +5,7 @@
 static const struct py_layout py3_9_layout = {
         .major = 3,
         .minor = 9,
-        .frame_model = FRAME_OBJECTS,
+        .frame_model = MODEL_FRAME_OBJECTS,
         .line_format = LINES_LNOTAB,
         .runtime = {.size = 656,
                     .interp_head = 32,
