@@ -33,5 +33,6 @@ Suite *memo_suite(void);
 Suite *privilege_suite(void);
 Suite *sink_suite(void);
 Suite *log_suite(void);
+Suite *session_suite(void);
 
 #endif
