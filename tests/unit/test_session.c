@@ -157,8 +157,8 @@ START_TEST(full_mode_charges_time_and_memory)
 	track_own_rss();
 	ck_assert(charge_thread(1100, 41, 0, &sm)); /* time, no memory */
 	ck_assert_int_eq(sm.rss_delta, 0);
-	/* As if 1000 B more had been charged: a release, as read now. */
-	int64_t charged = proc.charged_rss = proc.rss + 1000;
+	/* As if 1 GiB more had been charged: a release, as read now. */
+	int64_t charged = proc.charged_rss = proc.rss + (1 << 30);
 	ck_assert(charge_thread(1200, 41, 1, &sm));
 	ck_assert_int_eq(sm.rss_delta, proc.rss - charged);
 	ck_assert_int_lt(sm.rss_delta, 0);
