@@ -690,7 +690,8 @@ static int check_target(const struct options *opts, FILE *err)
 	return 0;
 }
 
-static enum options_result fail(FILE *err)
+/* After an error: the usage line, for the next try. */
+static enum options_result usage_error(FILE *err)
 {
 	fputs(USAGE_TEXT, err);
 	fflush(err);
@@ -707,7 +708,7 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 	if (argc < 1 || argv == NULL || argv[0] == NULL) {
 		fprintf(err, "austinc: no command to launch and no -p PID "
 		             "given\n");
-		return fail(err);
+		return usage_error(err);
 	}
 	optind = 0; /* glibc: full reset, so parsing can run again */
 	opterr = 0; /* messages are ours, and go to err */
@@ -715,7 +716,7 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 	                        NULL)) != -1) {
 		result = handle_option(c, argv, opts, out, err);
 		if (result == OPTIONS_ERROR)
-			return fail(err);
+			return usage_error(err);
 		if (result == OPTIONS_DONE) {
 			fflush(out);
 			return OPTIONS_DONE;
@@ -725,6 +726,6 @@ enum options_result options_parse(int argc, char **argv, struct options *opts,
 	opts->argv = argv + optind;
 	settle_modes(opts, err);
 	if (check_target(opts, err) < 0)
-		return fail(err);
+		return usage_error(err);
 	return OPTIONS_RUN;
 }

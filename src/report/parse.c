@@ -3,6 +3,7 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "report/parse.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *quote(char *out, const char *text, size_t len)
@@ -52,4 +53,15 @@ int parse_int64(const char *s, size_t len, int64_t *out)
 int parse_count(const char *s, size_t len, int64_t *out)
 {
 	return len == 0 || s[0] == '-' ? -1 : parse_int64(s, len, out);
+}
+
+int parse_failure(char *err, size_t err_len, const char *where, size_t at,
+                  const char *fmt, va_list ap)
+{
+	if (!err || err_len == 0)
+		return -1;
+	int n = snprintf(err, err_len, "%s %zu: ", where, at);
+	if (n >= 0 && (size_t)n < err_len)
+		vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
+	return -1;
 }

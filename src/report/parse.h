@@ -5,6 +5,7 @@
 #ifndef AUSTINC_REPORT_PARSE_H
 #define AUSTINC_REPORT_PARSE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,5 +28,10 @@ int parse_int64(const char *s, size_t len, int64_t *out);
 
 /* Digits only, no sign, within int64_t; 0 or -1. */
 int parse_count(const char *s, size_t len, int64_t *out);
+
+/* The readers' one way to fail: "<where> <at>: <message>" into err (of
+ * err_len bytes; nothing when err is NULL). Returns -1. */
+int parse_failure(char *err, size_t err_len, const char *where, size_t at,
+                  const char *fmt, va_list ap);
 
 #endif

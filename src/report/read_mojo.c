@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "emit/mojo.h"
+#include "report/parse.h"
 #include "report/read.h"
 #include "report/read_system.h"
 
@@ -85,17 +86,16 @@ struct reader {
 	int64_t memory;
 };
 
-static int fail(struct reader *r, size_t at, const char *fmt, ...)
+static int fail_at_byte(struct reader *r, size_t at, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Set "byte N: <message>" and return -1. */
+static int fail_at_byte(struct reader *r, size_t at, const char *fmt, ...)
 {
-	if (!r->err || !r->err_len)
-		return -1;
-	int n = snprintf(r->err, r->err_len, "byte %zu: ", at);
-	if (n >= 0 && (size_t)n < r->err_len) {
-		va_list args;
-		va_start(args, fmt);
-		vsnprintf(r->err + n, r->err_len - (size_t)n, fmt, args);
-		va_end(args);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	parse_failure(r->err, r->err_len, "byte", at, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -146,7 +146,7 @@ static int define(struct reader *r, struct definitions *d,
                   const struct definition *def)
 {
 	if (grow(d))
-		return fail(r, r->at, "out of memory");
+		return fail_at_byte(r, r->at, "out of memory");
 	struct definition *slot = slot_of(d, def->pid, def->key);
 	if (!slot->used)
 		d->count++;
@@ -176,9 +176,9 @@ static int read_int(struct reader *r, int64_t *value, const char *what)
 		end++;
 	if (end >= r->len) {
 		r->ran_out = 1;
-		return fail(r, at, "truncated %s", what);
+		return fail_at_byte(r, at, "truncated %s", what);
 	}
-	return fail(r, at, "%s is not a 64-bit integer", what);
+	return fail_at_byte(r, at, "%s is not a 64-bit integer", what);
 }
 
 static int read_string(struct reader *r, const char **text, uint32_t *len,
@@ -190,11 +190,11 @@ static int read_string(struct reader *r, const char **text, uint32_t *len,
 	*len = 0;
 	if (!nul) {
 		r->ran_out = 1;
-		return fail(r, r->at, "truncated %s (no terminating NUL)",
-		            what);
+		return fail_at_byte(r, r->at,
+		                    "truncated %s (no terminating NUL)", what);
 	}
 	if ((size_t)(nul - start) > UINT32_MAX)
-		return fail(r, r->at, "%s too long", what);
+		return fail_at_byte(r, r->at, "%s too long", what);
 	*text = (const char *)start;
 	*len = (uint32_t)(nul - start);
 	r->at += *len + 1u;
@@ -205,7 +205,7 @@ static int read_string(struct reader *r, const char **text, uint32_t *len,
 static int need_stack(struct reader *r, size_t at, const char *what)
 {
 	if (!r->seen_stack)
-		return fail(r, at, "%s before any stack", what);
+		return fail_at_byte(r, at, "%s before any stack", what);
 	return 0;
 }
 
@@ -214,16 +214,16 @@ static int need_stack(struct reader *r, size_t at, const char *what)
 static int push_frame(struct reader *r, size_t at, uint32_t frame)
 {
 	if (frame == NO_ID)
-		return fail(r, at, "out of memory");
+		return fail_at_byte(r, at, "out of memory");
 	if (r->depth >= MAX_DEPTH)
-		return fail(r, at, "more than %u frames in one stack",
-		            MAX_DEPTH);
+		return fail_at_byte(r, at, "more than %u frames in one stack",
+		                    MAX_DEPTH);
 	if (r->depth == r->stack_capacity) {
 		size_t capacity =
 		        r->stack_capacity ? r->stack_capacity * 2 : 64;
 		uint32_t *bigger = realloc(r->stack, capacity * sizeof *bigger);
 		if (!bigger)
-			return fail(r, at, "out of memory");
+			return fail_at_byte(r, at, "out of memory");
 		r->stack = bigger;
 		r->stack_capacity = capacity;
 	}
@@ -235,11 +235,13 @@ static int push_frame(struct reader *r, size_t at, uint32_t frame)
 static int frame_allowed(struct reader *r, size_t at, const char *what)
 {
 	if (!r->in_sample)
-		return fail(r, at, "%s outside a sample", what);
+		return fail_at_byte(r, at, "%s outside a sample", what);
 	if (r->has_time || r->has_memory)
-		return fail(r, at, "%s after the sample's metrics", what);
+		return fail_at_byte(r, at, "%s after the sample's metrics",
+		                    what);
 	if (r->gc)
-		return fail(r, at, "%s after the sample's GC mark", what);
+		return fail_at_byte(r, at, "%s after the sample's GC mark",
+		                    what);
 	return 0;
 }
 
@@ -257,8 +259,9 @@ static int end_sample(struct reader *r, size_t at)
 		return 0;
 	r->in_sample = 0;
 	if (!r->has_time && !r->has_memory)
-		return fail(r, at, "the sample at byte %zu has no metric",
-		            r->sample_at);
+		return fail_at_byte(r, at,
+		                    "the sample at byte %zu has no metric",
+		                    r->sample_at);
 	if (r->gc && push_frame(r, at, pseudo_frame(r, FRAME_GC)))
 		return -1;
 	r->seen_full |= r->has_time && r->has_memory;
@@ -272,7 +275,7 @@ static int end_sample(struct reader *r, size_t at)
 	        .at_us = r->sample_at_us,
 	};
 	if (sample.stack == NO_ID || profile_add_sample(r->p, &sample))
-		return fail(r, at, "out of memory");
+		return fail_at_byte(r, at, "out of memory");
 	return 0;
 }
 
@@ -299,7 +302,7 @@ static int on_system(struct reader *r, size_t at, const char *value,
 		return -1;
 	if (system_read_record(r->p, &r->system, value, len, &offset, message,
 	                       sizeof message))
-		return fail(r, value_at + offset, "%s", message);
+		return fail_at_byte(r, value_at + offset, "%s", message);
 	return 0;
 }
 
@@ -308,7 +311,7 @@ static int on_period(struct reader *r, const char *value, uint32_t len)
 	char message[256];
 	size_t value_at = (size_t)((const uint8_t *)value - r->data);
 	if (system_read_period(r->p, value, len, message, sizeof message))
-		return fail(r, value_at, "%s", message);
+		return fail_at_byte(r, value_at, "%s", message);
 	return 0;
 }
 
@@ -326,16 +329,17 @@ static int on_metadata(struct reader *r, size_t at)
 		return -1;
 	if (strcmp(key, "mode") == 0) {
 		if (!is_mode(value))
-			return fail(
+			return fail_at_byte(
 			        r, at,
 			        "mode '%.48s' is not wall, cpu, memory or full",
 			        value);
 		r->mode_known = 1;
 	}
 	if (r->p->meta.n >= MAX_META_KEYS && !profile_meta(r->p, key))
-		return fail(r, at, "more than %d metadata keys", MAX_META_KEYS);
+		return fail_at_byte(r, at, "more than %d metadata keys",
+		                    MAX_META_KEYS);
 	if (profile_set_meta(r->p, key, value))
-		return fail(r, at, "out of memory");
+		return fail_at_byte(r, at, "out of memory");
 	return 0;
 }
 
@@ -373,11 +377,12 @@ static int on_stack(struct reader *r, size_t at)
 	if (read_string(r, &thread, &thread_len, "thread id"))
 		return -1;
 	if (parse_thread_id(thread, thread_len, &tid))
-		return fail(r, thread_at,
-		            "thread id is not 1 to 16 hexadecimal digits");
+		return fail_at_byte(
+		        r, thread_at,
+		        "thread id is not 1 to 16 hexadecimal digits");
 	r->thread = profile_thread(r->p, pid, iid, tid);
 	if (r->thread == NO_ID)
-		return fail(r, at, "out of memory");
+		return fail_at_byte(r, at, "out of memory");
 	r->seen_stack = 1;
 	r->pid = pid;
 	r->in_sample = 1;
@@ -409,7 +414,8 @@ static int on_string_ref(struct reader *r, size_t at)
 	if (read_int(r, &key, "string key"))
 		return -1;
 	if (key != MOJO_UNKNOWN_KEY && !lookup(&r->strings, r->pid, key))
-		return fail(r, key_at, "undefined string %lld", (long long)key);
+		return fail_at_byte(r, key_at, "undefined string %lld",
+		                    (long long)key);
 	return 0;
 }
 
@@ -428,7 +434,7 @@ static int resolve_string(struct reader *r, size_t key_at, int64_t key,
 		*len = (uint32_t)strlen(UNKNOWN_TEXT);
 		return 0;
 	}
-	return fail(r, key_at, "undefined string %lld", (long long)key);
+	return fail_at_byte(r, key_at, "undefined string %lld", (long long)key);
 }
 
 static int read_string_ref(struct reader *r, const char **text, uint32_t *len,
@@ -462,8 +468,8 @@ static int on_frame(struct reader *r, size_t at)
 	if (read_int(r, &line, "line") || skip_positions(r))
 		return -1;
 	if (line < INT32_MIN || line > INT32_MAX)
-		return fail(r, line_at, "line %lld out of range",
-		            (long long)line);
+		return fail_at_byte(r, line_at, "line %lld out of range",
+		                    (long long)line);
 	def.line = (int32_t)line;
 	return define(r, &r->frames, &def);
 }
@@ -490,7 +496,8 @@ static int on_frame_ref(struct reader *r, size_t at)
 		return -1;
 	struct definition *d = lookup(&r->frames, r->pid, key);
 	if (!d)
-		return fail(r, key_at, "undefined frame %lld", (long long)key);
+		return fail_at_byte(r, key_at, "undefined frame %lld",
+		                    (long long)key);
 	if (d->frame == NO_ID)
 		d->frame = model_frame(r, d->file, d->file_len, d->name,
 		                       d->name_len, d->line);
@@ -519,11 +526,12 @@ static int on_frame_kernel(struct reader *r, size_t at)
 static int on_gc(struct reader *r, size_t at)
 {
 	if (!r->in_sample)
-		return fail(r, at, "GC mark outside a sample");
+		return fail_at_byte(r, at, "GC mark outside a sample");
 	if (r->gc)
-		return fail(r, at, "second GC mark in one sample");
+		return fail_at_byte(r, at, "second GC mark in one sample");
 	if (r->has_time || r->has_memory)
-		return fail(r, at, "GC mark after the sample's metrics");
+		return fail_at_byte(r, at,
+		                    "GC mark after the sample's metrics");
 	r->gc = 1;
 	return 0;
 }
@@ -531,14 +539,14 @@ static int on_gc(struct reader *r, size_t at)
 static int on_idle(struct reader *r, size_t at)
 {
 	if (!r->in_sample)
-		return fail(r, at, "idle mark outside a sample");
+		return fail_at_byte(r, at, "idle mark outside a sample");
 	if (r->idle)
-		return fail(r, at, "second idle mark in one sample");
+		return fail_at_byte(r, at, "second idle mark in one sample");
 	/* The memory metric ends a sample (emit/mojo.h): what follows it
 	 * would not be there had the stream been cut right after it. */
 	if (r->has_memory)
-		return fail(r, at,
-		            "idle mark after the sample's memory metric");
+		return fail_at_byte(
+		        r, at, "idle mark after the sample's memory metric");
 	r->idle = 1;
 	return 0;
 }
@@ -547,15 +555,15 @@ static int on_metric_time(struct reader *r, size_t at)
 {
 	int64_t value;
 	if (!r->in_sample)
-		return fail(r, at, "time metric outside a sample");
+		return fail_at_byte(r, at, "time metric outside a sample");
 	if (r->has_time)
-		return fail(r, at, "second time metric in one sample");
+		return fail_at_byte(r, at, "second time metric in one sample");
 	size_t value_at = r->at;
 	if (read_int(r, &value, "time metric"))
 		return -1;
 	if (value < 0)
-		return fail(r, value_at, "negative time %lld",
-		            (long long)value);
+		return fail_at_byte(r, value_at, "negative time %lld",
+		                    (long long)value);
 	r->time = (uint64_t)value;
 	r->has_time = 1;
 	return 0;
@@ -564,9 +572,10 @@ static int on_metric_time(struct reader *r, size_t at)
 static int on_metric_memory(struct reader *r, size_t at)
 {
 	if (!r->in_sample)
-		return fail(r, at, "memory metric outside a sample");
+		return fail_at_byte(r, at, "memory metric outside a sample");
 	if (r->has_memory)
-		return fail(r, at, "second memory metric in one sample");
+		return fail_at_byte(r, at,
+		                    "second memory metric in one sample");
 	if (read_int(r, &r->memory, "memory metric"))
 		return -1;
 	r->has_memory = 1;
@@ -597,9 +606,9 @@ static int read_header(struct reader *r)
 		while (at < 3 && at < r->len && r->data[at] == "MOJ"[at])
 			at++;
 		r->ran_out = at == r->len;
-		return fail(r, at,
-		            at < r->len ? "not a MOJO file"
-		                        : "truncated MOJO header");
+		return fail_at_byte(r, at,
+		                    at < r->len ? "not a MOJO file"
+		                                : "truncated MOJO header");
 	}
 	r->at = 3;
 	if (read_int(r, &r->version, "MOJO version"))
@@ -608,8 +617,8 @@ static int read_header(struct reader *r)
 	 * is left out: Austin 3.4.0 and 3.4.1 wrote different frames under
 	 * that same number (strings inline, then by reference). */
 	if (r->version < 2 || r->version > MOJO_VERSION)
-		return fail(r, 3, "MOJO version %lld, expected 2 or %d",
-		            (long long)r->version, MOJO_VERSION);
+		return fail_at_byte(r, 3, "MOJO version %lld, expected 2 or %d",
+		                    (long long)r->version, MOJO_VERSION);
 	return 0;
 }
 
@@ -651,7 +660,7 @@ static int read_events(struct reader *r)
 		                          ? EVENTS[event]
 		                          : NULL;
 		if (!handle)
-			return fail(r, at, "unknown event %u", event);
+			return fail_at_byte(r, at, "unknown event %u", event);
 		if (handle(r, at))
 			return -1;
 	}
@@ -709,8 +718,8 @@ static int read_end(struct reader *r, struct read_cut *cut)
 		return end_sample(r, r->len);
 	if (cut)
 		return salvage(r, cut);
-	return fail(r, r->len, "the sample at byte %zu has no %s", r->sample_at,
-	            missing);
+	return fail_at_byte(r, r->len, "the sample at byte %zu has no %s",
+	                    r->sample_at, missing);
 }
 
 int read_mojo(struct profile *p, const uint8_t *data, size_t len,

@@ -92,27 +92,23 @@ struct text_reader {
 	char first_text[SHAPES][QUOTE_ROOM];
 };
 
-static int fail(struct text_reader *r, const char *fmt, ...)
+static int fail_at_line(struct text_reader *r, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
 /* Set "line N: <message>" and return -1. */
-static int fail(struct text_reader *r, const char *fmt, ...)
+static int fail_at_line(struct text_reader *r, const char *fmt, ...)
 {
-	if (!r->err || r->err_len == 0)
-		return -1;
-	int n = snprintf(r->err, r->err_len, "line %zu: ", r->line);
-	if (n < 0 || (size_t)n >= r->err_len)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->err + n, r->err_len - (size_t)n, fmt, ap);
+	parse_failure(r->err, r->err_len, "line", r->line, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
 static int out_of_memory(struct text_reader *r)
 {
-	return fail(r, "out of memory (or more than 4 billion distinct items)");
+	return fail_at_line(
+	        r, "out of memory (or more than 4 billion distinct items)");
 }
 
 /* --- the table of stacks already seen ---------------------------------- */
@@ -199,8 +195,9 @@ static void seen_add(struct text_reader *r, const char *text, size_t len,
 
 static int bad_prefix(struct text_reader *r)
 {
-	return fail(r, "expected 'P<pid>;T<iid>:<tid>' at the start of a "
-	               "sample");
+	return fail_at_line(r,
+	                    "expected 'P<pid>;T<iid>:<tid>' at the start of a "
+	                    "sample");
 }
 
 /* Digits from *pos up to the byte stop, which must come; *pos is left on
@@ -245,8 +242,9 @@ static int push_frame(struct text_reader *r, uint32_t frame)
 {
 	if (r->depth == r->frames_capacity) {
 		if (r->depth >= MAX_DEPTH)
-			return fail(r, "more than %u frames in one stack",
-			            MAX_DEPTH);
+			return fail_at_line(r,
+			                    "more than %u frames in one stack",
+			                    MAX_DEPTH);
 		size_t capacity =
 		        r->frames_capacity ? r->frames_capacity * 2 : 256;
 		uint32_t *frames =
@@ -267,8 +265,9 @@ static int parse_frame(struct text_reader *r, const char *f, size_t len,
 {
 	char q[QUOTE_ROOM], q_line[QUOTE_ROOM];
 	if (len == 0)
-		return fail(r, "empty frame (two ';' in a row, or a ';' at "
-		               "the end)");
+		return fail_at_line(
+		        r, "empty frame (two ';' in a row, or a ';' at "
+		           "the end)");
 	if (is_text(f, len, ":INVALID:") || is_text(f, len, ":GC:")) {
 		enum frame_kind kind = f[1] == 'G' ? FRAME_GC : FRAME_INVALID;
 		/* Pseudo-frames name the empty string, interned when the
@@ -285,16 +284,16 @@ static int parse_frame(struct text_reader *r, const char *f, size_t len,
 	const char *name_colon =
 	        last ? memrchr(f, ':', (size_t)(last - f)) : NULL;
 	if (!name_colon)
-		return fail(r, "frame '%s' is not file:function:line",
-		            quote(q, f, len));
+		return fail_at_line(r, "frame '%s' is not file:function:line",
+		                    quote(q, f, len));
 	const char *line_text = last + 1;
 	size_t line_len = len - (size_t)(line_text - f);
 	int64_t line;
 	if (parse_int64(line_text, line_len, &line) || line < INT32_MIN ||
 	    line > INT32_MAX)
-		return fail(r, "frame '%s': line '%s' is not a number",
-		            quote(q, f, len),
-		            quote(q_line, line_text, line_len));
+		return fail_at_line(r, "frame '%s': line '%s' is not a number",
+		                    quote(q, f, len),
+		                    quote(q_line, line_text, line_len));
 	uint32_t file = profile_string(r->p, f, (size_t)(name_colon - f));
 	uint32_t name = profile_string(r->p, name_colon + 1,
 	                               (size_t)(last - name_colon - 1));
@@ -374,8 +373,8 @@ static int wrong_shape(struct text_reader *r, enum shape shape,
 	static const char *const WHAT[] = {
 	        "is a single number", "is negative",
 	        "has three fields (time,idle,memory)"};
-	return fail(r, "metric '%s' %s, but the mode is %s", quoted,
-	            WHAT[shape], MODE_NAMES[r->p->mode]);
+	return fail_at_line(r, "metric '%s' %s, but the mode is %s", quoted,
+	                    WHAT[shape], MODE_NAMES[r->p->mode]);
 }
 
 /* "<time>,<idle 0|1>,<memory>" */
@@ -406,15 +405,15 @@ static int parse_metric(struct text_reader *r, const char *m, size_t len,
 	enum shape shape;
 	if (memchr(m, ',', len)) {
 		if (parse_triple(m, len, s))
-			return fail(r,
-			            "metric '%s' is not "
-			            "<time>,<idle 0|1>,<memory delta>",
-			            quote(q, m, len));
+			return fail_at_line(r,
+			                    "metric '%s' is not "
+			                    "<time>,<idle 0|1>,<memory delta>",
+			                    quote(q, m, len));
 		shape = SHAPE_TRIPLE;
 	} else {
 		if (parse_int64(m, len, &s->memory))
-			return fail(r, "metric '%s' is not a number",
-			            quote(q, m, len));
+			return fail_at_line(r, "metric '%s' is not a number",
+			                    quote(q, m, len));
 		shape = s->memory < 0 ? SHAPE_NEGATIVE : SHAPE_UNSIGNED;
 		s->time = s->memory < 0 ? 0 : (uint64_t)s->memory;
 	}
@@ -435,8 +434,9 @@ static int read_sample(struct text_reader *r, const char *line, size_t len)
 		return bad_prefix(r);
 	const char *space = memrchr(line, ' ', len);
 	if (!space)
-		return fail(r, "no metric: a sample ends in a space and a "
-		               "number");
+		return fail_at_line(r,
+		                    "no metric: a sample ends in a space and a "
+		                    "number");
 	/* The metric first: a line that is not a sample at all is more
 	 * likely to show it there. */
 	struct profile_sample s = {.at_us = r->system.t_us};
@@ -455,8 +455,8 @@ static int check_mode(struct text_reader *r, const char *value, size_t len)
 			r->p->mode = (enum profile_mode)i;
 			return 0;
 		}
-	return fail(r, "mode '%s' is not wall, cpu, memory or full",
-	            quote(q, value, len));
+	return fail_at_line(r, "mode '%s' is not wall, cpu, memory or full",
+	                    quote(q, value, len));
 }
 
 /* Where key's entry index + 1 is, or 0 would go. */
@@ -484,8 +484,8 @@ static int remember_meta(struct text_reader *r, const char *key, size_t key_len,
 	uint32_t *slot = meta_slot(r, key, key_len);
 	if (!*slot) {
 		if (r->meta_count == MAX_META_KEYS)
-			return fail(r, "more than %d metadata keys",
-			            MAX_META_KEYS);
+			return fail_at_line(r, "more than %d metadata keys",
+			                    MAX_META_KEYS);
 		char *copy = copy_text(key, key_len);
 		if (!copy)
 			return out_of_memory(r);
@@ -507,7 +507,7 @@ static int read_system_line(struct text_reader *r, const char *value,
 	size_t offset;
 	if (system_read_record(r->p, &r->system, value, len, &offset, message,
 	                       sizeof message))
-		return fail(r, "%s", message);
+		return fail_at_line(r, "%s", message);
 	return 0;
 }
 
@@ -516,7 +516,7 @@ static int read_period_line(struct text_reader *r, const char *value,
 {
 	char message[256];
 	if (system_read_period(r->p, value, len, message, sizeof message))
-		return fail(r, "%s", message);
+		return fail_at_line(r, "%s", message);
 	return 0;
 }
 
@@ -593,7 +593,7 @@ static int check_no_nul(struct text_reader *r, const char *data, size_t len)
 	r->line++;
 	for (const char *c = data; c < nul; c++)
 		r->line += *c == '\n';
-	return fail(r, "a NUL byte: not a text recording");
+	return fail_at_line(r, "a NUL byte: not a text recording");
 }
 
 /* Keep the start of a cut line, after what is kept of it already. */
@@ -725,7 +725,8 @@ static int end_without_newline(struct text_reader *r, struct read_cut *cut)
 	}
 	if (read_line(r, r->partial, r->partial_len))
 		return -1;
-	return fail(r, "no newline at its end: the recording was cut short");
+	return fail_at_line(
+	        r, "no newline at its end: the recording was cut short");
 }
 
 int text_reader_end(struct text_reader *r, struct read_cut *cut)
