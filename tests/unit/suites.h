@@ -33,5 +33,8 @@ Suite *memo_suite(void);
 Suite *privilege_suite(void);
 Suite *sink_suite(void);
 Suite *log_suite(void);
+Suite *idindex_suite(void);
+Suite *hash_suite(void);
+Suite *growable_suite(void);
 
 #endif
