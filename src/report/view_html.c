@@ -36,6 +36,7 @@
 #include "report/escape.h"
 #include "report/views.h"
 #include "src/report/report-assets.h" /* generated: report_html/js/css */
+#include "utf8.h"
 
 /* Time resolution of the range selection: a timeline is at most about a
  * thousand pixels wide. */

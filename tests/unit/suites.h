@@ -36,5 +36,6 @@ Suite *log_suite(void);
 Suite *idindex_suite(void);
 Suite *hash_suite(void);
 Suite *growable_suite(void);
+Suite *utf8_suite(void);
 
 #endif
