@@ -37,5 +37,6 @@ Suite *idindex_suite(void);
 Suite *hash_suite(void);
 Suite *growable_suite(void);
 Suite *utf8_suite(void);
+Suite *decimal_suite(void);
 
 #endif
