@@ -5,20 +5,24 @@
 
 #include <stdlib.h>
 
-/* Slots of a new index. */
+/* Slots of a new index; at most 2^32, as the slots keep 32 bits of each
+ * hash to place their ids by (ids are 32 bits: half of that will do). */
 #define FIRST_CAPACITY 256
+#define MAX_CAPACITY   (UINT64_C(1) << 32)
 
-int idindex_grow(struct idindex *x, idindex_hash_fn hash, const void *table)
+int idindex_grow(struct idindex *x)
 {
 	size_t capacity = x->capacity ? x->capacity * 2 : FIRST_CAPACITY;
-	uint32_t *slots = calloc(capacity, sizeof *slots);
+	if ((uint64_t)capacity > MAX_CAPACITY)
+		return -1;
+	struct idindex_slot *slots = calloc(capacity, sizeof *slots);
 	if (!slots)
 		return -1;
 	for (size_t i = 0; i < x->capacity; i++) {
-		if (!x->slots[i])
+		if (!x->slots[i].id)
 			continue;
-		size_t j = hash(table, x->slots[i] - 1) & (capacity - 1);
-		while (slots[j])
+		size_t j = x->slots[i].hash & (capacity - 1);
+		while (slots[j].id)
 			j = (j + 1) & (capacity - 1);
 		slots[j] = x->slots[i];
 	}

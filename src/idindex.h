@@ -3,19 +3,19 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
  *
  * Open addressing with linear probing, kept at most half full, doubling.
- * The index holds ids only: the caller hashes its keys and compares them
- * with its table's items. Ids are below IDINDEX_NONE.
+ * The index holds ids and the low bits of their keys' hashes: the caller
+ * hashes its keys and compares them with its table's items, and only
+ * those whose hash bits match are compared. Ids are below IDINDEX_NONE.
  *
- *	if (idindex_reserve(&x, n, hash_item, table))
- *		return NONE;
- *	size_t slot = idindex_find(&x, hash(key), same_item, table, key);
- *	uint32_t id = idindex_id(&x, slot);
- *	if (id == IDINDEX_NONE) {
- *		id = add(table, key);
- *		idindex_set(&x, slot, id);
- *	}
+ *	size_t slot;
+ *	uint32_t id = idindex_lookup(&x, n, hash(key), same, table, key,
+ *	                             &slot);
+ *	if (id != IDINDEX_NONE || slot == IDINDEX_NO_ROOM)
+ *		return id;
+ *	id = add(table, key);
+ *	idindex_set(&x, slot, id);
  *
- * The lookup is inline: the sampler interns through it (-b) and a
+ * The lookup is inline: the sampler interns through it (-b), and a
  * constant `same` is then called directly, or inlined. */
 #ifndef AUSTINC_IDINDEX_H
 #define AUSTINC_IDINDEX_H
@@ -23,55 +23,55 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDINDEX_NONE UINT32_MAX
+#define IDINDEX_NONE    UINT32_MAX
+#define IDINDEX_NO_ROOM SIZE_MAX
+
+struct idindex_slot {
+	uint32_t id;   /* id + 1; 0 when empty */
+	uint32_t hash; /* its key's hash, the low bits: enough to place it */
+};
 
 struct idindex {
-	uint32_t *slots; /* id + 1; 0 when empty */
+	struct idindex_slot *slots;
 	size_t capacity; /* a power of two, or 0 */
 };
 
-/* The hash of the item with this id, as the key was hashed. */
-typedef uint64_t (*idindex_hash_fn)(const void *table, uint32_t id);
 /* Whether the item with this id is key. */
 typedef int (*idindex_same_fn)(const void *table, uint32_t id, const void *key);
 
 /* Double the index (or make its first slots) and place the ids again. */
-int idindex_grow(struct idindex *x, idindex_hash_fn hash, const void *table);
+int idindex_grow(struct idindex *x);
 
 void idindex_free(struct idindex *x);
 
-/* Room for one more id with n in the index: 0, or -1 out of memory. Call
- * it before idindex_find, which needs an empty slot to end on. */
-static inline int idindex_reserve(struct idindex *x, size_t n,
-                                  idindex_hash_fn hash, const void *table)
+/* Find key among the n ids of the index, making room for one more first:
+ * its id, or IDINDEX_NONE with *slot the empty slot where its id goes
+ * (idindex_set), or IDINDEX_NO_ROOM when out of memory. */
+static inline uint32_t idindex_lookup(struct idindex *x, size_t n,
+                                      uint64_t hash, idindex_same_fn same,
+                                      const void *table, const void *key,
+                                      size_t *slot)
 {
-	if ((n + 1) * 2 <= x->capacity)
-		return 0;
-	return idindex_grow(x, hash, table);
-}
-
-/* The slot holding the id of key, or the empty one where it goes. */
-static inline size_t idindex_find(const struct idindex *x, uint64_t hash,
-                                  idindex_same_fn same, const void *table,
-                                  const void *key)
-{
+	*slot = IDINDEX_NO_ROOM;
+	if ((n + 1) * 2 > x->capacity && idindex_grow(x))
+		return IDINDEX_NONE;
 	size_t mask = x->capacity - 1;
-	size_t slot = hash & mask;
-	while (x->slots[slot] && !same(table, x->slots[slot] - 1, key))
-		slot = (slot + 1) & mask;
-	return slot;
+	size_t at = hash & mask;
+	for (; x->slots[at].id; at = (at + 1) & mask) {
+		const struct idindex_slot *s = &x->slots[at];
+		if (s->hash == (uint32_t)hash && same(table, s->id - 1, key))
+			return s->id - 1;
+	}
+	/* The hash goes in now: the slot stays empty until it has an id. */
+	x->slots[at].hash = (uint32_t)hash;
+	*slot = at;
+	return IDINDEX_NONE;
 }
 
-/* The id in a slot, or IDINDEX_NONE when it is empty. */
-static inline uint32_t idindex_id(const struct idindex *x, size_t slot)
-{
-	return x->slots[slot] - 1;
-}
-
-/* Put id in the empty slot idindex_find returned. */
+/* Put id in the empty slot idindex_lookup named. */
 static inline void idindex_set(struct idindex *x, size_t slot, uint32_t id)
 {
-	x->slots[slot] = id + 1;
+	x->slots[slot].id = id + 1;
 }
 
 #endif

@@ -26,7 +26,6 @@
 #define RECENT_SLOTS (1u << RECENT_BITS)
 
 struct interned_string {
-	uint64_t hash;
 	char *text;
 	uint32_t len;
 	pid_t pid;
@@ -208,20 +207,7 @@ static int reserve_items(void **items, size_t *capacity, uint32_t n,
 	return n < max ? grow_array(items, capacity, (size_t)n + 1, size) : -1;
 }
 
-static uint64_t string_entry_hash(const void *table, uint32_t i)
-{
-	return ((const struct mojo *)table)->strings[i].hash;
-}
-
-static uint64_t frame_entry_hash(const void *table, uint32_t i)
-{
-	const struct interned_frame *f =
-	        &((const struct mojo *)table)->frames[i];
-	return hash_frame(f->file, f->name, f->line);
-}
-
 struct string_key {
-	uint64_t hash;
 	const char *text;
 	size_t len;
 	pid_t pid;
@@ -232,7 +218,7 @@ static int same_string(const void *table, uint32_t i, const void *key)
 	const struct interned_string *e =
 	        &((const struct mojo *)table)->strings[i];
 	const struct string_key *k = key;
-	return e->hash == k->hash && e->pid == k->pid && e->len == k->len &&
+	return e->pid == k->pid && e->len == k->len &&
 	       memcmp(e->text, k->text, k->len) == 0;
 }
 
@@ -241,14 +227,12 @@ static int same_string(const void *table, uint32_t i, const void *key)
 static uint32_t intern_string(struct mojo *m, struct sink *s, pid_t pid,
                               const char *text, size_t len)
 {
-	struct string_key key = {hash_text(pid, text, len), text, len, pid};
-	if (idindex_reserve(&m->string_index, m->n_strings, string_entry_hash,
-	                    m))
-		return NONE;
-	size_t slot =
-	        idindex_find(&m->string_index, key.hash, same_string, m, &key);
-	uint32_t found = idindex_id(&m->string_index, slot);
-	if (found != IDINDEX_NONE)
+	struct string_key key = {text, len, pid};
+	size_t slot;
+	uint32_t found = idindex_lookup(&m->string_index, m->n_strings,
+	                                hash_text(pid, text, len), same_string,
+	                                m, &key, &slot);
+	if (found != NONE || slot == IDINDEX_NO_ROOM)
 		return found;
 	if (m->string_bytes + len + 1 > MOJO_MAX_STRING_BYTES ||
 	    reserve_items((void **)&m->strings, &m->strings_capacity,
@@ -260,8 +244,7 @@ static uint32_t intern_string(struct mojo *m, struct sink *s, pid_t pid,
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	uint32_t i = m->n_strings++;
-	m->strings[i] =
-	        (struct interned_string){key.hash, copy, (uint32_t)len, pid};
+	m->strings[i] = (struct interned_string){copy, (uint32_t)len, pid};
 	m->string_bytes += len + 1;
 	idindex_set(&m->string_index, slot, i);
 	put_string_def(s, MOJO_FIRST_STRING_KEY + (int64_t)i, copy, len);
@@ -292,13 +275,11 @@ static uint32_t intern_frame(struct mojo *m, struct sink *s, uint32_t file,
                              uint32_t name, int line)
 {
 	struct interned_frame key = {file, name, line};
-	if (idindex_reserve(&m->frame_index, m->n_frames, frame_entry_hash, m))
-		return NONE;
-	size_t slot =
-	        idindex_find(&m->frame_index, hash_frame(file, name, line),
-	                     same_frame, m, &key);
-	uint32_t found = idindex_id(&m->frame_index, slot);
-	if (found != IDINDEX_NONE)
+	size_t slot;
+	uint32_t found = idindex_lookup(&m->frame_index, m->n_frames,
+	                                hash_frame(file, name, line),
+	                                same_frame, m, &key, &slot);
+	if (found != NONE || slot == IDINDEX_NO_ROOM)
 		return found;
 	if (reserve_items((void **)&m->frames, &m->frames_capacity, m->n_frames,
 	                  m->max_frames, sizeof *m->frames))

@@ -82,21 +82,14 @@ static int same_string(const void *table, uint32_t id, const void *key)
 	return strncmp(s, k->text, k->len) == 0 && s[k->len] == '\0';
 }
 
-static uint64_t rehash_string(const void *table, uint32_t id)
-{
-	const char *s = profile_str(table, id);
-	return hash_bytes(0, s, strlen(s));
-}
-
 uint32_t profile_string(struct profile *p, const char *text, size_t len)
 {
-	if (idindex_reserve(&p->string_index, p->strings.n, rehash_string, p))
-		return NO_ID;
 	struct string_key key = {text, len};
-	size_t slot = idindex_find(&p->string_index, hash_bytes(0, text, len),
-	                           same_string, p, &key);
-	uint32_t id = idindex_id(&p->string_index, slot);
-	if (id != NO_ID)
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->string_index, p->strings.n,
+	                             hash_bytes(0, text, len), same_string, p,
+	                             &key, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
 		return id;
 	char *copy = malloc(len + 1);
 	char **item = copy ? array_push(&p->strings) : NULL;
@@ -120,22 +113,15 @@ static int same_frame(const void *table, uint32_t id, const void *key)
 	              sizeof(struct profile_frame)) == 0;
 }
 
-static uint64_t rehash_frame(const void *table, uint32_t id)
-{
-	return hash_bytes(0, profile_frame_at(table, id),
-	                  sizeof(struct profile_frame));
-}
-
 uint32_t profile_frame(struct profile *p, uint32_t file, uint32_t name,
                        int32_t line, enum profile_frame_kind kind)
 {
 	struct profile_frame f = {file, name, line, (uint32_t)kind};
-	if (idindex_reserve(&p->frame_index, p->frames.n, rehash_frame, p))
-		return NO_ID;
-	size_t slot = idindex_find(&p->frame_index, hash_bytes(0, &f, sizeof f),
-	                           same_frame, p, &f);
-	uint32_t id = idindex_id(&p->frame_index, slot);
-	if (id != NO_ID)
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->frame_index, p->frames.n,
+	                             hash_bytes(0, &f, sizeof f), same_frame, p,
+	                             &f, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
 		return id;
 	struct profile_frame *item = array_push(&p->frames);
 	if (!item)
@@ -152,23 +138,15 @@ static int same_thread(const void *table, uint32_t id, const void *key)
 	              sizeof(struct profile_thread)) == 0;
 }
 
-static uint64_t rehash_thread(const void *table, uint32_t id)
-{
-	return hash_bytes(0, profile_thread_at(table, id),
-	                  sizeof(struct profile_thread));
-}
-
 uint32_t profile_thread(struct profile *p, int64_t pid, int64_t iid,
                         int64_t tid)
 {
 	struct profile_thread t = {pid, iid, tid};
-	if (idindex_reserve(&p->thread_index, p->threads.n, rehash_thread, p))
-		return NO_ID;
-	size_t slot =
-	        idindex_find(&p->thread_index, hash_bytes(0, &t, sizeof t),
-	                     same_thread, p, &t);
-	uint32_t id = idindex_id(&p->thread_index, slot);
-	if (id != NO_ID)
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->thread_index, p->threads.n,
+	                             hash_bytes(0, &t, sizeof t), same_thread,
+	                             p, &t, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
 		return id;
 	struct profile_thread *item = array_push(&p->threads);
 	if (!item)
@@ -206,12 +184,6 @@ static uint64_t hash_stack(uint32_t thread, const uint32_t *frames,
 	             : hash_mix(thread);
 }
 
-static uint64_t rehash_stack(const void *table, uint32_t id)
-{
-	const struct profile_stack *s = profile_stack_at(table, id);
-	return hash_stack(s->thread, profile_stack_frames(table, s), s->depth);
-}
-
 /* Append the frame ids of a new stack; the first index, or NO_ID. */
 static uint32_t push_frame_ids(struct profile *p, const uint32_t *frames,
                                uint32_t depth)
@@ -233,14 +205,12 @@ static uint32_t push_frame_ids(struct profile *p, const uint32_t *frames,
 uint32_t profile_stack(struct profile *p, uint32_t thread,
                        const uint32_t *frames, uint32_t depth)
 {
-	if (idindex_reserve(&p->stack_index, p->stacks.n, rehash_stack, p))
-		return NO_ID;
 	struct stack_key key = {thread, depth, frames};
-	size_t slot =
-	        idindex_find(&p->stack_index, hash_stack(thread, frames, depth),
-	                     same_stack, p, &key);
-	uint32_t id = idindex_id(&p->stack_index, slot);
-	if (id != NO_ID)
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->stack_index, p->stacks.n,
+	                             hash_stack(thread, frames, depth),
+	                             same_stack, p, &key, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
 		return id;
 	uint32_t first = push_frame_ids(p, frames, depth);
 	struct profile_stack *item =

@@ -79,16 +79,6 @@ struct tables {
 	struct idindex frame_index;
 };
 
-static uint64_t hash_text(const char *s)
-{
-	return hash_bytes(0, s, strlen(s));
-}
-
-static uint64_t hash_string_id(const void *table, uint32_t id)
-{
-	return hash_text(((const struct tables *)table)->strings[id]);
-}
-
 static int same_string(const void *table, uint32_t id, const void *key)
 {
 	return strcmp(((const struct tables *)table)->strings[id], key) == 0;
@@ -98,12 +88,11 @@ static int same_string(const void *table, uint32_t id, const void *key)
  * memory. */
 static uint32_t intern_string(struct tables *t, const char *s)
 {
-	if (idindex_reserve(&t->string_index, t->n_strings, hash_string_id, t))
-		return NO_ID;
-	size_t slot =
-	        idindex_find(&t->string_index, hash_text(s), same_string, t, s);
-	uint32_t id = idindex_id(&t->string_index, slot);
-	if (id != NO_ID)
+	size_t slot;
+	uint32_t id = idindex_lookup(&t->string_index, t->n_strings,
+	                             hash_bytes(0, s, strlen(s)), same_string,
+	                             t, s, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
 		return id;
 	if (grow_array((void **)&t->strings, &t->strings_capacity,
 	               t->n_strings + 1, sizeof *t->strings))
@@ -118,11 +107,6 @@ static uint64_t hash_frame(const struct out_frame *f)
 {
 	return hash_mix((uint64_t)f->name << 32 ^ f->file) ^
 	       hash_mix((uint64_t)(uint32_t)f->line);
-}
-
-static uint64_t hash_frame_id(const void *table, uint32_t id)
-{
-	return hash_frame(&((const struct tables *)table)->frames[id]);
 }
 
 static int same_frame(const void *table, uint32_t id, const void *key)
@@ -152,13 +136,12 @@ static uint32_t intern_frame(struct tables *t, const struct profile *p,
 	                      .file = intern_string(t, file),
 	                      .line = pf->kind == FRAME_PYTHON ? pf->line : 0,
 	                      .library = view_is_library_file(file)};
-	if (f.name == NO_ID || f.file == NO_ID ||
-	    idindex_reserve(&t->frame_index, t->n_frames, hash_frame_id, t))
+	if (f.name == NO_ID || f.file == NO_ID)
 		return NO_ID;
-	size_t slot = idindex_find(&t->frame_index, hash_frame(&f), same_frame,
-	                           t, &f);
-	uint32_t id = idindex_id(&t->frame_index, slot);
-	if (id != NO_ID)
+	size_t slot;
+	uint32_t id = idindex_lookup(&t->frame_index, t->n_frames,
+	                             hash_frame(&f), same_frame, t, &f, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
 		return id;
 	if (grow_array((void **)&t->frames, &t->frames_capacity,
 	               t->n_frames + 1, sizeof *t->frames))
@@ -409,12 +392,6 @@ static uint64_t hash_key(uint32_t bucket, uint32_t stack)
 	return hash_mix((uint64_t)bucket << 32 | stack);
 }
 
-static uint64_t hash_entry_id(const void *table, uint32_t id)
-{
-	const struct entry *e = &((const struct entries *)table)->items[id];
-	return hash_key(e->bucket, e->stack);
-}
-
 static int same_entry(const void *table, uint32_t id, const void *key)
 {
 	const struct entry *e = &((const struct entries *)table)->items[id];
@@ -433,13 +410,13 @@ static struct entry *entry_for(struct entries *es, uint32_t bucket,
                                uint32_t stack)
 {
 	struct entry key = {.bucket = bucket, .stack = stack};
-	if (idindex_reserve(&es->index, es->n, hash_entry_id, es))
-		return NULL;
-	size_t slot = idindex_find(&es->index, hash_key(bucket, stack),
-	                           same_entry, es, &key);
-	uint32_t id = idindex_id(&es->index, slot);
+	size_t slot;
+	uint32_t id = idindex_lookup(&es->index, es->n, hash_key(bucket, stack),
+	                             same_entry, es, &key, &slot);
 	if (id != NO_ID)
 		return &es->items[id];
+	if (slot == IDINDEX_NO_ROOM)
+		return NULL;
 	if (grow_array((void **)&es->items, &es->capacity, es->n + 1,
 	               sizeof key))
 		return NULL;

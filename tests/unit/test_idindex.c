@@ -14,26 +14,24 @@ struct table {
 	const char **items;
 	uint32_t n;
 	uint64_t (*hash)(const char *s);
+	size_t compared; /* calls of table_same */
 };
-
-static uint64_t table_hash(const void *table, uint32_t id)
-{
-	const struct table *t = table;
-	return t->hash(t->items[id]);
-}
 
 static int table_same(const void *table, uint32_t id, const void *key)
 {
-	return strcmp(((const struct table *)table)->items[id], key) == 0;
+	struct table *t = (struct table *)table;
+	t->compared++;
+	return strcmp(t->items[id], key) == 0;
 }
 
 /* The id of s, added when new. */
 static uint32_t intern(struct idindex *x, struct table *t, const char *s)
 {
-	ck_assert_int_eq(idindex_reserve(x, t->n, table_hash, t), 0);
-	size_t slot = idindex_find(x, t->hash(s), table_same, t, s);
-	uint32_t id = idindex_id(x, slot);
+	size_t slot;
+	uint32_t id =
+	        idindex_lookup(x, t->n, t->hash(s), table_same, t, s, &slot);
 	if (id == IDINDEX_NONE) {
+		ck_assert_uint_ne(slot, IDINDEX_NO_ROOM);
 		id = t->n++;
 		t->items[id] = s;
 		idindex_set(x, slot, id);
@@ -56,6 +54,12 @@ static uint64_t zero_hash(const char *s)
 static uint64_t length_hash(const char *s)
 {
 	return strlen(s);
+}
+
+/* Hashes that differ only past the bits the index keeps. */
+static uint64_t high_bits_hash(const char *s)
+{
+	return full_hash(s) << 32;
 }
 
 /* The last slot of the first index: chains wrap around to slot 0. */
@@ -87,7 +91,7 @@ static void free_keys(char **keys, size_t n)
 static void check_keys(uint64_t (*hash)(const char *), size_t n)
 {
 	char **keys = numbered_keys(n);
-	struct table t = {malloc(n * sizeof *t.items), 0, hash};
+	struct table t = {malloc(n * sizeof *t.items), 0, hash, 0};
 	struct idindex x = {0};
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_uint_eq(intern(&x, &t, keys[i]), i);
@@ -124,6 +128,12 @@ START_TEST(keys_of_a_length_colliding)
 }
 END_TEST
 
+START_TEST(keys_differing_in_high_hash_bits)
+{
+	check_keys(high_bits_hash, 3000);
+}
+END_TEST
+
 START_TEST(chains_wrap_around)
 {
 	check_keys(last_slot_hash, 100);
@@ -134,7 +144,7 @@ END_TEST
 START_TEST(equal_hashes_distinct_strings)
 {
 	const char *items[4];
-	struct table t = {items, 0, length_hash};
+	struct table t = {items, 0, length_hash, 0};
 	struct idindex x = {0};
 	ck_assert_uint_eq(intern(&x, &t, "ab"), 0);
 	ck_assert_uint_eq(intern(&x, &t, "ba"), 1);
@@ -149,14 +159,37 @@ END_TEST
 
 START_TEST(empty_index_finds_nothing)
 {
-	const char *items[1];
-	struct table t = {items, 0, full_hash};
+	const char *items[1] = {NULL};
+	struct table t = {items, 0, full_hash, 0};
 	struct idindex x = {0};
-	ck_assert_int_eq(idindex_reserve(&x, 0, table_hash, &t), 0);
-	ck_assert_uint_gt(x.capacity, 0);
-	size_t slot = idindex_find(&x, full_hash("a"), table_same, &t, "a");
-	ck_assert_uint_eq(idindex_id(&x, slot), IDINDEX_NONE);
+	size_t slot;
+	ck_assert_uint_eq(idindex_lookup(&x, 0, full_hash("a"), table_same, &t,
+	                                 "a", &slot),
+	                  IDINDEX_NONE);
+	ck_assert_uint_lt(slot, x.capacity);
+	ck_assert_uint_eq(t.compared, 0);
 	idindex_free(&x);
+}
+END_TEST
+
+/* Keys whose hashes differ are not compared: a full hash of numbered keys
+ * asks about as many comparisons as there are lookups that find. */
+START_TEST(compares_only_matching_hashes)
+{
+	enum { N = 10000 };
+	char **keys = numbered_keys(N);
+	struct table t = {malloc(N * sizeof *t.items), 0, full_hash, 0};
+	struct idindex x = {0};
+	for (size_t i = 0; i < N; i++)
+		intern(&x, &t, keys[i]);
+	ck_assert_uint_lt(t.compared, 10);
+	t.compared = 0;
+	for (size_t i = 0; i < N; i++)
+		intern(&x, &t, keys[i]);
+	ck_assert_uint_lt(t.compared, N + 10);
+	idindex_free(&x);
+	free(t.items);
+	free_keys(keys, N);
 }
 END_TEST
 
@@ -168,9 +201,11 @@ Suite *idindex_suite(void)
 	tcase_add_test(tc, many_keys_across_growths);
 	tcase_add_test(tc, every_key_colliding);
 	tcase_add_test(tc, keys_of_a_length_colliding);
+	tcase_add_test(tc, keys_differing_in_high_hash_bits);
 	tcase_add_test(tc, chains_wrap_around);
 	tcase_add_test(tc, equal_hashes_distinct_strings);
 	tcase_add_test(tc, empty_index_finds_nothing);
+	tcase_add_test(tc, compares_only_matching_hashes);
 	suite_add_tcase(s, tc);
 	return s;
 }
