@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "decimal.h"
+#include "hash.h"
 #include "procfs.h"
 #include "timeutil.h"
 
@@ -580,18 +581,6 @@ static bool disk_counted(struct system *sys, const char *name)
 	return counted;
 }
 
-/* FNV-1a, continued from h over name and its NUL. */
-static uint64_t hash_name(uint64_t h, const char *name)
-{
-	if (h == 0)
-		h = 14695981039346656037ull;
-	for (const char *c = name;; c++) {
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
-		if (*c == '\0')
-			return h;
-	}
-}
-
 static void read_disks(struct system *sys, struct machine_reading *r)
 {
 	enum diskstats_item items[] = {DISKSTATS_NAME, DISKSTATS_TYPE,
@@ -610,7 +599,9 @@ static void read_disks(struct system *sys, struct machine_reading *r)
 		            DISKSTATS_TYPE_DISK ||
 		    !name || !disk_counted(sys, name))
 			continue;
-		r->disks = hash_name(r->disks, name);
+		/* The set of disks, to tell readings of other sets apart:
+		 * each name's length is hashed with it. */
+		r->disks = hash_bytes(r->disks, name, strlen(name));
 		r->disk_read +=
 		        (uint64_t)DISKSTATS_VAL(2, ul_int, d, sys->diskstats) *
 		        SECTOR_BYTES;
