@@ -132,11 +132,15 @@ int procfs_open_statm(pid_t pid)
 static int parse_field(const char *buf, size_t len, size_t *at, uint64_t *out)
 {
 	size_t i = *at;
+	/* Into a local: a store through out could change buf, as far as the
+	 * compiler knows, and buf[i] would be loaded again (the tick). */
+	uint64_t v;
 	/* No digits, or the buffer ends inside the number: short content. */
-	if (decimal_parse(buf, len, &i, out) < 0 || i >= len ||
+	if (decimal_parse(buf, len, &i, &v) < 0 || i >= len ||
 	    (buf[i] != ' ' && buf[i] != '\n'))
 		return -1;
 	*at = i + 1;
+	*out = v;
 	return 0;
 }
 
