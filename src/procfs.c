@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decimal.h"
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -130,15 +132,12 @@ int procfs_open_statm(pid_t pid)
 static int parse_field(const char *buf, size_t len, size_t *at, uint64_t *out)
 {
 	size_t i = *at;
-	uint64_t v = 0;
-	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
-		unsigned digit = (unsigned)(buf[i] - '0');
-		if (v > (UINT64_MAX - digit) / 10)
-			return -1;
-		v = v * 10 + digit;
-	}
+	/* Into a local: a store through out could change buf, as far as the
+	 * compiler knows, and buf[i] would be loaded again (the tick). */
+	uint64_t v;
 	/* No digits, or the buffer ends inside the number: short content. */
-	if (i == *at || i >= len || (buf[i] != ' ' && buf[i] != '\n'))
+	if (decimal_parse(buf, len, &i, &v) < 0 || i >= len ||
+	    (buf[i] != ' ' && buf[i] != '\n'))
 		return -1;
 	*at = i + 1;
 	*out = v;

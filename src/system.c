@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decimal.h"
+#include "hash.h"
 #include "procfs.h"
 #include "timeutil.h"
 
@@ -285,30 +287,11 @@ int system_format_process(pid_t pid, long ticks_per_s,
 /* Parsing /proc text                                                     */
 /* ---------------------------------------------------------------------- */
 
-/* The decimal digits at text[*at], at least one; *at moves past them.
- * 0, or -1 when there are none or they overflow. */
-static int parse_digits(const char *text, size_t len, size_t *at, uint64_t *out)
-{
-	size_t i = *at;
-	uint64_t v = 0;
-	for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
-		unsigned digit = (unsigned)(text[i] - '0');
-		if (v > (UINT64_MAX - digit) / 10)
-			return -1;
-		v = v * 10 + digit;
-	}
-	if (i == *at)
-		return -1;
-	*at = i;
-	*out = v;
-	return 0;
-}
-
 /* A whole number that ends the text, a line or a word. */
 static int parse_number(const char *text, size_t len, size_t *at, uint64_t *out)
 {
 	size_t i = *at;
-	if (parse_digits(text, len, &i, out) ||
+	if (decimal_parse(text, len, &i, out) ||
 	    (i < len && text[i] != ' ' && text[i] != '\n' && text[i] != '\t'))
 		return -1;
 	*at = i;
@@ -407,10 +390,10 @@ static int parse_load(const char *text, size_t len, size_t *at, double *out)
 {
 	uint64_t whole, fraction;
 	size_t i = *at;
-	if (parse_digits(text, len, &i, &whole) || i >= len || text[i] != '.')
+	if (decimal_parse(text, len, &i, &whole) || i >= len || text[i] != '.')
 		return -1;
 	size_t start = ++i;
-	if (parse_digits(text, len, &i, &fraction) || i - start > 9)
+	if (decimal_parse(text, len, &i, &fraction) || i - start > 9)
 		return -1;
 	double scale = 1;
 	for (size_t k = start; k < i; k++)
@@ -598,18 +581,6 @@ static bool disk_counted(struct system *sys, const char *name)
 	return counted;
 }
 
-/* FNV-1a, continued from h over name and its NUL. */
-static uint64_t hash_name(uint64_t h, const char *name)
-{
-	if (h == 0)
-		h = 14695981039346656037ull;
-	for (const char *c = name;; c++) {
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
-		if (*c == '\0')
-			return h;
-	}
-}
-
 static void read_disks(struct system *sys, struct machine_reading *r)
 {
 	enum diskstats_item items[] = {DISKSTATS_NAME, DISKSTATS_TYPE,
@@ -628,7 +599,9 @@ static void read_disks(struct system *sys, struct machine_reading *r)
 		            DISKSTATS_TYPE_DISK ||
 		    !name || !disk_counted(sys, name))
 			continue;
-		r->disks = hash_name(r->disks, name);
+		/* The set of disks, to tell readings of other sets apart:
+		 * each name's length is hashed with it. */
+		r->disks = hash_bytes(r->disks, name, strlen(name));
 		r->disk_read +=
 		        (uint64_t)DISKSTATS_VAL(2, ul_int, d, sys->diskstats) *
 		        SECTOR_BYTES;

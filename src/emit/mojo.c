@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include "emit/memo.h"
+#include "growable.h"
+#include "hash.h"
+#include "idindex.h"
 
 #define NONE UINT32_MAX
 
@@ -22,11 +25,7 @@
 #define RECENT_BITS  12
 #define RECENT_SLOTS (1u << RECENT_BITS)
 
-/* Room of a table when it is first made. */
-#define FIRST_CAPACITY 256
-
 struct interned_string {
-	uint64_t hash;
 	char *text;
 	uint32_t len;
 	pid_t pid;
@@ -35,12 +34,6 @@ struct interned_string {
 struct interned_frame {
 	uint32_t file, name; /* indexes into the string table */
 	int32_t line;
-};
-
-/* Open addressing with linear probing: entry index + 1, 0 when empty. */
-struct index {
-	uint32_t *slots;
-	uint32_t capacity; /* a power of two, or 0 */
 };
 
 struct recent_frame {
@@ -54,11 +47,13 @@ struct mojo {
 	uint32_t max_strings, max_frames;
 	size_t string_bytes;
 	struct interned_string *strings;
-	uint32_t n_strings, strings_capacity;
-	struct index string_index;
+	uint32_t n_strings;
+	size_t strings_capacity;
+	struct idindex string_index;
 	struct interned_frame *frames;
-	uint32_t n_frames, frames_capacity;
-	struct index frame_index;
+	uint32_t n_frames;
+	size_t frames_capacity;
+	struct idindex frame_index;
 	struct recent_frame recent[RECENT_SLOTS];
 	int64_t keys[STACK_MAX_DEPTH]; /* the sample's frame keys */
 	struct memo memo;              /* each thread's last FRAME_REFs */
@@ -183,36 +178,15 @@ static void put_frame_def(struct sink *s, int64_t key, int64_t file_key,
 
 /* --- hashing -------------------------------------------------------- */
 
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
-/* Eight bytes at a time: the tick hashes every new frame's text. */
 static uint64_t hash_text(pid_t pid, const char *text, size_t len)
 {
-	uint64_t h = mix((uint64_t)(uint32_t)pid ^ ((uint64_t)len << 32));
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t word;
-		memcpy(&word, text + i, 8);
-		h = (h ^ word) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	uint64_t tail = 0;
-	memcpy(&tail, text + i, len - i);
-	return mix(h ^ tail);
+	return hash_bytes((uint32_t)pid, text, len);
 }
 
 static uint64_t hash_frame(uint32_t file, uint32_t name, int32_t line)
 {
-	return mix(((uint64_t)file << 32 | name) ^
-	           (uint64_t)(uint32_t)line * 0x9e3779b97f4a7c15ull);
+	return hash_mix(((uint64_t)file << 32 | name) ^
+	                (uint64_t)(uint32_t)line * 0x9e3779b97f4a7c15ull);
 }
 
 static size_t recent_slot(pid_t pid, const struct frame *f)
@@ -226,68 +200,26 @@ static size_t recent_slot(pid_t pid, const struct frame *f)
 
 /* --- tables ---------------------------------------------------------- */
 
-/* Grow an array of items to hold one more, up to max; -1 if it cannot. */
-static int reserve_items(void **items, uint32_t *capacity, uint32_t n,
+/* Room for one more of n items, up to max; -1 if there is none. */
+static int reserve_items(void **items, size_t *capacity, uint32_t n,
                          uint32_t max, size_t size)
 {
-	if (n < *capacity)
-		return 0;
-	if (n >= max)
-		return -1;
-	uint32_t grown = *capacity ? *capacity * 2 : FIRST_CAPACITY;
-	if (grown > max)
-		grown = max;
-	void *bigger = realloc(*items, (size_t)grown * size);
-	if (!bigger)
-		return -1;
-	*items = bigger;
-	*capacity = grown;
-	return 0;
+	return n < max ? grow_array(items, capacity, (size_t)n + 1, size) : -1;
 }
 
-typedef uint64_t (*entry_hash_fn)(const struct mojo *m, uint32_t i);
+struct string_key {
+	const char *text;
+	size_t len;
+	pid_t pid;
+};
 
-static uint64_t string_entry_hash(const struct mojo *m, uint32_t i)
+static int same_string(const void *table, uint32_t i, const void *key)
 {
-	return m->strings[i].hash;
-}
-
-static uint64_t frame_entry_hash(const struct mojo *m, uint32_t i)
-{
-	const struct interned_frame *f = &m->frames[i];
-	return hash_frame(f->file, f->name, f->line);
-}
-
-/* Keep the load of an index under a half with n + 1 entries. */
-static int reserve_index(struct mojo *m, struct index *x, uint32_t n,
-                         entry_hash_fn hash)
-{
-	if ((size_t)(n + 1) * 2 <= x->capacity)
-		return 0;
-	uint32_t capacity = x->capacity ? x->capacity * 2 : FIRST_CAPACITY;
-	uint32_t *slots = calloc(capacity, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (uint32_t i = 0; i < x->capacity; i++) {
-		if (!x->slots[i])
-			continue;
-		uint32_t j =
-		        (uint32_t)hash(m, x->slots[i] - 1) & (capacity - 1);
-		while (slots[j])
-			j = (j + 1) & (capacity - 1);
-		slots[j] = x->slots[i];
-	}
-	free(x->slots);
-	x->slots = slots;
-	x->capacity = capacity;
-	return 0;
-}
-
-static int string_equals(const struct interned_string *e, pid_t pid,
-                         const char *text, size_t len)
-{
-	return e->pid == pid && e->len == len &&
-	       memcmp(e->text, text, len) == 0;
+	const struct interned_string *e =
+	        &((const struct mojo *)table)->strings[i];
+	const struct string_key *k = key;
+	return e->pid == k->pid && e->len == k->len &&
+	       memcmp(e->text, k->text, k->len) == 0;
 }
 
 /* The index of (pid, text), interning it (and writing its STRING event)
@@ -295,17 +227,13 @@ static int string_equals(const struct interned_string *e, pid_t pid,
 static uint32_t intern_string(struct mojo *m, struct sink *s, pid_t pid,
                               const char *text, size_t len)
 {
-	uint64_t hash = hash_text(pid, text, len);
-	if (reserve_index(m, &m->string_index, m->n_strings, string_entry_hash))
-		return NONE;
-	uint32_t mask = m->string_index.capacity - 1;
-	uint32_t j = (uint32_t)hash & mask;
-	for (; m->string_index.slots[j]; j = (j + 1) & mask) {
-		uint32_t i = m->string_index.slots[j] - 1;
-		if (m->strings[i].hash == hash &&
-		    string_equals(&m->strings[i], pid, text, len))
-			return i;
-	}
+	struct string_key key = {text, len, pid};
+	size_t slot;
+	uint32_t found = idindex_lookup(&m->string_index, m->n_strings,
+	                                hash_text(pid, text, len), same_string,
+	                                m, &key, &slot);
+	if (found != NONE || slot == IDINDEX_NO_ROOM)
+		return found;
 	if (m->string_bytes + len + 1 > MOJO_MAX_STRING_BYTES ||
 	    reserve_items((void **)&m->strings, &m->strings_capacity,
 	                  m->n_strings, m->max_strings, sizeof *m->strings))
@@ -316,10 +244,9 @@ static uint32_t intern_string(struct mojo *m, struct sink *s, pid_t pid,
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	uint32_t i = m->n_strings++;
-	m->strings[i] =
-	        (struct interned_string){hash, copy, (uint32_t)len, pid};
+	m->strings[i] = (struct interned_string){copy, (uint32_t)len, pid};
 	m->string_bytes += len + 1;
-	m->string_index.slots[j] = i + 1;
+	idindex_set(&m->string_index, slot, i);
 	put_string_def(s, MOJO_FIRST_STRING_KEY + (int64_t)i, copy, len);
 	return i;
 }
@@ -334,27 +261,32 @@ static int64_t frame_key(uint32_t i)
 	return MOJO_FIRST_FRAME_KEY + (int64_t)i;
 }
 
+static int same_frame(const void *table, uint32_t i, const void *key)
+{
+	const struct interned_frame *f =
+	        &((const struct mojo *)table)->frames[i];
+	const struct interned_frame *k = key;
+	return f->file == k->file && f->name == k->name && f->line == k->line;
+}
+
 /* The index of a frame of interned strings, interning it (and writing its
  * FRAME event) when new; NONE when the table is full. */
 static uint32_t intern_frame(struct mojo *m, struct sink *s, uint32_t file,
                              uint32_t name, int line)
 {
-	if (reserve_index(m, &m->frame_index, m->n_frames, frame_entry_hash))
-		return NONE;
-	uint32_t mask = m->frame_index.capacity - 1;
-	uint32_t j = (uint32_t)hash_frame(file, name, line) & mask;
-	for (; m->frame_index.slots[j]; j = (j + 1) & mask) {
-		uint32_t i = m->frame_index.slots[j] - 1;
-		const struct interned_frame *f = &m->frames[i];
-		if (f->file == file && f->name == name && f->line == line)
-			return i;
-	}
+	struct interned_frame key = {file, name, line};
+	size_t slot;
+	uint32_t found = idindex_lookup(&m->frame_index, m->n_frames,
+	                                hash_frame(file, name, line),
+	                                same_frame, m, &key, &slot);
+	if (found != NONE || slot == IDINDEX_NO_ROOM)
+		return found;
 	if (reserve_items((void **)&m->frames, &m->frames_capacity, m->n_frames,
 	                  m->max_frames, sizeof *m->frames))
 		return NONE;
 	uint32_t i = m->n_frames++;
-	m->frames[i] = (struct interned_frame){file, name, line};
-	m->frame_index.slots[j] = i + 1;
+	m->frames[i] = key;
+	idindex_set(&m->frame_index, slot, i);
 	put_frame_def(s, frame_key(i), string_key(file), string_key(name),
 	              line);
 	return i;
@@ -546,9 +478,9 @@ void mojo_free(struct mojo *m)
 	for (uint32_t i = 0; i < m->n_strings; i++)
 		free(m->strings[i].text);
 	free(m->strings);
-	free(m->string_index.slots);
+	idindex_free(&m->string_index);
 	free(m->frames);
-	free(m->frame_index.slots);
+	idindex_free(&m->frame_index);
 	memo_free(&m->memo);
 	free(m);
 }

@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include "bytes.h"
+#include "utf8.h"
 
 #include "python/linetable.h"
 
@@ -143,33 +144,6 @@ static uint8_t *read_bytes(const struct code_reader *cr, uint64_t addr,
 	return whole;
 }
 
-/* The length of the well-formed UTF-8 sequence at s[0, n) and its code
- * point, or 0 when s does not start one (bad lead or continuation byte,
- * cut short, overlong, surrogate or past U+10FFFF). */
-static size_t utf8_sequence(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	size_t len = s[0] < 0x80   ? 1
-	             : s[0] < 0xc2 ? 0
-	             : s[0] < 0xe0 ? 2
-	             : s[0] < 0xf0 ? 3
-	             : s[0] < 0xf5 ? 4
-	                           : 0;
-	static const uint32_t lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
-	static const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (len == 0 || len > n)
-		return 0;
-	uint32_t v = s[0] & lead_mask[len];
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < smallest[len] || (v >= 0xd800 && v < 0xe000) || v > 0x10ffff)
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /* 2.7 names files and functions with byte strings, in no declared
  * encoding: UTF-8 is taken where it is well-formed (source files and paths
  * mostly are), and any other byte becomes '?', so nothing undecodable is
@@ -181,10 +155,16 @@ static char *bytes_to_utf8(const uint8_t *data, size_t n)
 		return NULL;
 	size_t at = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = '?';
-		size_t len = utf8_sequence(data + i, n - i, &cp);
-		at += put_utf8(out + at, cp);
-		i += len ? len : 1;
+		size_t len = utf8_sequence((const char *)data + i, n - i);
+		if (len > 1) {
+			/* Past U+007F: nothing put_utf8 would replace. */
+			memcpy(out + at, data + i, len);
+			at += len;
+			i += len;
+		} else {
+			at += put_utf8(out + at, len ? data[i] : '?');
+			i++;
+		}
 	}
 	out[at] = '\0';
 	return out;

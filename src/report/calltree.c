@@ -10,49 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "growable.h"
+#include "hash.h"
+#include "idindex.h"
+
 struct builder {
 	struct call_tree *tree;
-	uint32_t *slots; /* node id + 1; 0 = empty */
-	size_t capacity;
+	struct idindex children; /* node ids by (parent, frame, thread) */
 };
 
 static uint64_t child_hash(uint32_t parent, uint32_t frame, uint32_t thread)
 {
-	uint64_t h = ((uint64_t)parent << 32 | frame) * 0x9e3779b97f4a7c15ull;
-	return h ^ ((uint64_t)thread * 0xc2b2ae3d27d4eb4full) ^ (h >> 29);
+	return hash_mix(((uint64_t)parent << 32 | frame) ^
+	                (uint64_t)thread * 0xc2b2ae3d27d4eb4full);
 }
 
-static int grow_nodes(struct call_tree *t)
+static int same_child(const void *tree, uint32_t id, const void *key)
 {
-	if (t->n < t->capacity)
-		return 0;
-	size_t capacity = t->capacity ? t->capacity * 2 : 1024;
-	struct call_node *nodes = realloc(t->nodes, capacity * sizeof *nodes);
-	if (!nodes)
-		return -1;
-	t->nodes = nodes;
-	t->capacity = capacity;
-	return 0;
-}
-
-static int rehash(struct builder *b)
-{
-	size_t capacity = b->capacity ? b->capacity * 2 : 2048;
-	uint32_t *slots = calloc(capacity, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (size_t id = 1; id < b->tree->n; id++) {
-		const struct call_node *c = &b->tree->nodes[id];
-		size_t i = child_hash(c->parent, c->frame, c->thread) &
-		           (capacity - 1);
-		while (slots[i])
-			i = (i + 1) & (capacity - 1);
-		slots[i] = (uint32_t)id + 1;
-	}
-	free(b->slots);
-	b->slots = slots;
-	b->capacity = capacity;
-	return 0;
+	const struct call_node *c =
+	        &((const struct call_tree *)tree)->nodes[id];
+	const struct call_node *k = key;
+	return c->parent == k->parent && c->frame == k->frame &&
+	       c->thread == k->thread;
 }
 
 /* The child of parent for frame (or for thread, a thread node); created
@@ -61,25 +40,23 @@ static uint32_t child(struct builder *b, uint32_t parent, uint32_t frame,
                       uint32_t thread)
 {
 	struct call_tree *t = b->tree;
-	if ((t->n + 1) * 2 > b->capacity && rehash(b))
+	struct call_node key = {.frame = frame,
+	                        .thread = thread,
+	                        .parent = parent,
+	                        .first_child = CALL_NONE,
+	                        .next_sibling = CALL_NONE};
+	size_t slot;
+	uint32_t id = idindex_lookup(&b->children, t->n,
+	                             child_hash(parent, frame, thread),
+	                             same_child, t, &key, &slot);
+	if (id != CALL_NONE || slot == IDINDEX_NO_ROOM)
+		return id;
+	if (grow_array((void **)&t->nodes, &t->capacity, t->n + 1,
+	               sizeof *t->nodes))
 		return CALL_NONE;
-	size_t mask = b->capacity - 1;
-	size_t i = child_hash(parent, frame, thread) & mask;
-	for (; b->slots[i]; i = (i + 1) & mask) {
-		const struct call_node *c = &t->nodes[b->slots[i] - 1];
-		if (c->parent == parent && c->frame == frame &&
-		    c->thread == thread)
-			return b->slots[i] - 1;
-	}
-	if (grow_nodes(t))
-		return CALL_NONE;
-	uint32_t id = (uint32_t)t->n++;
-	t->nodes[id] = (struct call_node){.frame = frame,
-	                                  .thread = thread,
-	                                  .parent = parent,
-	                                  .first_child = CALL_NONE,
-	                                  .next_sibling = CALL_NONE};
-	b->slots[i] = id + 1;
+	id = (uint32_t)t->n++;
+	t->nodes[id] = key;
+	idindex_set(&b->children, slot, id);
 	return id;
 }
 
@@ -148,7 +125,7 @@ int call_tree_build(struct call_tree *t, const struct profile *p,
 	memset(t, 0, sizeof *t);
 	t->metric = m;
 	struct builder b = {.tree = t};
-	if (grow_nodes(t))
+	if (grow_array((void **)&t->nodes, &t->capacity, 1, sizeof *t->nodes))
 		return -1;
 	t->nodes[0] = (struct call_node){.frame = CALL_NONE,
 	                                 .thread = CALL_NONE,
@@ -162,7 +139,7 @@ int call_tree_build(struct call_tree *t, const struct profile *p,
 		if (sums[i])
 			rc = add_stack(&b, p, (uint32_t)i, sums[i], per_thread);
 	free(sums);
-	free(b.slots);
+	idindex_free(&b.children);
 	if (rc == 0)
 		rc = link_children(t);
 	if (rc)

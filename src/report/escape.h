@@ -11,11 +11,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* The length (1-4) of the valid UTF-8 sequence at s, which has n bytes
- * left; 0 when the bytes there are not valid UTF-8 (overlong forms,
- * surrogates and code points above U+10FFFF included). */
-size_t utf8_sequence(const char *s, size_t n);
-
 /* XML character data or attribute value: &, <, >, " and ' as entities;
  * control bytes (a name is one line: tab and newline included), U+FFFE and
  * U+FFFF (not XML characters) as U+FFFD. */

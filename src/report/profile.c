@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_ID UINT32_MAX
-/* Ids must stay below NO_ID, and index slots store id + 1. */
+#include "growable.h"
+#include "hash.h"
+
+#define NO_ID IDINDEX_NONE
+/* Ids must stay below NO_ID. */
 #define MAX_ITEMS (NO_ID - 1u)
 
 static void array_init(struct profile_array *a, size_t size)
@@ -20,70 +23,10 @@ static void array_init(struct profile_array *a, size_t size)
 /* Room for one more item; NULL when out of memory or full. */
 static void *array_push(struct profile_array *a)
 {
-	if (a->n >= MAX_ITEMS)
+	if (a->n >= MAX_ITEMS ||
+	    grow_array(&a->items, &a->capacity, a->n + 1, a->size))
 		return NULL;
-	if (a->n == a->capacity) {
-		size_t capacity = a->capacity ? a->capacity * 2 : 64;
-		void *items = realloc(a->items, capacity * a->size);
-		if (!items)
-			return NULL;
-		a->items = items;
-		a->capacity = capacity;
-	}
 	return (char *)a->items + a->n++ * a->size;
-}
-
-/* FNV-1a over bytes, continuing from h. */
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *b = data;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
-}
-
-#define HASH_SEED 0xcbf29ce484222325ull
-
-/* Compares an item with the key being interned. */
-typedef int (*same_fn)(const struct profile *p, uint32_t id, const void *key);
-
-/* The slot where key's id is or would go. */
-static uint32_t *index_slot(const struct profile *p, struct profile_index *x,
-                            uint64_t hash, same_fn same, const void *key)
-{
-	size_t mask = x->capacity - 1;
-	for (size_t i = hash & mask;; i = (i + 1) & mask) {
-		uint32_t *slot = &x->slots[i];
-		if (*slot == 0 || same(p, *slot - 1, key))
-			return slot;
-	}
-}
-
-/* Make room for one more entry, keeping the load under a half. */
-typedef uint64_t (*rehash_fn)(const struct profile *p, uint32_t id);
-
-static int index_reserve(struct profile_index *x, size_t count,
-                         const struct profile *p, rehash_fn rehash)
-{
-	if ((count + 1) * 2 <= x->capacity)
-		return 0;
-	size_t capacity = x->capacity ? x->capacity * 2 : 256;
-	uint32_t *slots = calloc(capacity, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < x->capacity; i++) {
-		uint32_t id = x->slots[i];
-		if (!id)
-			continue;
-		size_t j = rehash(p, id - 1) & (capacity - 1);
-		while (slots[j])
-			j = (j + 1) & (capacity - 1);
-		slots[j] = id;
-	}
-	free(x->slots);
-	x->slots = slots;
-	x->capacity = capacity;
-	return 0;
 }
 
 void profile_init(struct profile *p)
@@ -118,10 +61,10 @@ void profile_free(struct profile *p)
 	        &p->frame_ids, &p->samples, &p->meta,    &p->series};
 	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
 		free(arrays[i]->items);
-	free(p->string_index.slots);
-	free(p->frame_index.slots);
-	free(p->thread_index.slots);
-	free(p->stack_index.slots);
+	idindex_free(&p->string_index);
+	idindex_free(&p->frame_index);
+	idindex_free(&p->thread_index);
+	idindex_free(&p->stack_index);
 	memset(p, 0, sizeof *p);
 }
 
@@ -132,29 +75,22 @@ struct string_key {
 	size_t len;
 };
 
-static int same_string(const struct profile *p, uint32_t id, const void *key)
+static int same_string(const void *table, uint32_t id, const void *key)
 {
 	const struct string_key *k = key;
-	const char *s = profile_str(p, id);
+	const char *s = profile_str(table, id);
 	return strncmp(s, k->text, k->len) == 0 && s[k->len] == '\0';
-}
-
-static uint64_t rehash_string(const struct profile *p, uint32_t id)
-{
-	const char *s = profile_str(p, id);
-	return hash_bytes(HASH_SEED, s, strlen(s));
 }
 
 uint32_t profile_string(struct profile *p, const char *text, size_t len)
 {
-	if (index_reserve(&p->string_index, p->strings.n, p, rehash_string))
-		return NO_ID;
 	struct string_key key = {text, len};
-	uint32_t *slot =
-	        index_slot(p, &p->string_index,
-	                   hash_bytes(HASH_SEED, text, len), same_string, &key);
-	if (*slot)
-		return *slot - 1;
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->string_index, p->strings.n,
+	                             hash_bytes(0, text, len), same_string, p,
+	                             &key, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
+		return id;
 	char *copy = malloc(len + 1);
 	char **item = copy ? array_push(&p->strings) : NULL;
 	if (!item) {
@@ -164,72 +100,61 @@ uint32_t profile_string(struct profile *p, const char *text, size_t len)
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	*item = copy;
-	*slot = (uint32_t)p->strings.n;
-	return *slot - 1;
+	id = (uint32_t)p->strings.n - 1;
+	idindex_set(&p->string_index, slot, id);
+	return id;
 }
 
 /* --- frames and threads: fixed-size records ------------------------- */
 
-static int same_frame(const struct profile *p, uint32_t id, const void *key)
+static int same_frame(const void *table, uint32_t id, const void *key)
 {
-	return memcmp(profile_frame_at(p, id), key,
+	return memcmp(profile_frame_at(table, id), key,
 	              sizeof(struct profile_frame)) == 0;
-}
-
-static uint64_t rehash_frame(const struct profile *p, uint32_t id)
-{
-	return hash_bytes(HASH_SEED, profile_frame_at(p, id),
-	                  sizeof(struct profile_frame));
 }
 
 uint32_t profile_frame(struct profile *p, uint32_t file, uint32_t name,
                        int32_t line, enum frame_kind kind)
 {
 	struct profile_frame f = {file, name, line, (uint32_t)kind};
-	if (index_reserve(&p->frame_index, p->frames.n, p, rehash_frame))
-		return NO_ID;
-	uint32_t *slot =
-	        index_slot(p, &p->frame_index,
-	                   hash_bytes(HASH_SEED, &f, sizeof f), same_frame, &f);
-	if (*slot)
-		return *slot - 1;
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->frame_index, p->frames.n,
+	                             hash_bytes(0, &f, sizeof f), same_frame, p,
+	                             &f, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
+		return id;
 	struct profile_frame *item = array_push(&p->frames);
 	if (!item)
 		return NO_ID;
 	*item = f;
-	*slot = (uint32_t)p->frames.n;
-	return *slot - 1;
+	id = (uint32_t)p->frames.n - 1;
+	idindex_set(&p->frame_index, slot, id);
+	return id;
 }
 
-static int same_thread(const struct profile *p, uint32_t id, const void *key)
+static int same_thread(const void *table, uint32_t id, const void *key)
 {
-	return memcmp(profile_thread_at(p, id), key,
+	return memcmp(profile_thread_at(table, id), key,
 	              sizeof(struct profile_thread)) == 0;
-}
-
-static uint64_t rehash_thread(const struct profile *p, uint32_t id)
-{
-	return hash_bytes(HASH_SEED, profile_thread_at(p, id),
-	                  sizeof(struct profile_thread));
 }
 
 uint32_t profile_thread(struct profile *p, int64_t pid, int64_t iid,
                         int64_t tid)
 {
 	struct profile_thread t = {pid, iid, tid};
-	if (index_reserve(&p->thread_index, p->threads.n, p, rehash_thread))
-		return NO_ID;
-	uint32_t *slot = index_slot(p, &p->thread_index,
-	                            hash_bytes(HASH_SEED, &t, sizeof t),
-	                            same_thread, &t);
-	if (*slot)
-		return *slot - 1;
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->thread_index, p->threads.n,
+	                             hash_bytes(0, &t, sizeof t), same_thread,
+	                             p, &t, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
+		return id;
 	struct profile_thread *item = array_push(&p->threads);
 	if (!item)
 		return NO_ID;
 	*item = t;
-	*slot = (uint32_t)p->threads.n;
-	return *slot - 1;
+	id = (uint32_t)p->threads.n - 1;
+	idindex_set(&p->thread_index, slot, id);
+	return id;
 }
 
 /* --- stacks --------------------------------------------------------- */
@@ -239,28 +164,24 @@ struct stack_key {
 	const uint32_t *frames;
 };
 
-static int same_stack(const struct profile *p, uint32_t id, const void *key)
+static int same_stack(const void *table, uint32_t id, const void *key)
 {
 	const struct stack_key *k = key;
-	const struct profile_stack *s = profile_stack_at(p, id);
+	const struct profile_stack *s = profile_stack_at(table, id);
 	if (s->thread != k->thread || s->depth != k->depth)
 		return 0;
 	/* An empty stack has no frames to compare (and maybe no array). */
-	return k->depth == 0 || memcmp(profile_stack_frames(p, s), k->frames,
-	                               k->depth * sizeof *k->frames) == 0;
+	return k->depth == 0 ||
+	       memcmp(profile_stack_frames(table, s), k->frames,
+	              k->depth * sizeof *k->frames) == 0;
 }
 
 static uint64_t hash_stack(uint32_t thread, const uint32_t *frames,
                            uint32_t depth)
 {
-	uint64_t h = hash_bytes(HASH_SEED, &thread, sizeof thread);
-	return depth ? hash_bytes(h, frames, depth * sizeof *frames) : h;
-}
-
-static uint64_t rehash_stack(const struct profile *p, uint32_t id)
-{
-	const struct profile_stack *s = profile_stack_at(p, id);
-	return hash_stack(s->thread, profile_stack_frames(p, s), s->depth);
+	/* An empty stack may have no array. */
+	return depth ? hash_bytes(thread, frames, depth * sizeof *frames)
+	             : hash_mix(thread);
 }
 
 /* Append the frame ids of a new stack; the first index, or NO_ID. */
@@ -284,22 +205,22 @@ static uint32_t push_frame_ids(struct profile *p, const uint32_t *frames,
 uint32_t profile_stack(struct profile *p, uint32_t thread,
                        const uint32_t *frames, uint32_t depth)
 {
-	if (index_reserve(&p->stack_index, p->stacks.n, p, rehash_stack))
-		return NO_ID;
 	struct stack_key key = {thread, depth, frames};
-	uint32_t *slot =
-	        index_slot(p, &p->stack_index,
-	                   hash_stack(thread, frames, depth), same_stack, &key);
-	if (*slot)
-		return *slot - 1;
+	size_t slot;
+	uint32_t id = idindex_lookup(&p->stack_index, p->stacks.n,
+	                             hash_stack(thread, frames, depth),
+	                             same_stack, p, &key, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
+		return id;
 	uint32_t first = push_frame_ids(p, frames, depth);
 	struct profile_stack *item =
 	        first != NO_ID ? array_push(&p->stacks) : NULL;
 	if (!item)
 		return NO_ID;
 	*item = (struct profile_stack){thread, depth, first};
-	*slot = (uint32_t)p->stacks.n;
-	return *slot - 1;
+	id = (uint32_t)p->stacks.n - 1;
+	idindex_set(&p->stack_index, slot, id);
+	return id;
 }
 
 int profile_add_sample(struct profile *p, const struct profile_sample *s)

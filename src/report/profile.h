@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "frame_kind.h"
+#include "idindex.h"
 
 /* What the sampler recorded (the "# mode:" metadata). */
 enum profile_mode {
@@ -69,12 +70,6 @@ struct profile_array {
 	size_t n, capacity, size;
 };
 
-/* Open-addressing index from content hash to item id; internal. */
-struct profile_index {
-	uint32_t *slots; /* id + 1; 0 = empty */
-	size_t capacity;
-};
-
 /* One point of a --system time series. */
 struct profile_point {
 	uint64_t t_us; /* since sampling began */
@@ -100,8 +95,8 @@ struct profile {
 	struct profile_array meta;      /* struct profile_meta, in order */
 	struct profile_array series;    /* struct profile_series */
 	uint64_t period_us; /* --system period; 0: no system records */
-	struct profile_index string_index, frame_index, thread_index,
-	        stack_index;
+	/* From contents to ids; internal. */
+	struct idindex string_index, frame_index, thread_index, stack_index;
 };
 
 void profile_init(struct profile *p);

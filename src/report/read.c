@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "growable.h"
+
 /* The most austinc-report holds in memory of what it reads whole (a MOJO
  * recording, inflated or not, and gzip's compressed input): far beyond a
  * real one (a million samples take about 45 MB of MOJO), and it keeps a
@@ -63,12 +65,8 @@ static int buffer_reserve(struct buffer *b, uint64_t capacity)
 		return 0;
 	if (capacity > SIZE_MAX)
 		return -1;
-	uint8_t *data = realloc(b->data, (size_t)capacity);
-	if (!data)
-		return -1;
-	b->data = data;
-	b->capacity = (size_t)capacity;
-	return 0;
+	return resize_array((void **)&b->data, &b->capacity, (size_t)capacity,
+	                    1);
 }
 
 /* Room for need more bytes, doubling, within READ_LIMIT bytes plus the

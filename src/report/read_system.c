@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "report/parse.h"
 
 #define NO_ID UINT32_MAX
@@ -35,51 +36,16 @@ static int system_fail(char *err, size_t err_len, const char *fmt, ...)
 	return -1;
 }
 
-static uint64_t series_hash(uint32_t name, int64_t pid)
-{
-	uint64_t h =
-	        ((uint64_t)name << 32 ^ (uint64_t)pid) * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 31);
-}
+struct series_key {
+	uint32_t name;
+	int64_t pid;
+};
 
-static uint32_t *series_slot(const struct profile *p,
-                             const struct system_reader *r, uint32_t name,
-                             int64_t pid)
+static int same_series(const void *profile, uint32_t id, const void *key)
 {
-	size_t mask = r->capacity - 1;
-	for (size_t i = series_hash(name, pid) & mask;; i = (i + 1) & mask) {
-		uint32_t *slot = &r->slots[i];
-		if (!*slot)
-			return slot;
-		const struct profile_series *s =
-		        profile_series_at(p, *slot - 1);
-		if (s->name == name && s->pid == pid)
-			return slot;
-	}
-}
-
-/* Keep the table of series under half full. */
-static int series_reserve(const struct profile *p, struct system_reader *r)
-{
-	if ((r->count + 1) * 2 <= r->capacity)
-		return 0;
-	struct system_reader bigger = {.capacity = r->capacity ? r->capacity * 2
-	                                                       : 256,
-	                               .count = r->count};
-	bigger.slots = calloc(bigger.capacity, sizeof *bigger.slots);
-	if (!bigger.slots)
-		return -1;
-	for (size_t i = 0; i < r->capacity; i++) {
-		if (!r->slots[i])
-			continue;
-		const struct profile_series *s =
-		        profile_series_at(p, r->slots[i] - 1);
-		*series_slot(p, &bigger, s->name, s->pid) = r->slots[i];
-	}
-	free(r->slots);
-	r->slots = bigger.slots;
-	r->capacity = bigger.capacity;
-	return 0;
+	const struct profile_series *s = profile_series_at(profile, id);
+	const struct series_key *k = key;
+	return s->name == k->name && s->pid == k->pid;
 }
 
 /* The series of name and pid, created when new; 0, -1 when out of memory,
@@ -87,23 +53,27 @@ static int series_reserve(const struct profile *p, struct system_reader *r)
 static int find_series(struct profile *p, struct system_reader *r,
                        const char *name, size_t len, int64_t pid, uint32_t *id)
 {
-	uint32_t name_id = profile_string(p, name, len);
-	if (name_id == NO_ID || series_reserve(p, r))
+	struct series_key key = {profile_string(p, name, len), pid};
+	if (key.name == NO_ID)
 		return -1;
-	uint32_t *slot = series_slot(p, r, name_id, pid);
-	if (!*slot) {
-		if (p->series.n >= SYSTEM_MAX_SERIES)
-			return -2;
-		char copy[SYSTEM_NAME_MAX + 1];
-		memcpy(copy, name, len);
-		copy[len] = '\0';
-		uint32_t created = profile_series(p, copy, pid);
-		if (created == NO_ID)
-			return -1;
-		*slot = created + 1;
-		r->count++;
-	}
-	*id = *slot - 1;
+	size_t slot;
+	*id = idindex_lookup(&r->series, r->count,
+	                     hash_mix((uint64_t)key.name << 32 ^ (uint64_t)pid),
+	                     same_series, p, &key, &slot);
+	if (*id != NO_ID)
+		return 0;
+	if (slot == IDINDEX_NO_ROOM)
+		return -1;
+	if (p->series.n >= SYSTEM_MAX_SERIES)
+		return -2;
+	char copy[SYSTEM_NAME_MAX + 1];
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	*id = profile_series(p, copy, pid);
+	if (*id == NO_ID)
+		return -1;
+	idindex_set(&r->series, slot, *id);
+	r->count++;
 	return 0;
 }
 
@@ -310,6 +280,6 @@ int system_read_period(struct profile *p, const char *value, size_t len,
 
 void system_reader_free(struct system_reader *r)
 {
-	free(r->slots);
+	idindex_free(&r->series);
 	memset(r, 0, sizeof *r);
 }

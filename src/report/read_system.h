@@ -17,14 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idindex.h"
 #include "report/profile.h"
 
 /* What reading the records of one recording keeps from one to the next. */
 struct system_reader {
-	uint64_t t_us;   /* the latest record's t: the next samples' at_us */
-	int seen;        /* a record was read (t_us is meaningful) */
-	uint32_t *slots; /* series id + 1, by (name, pid); 0: empty */
-	size_t capacity, count;
+	uint64_t t_us; /* the latest record's t: the next samples' at_us */
+	int seen;      /* a record was read (t_us is meaningful) */
+	struct idindex series; /* series ids by (name, pid) */
+	size_t count;          /* of series in it */
 };
 
 /* One record's figures appended to p's series, and r->t_us set. 0, or -1

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "report/parse.h"
 #include "report/read_system.h"
 
@@ -112,24 +113,6 @@ static int out_of_memory(struct text_reader *r)
 }
 
 /* --- the table of stacks already seen ---------------------------------- */
-
-/* A fast hash of a line's stack text, eight bytes at a time. */
-static uint64_t hash_text(const char *s, size_t len)
-{
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = len * k;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	uint64_t tail = 0;
-	memcpy(&tail, s + i, len - i);
-	h = (h ^ tail) * k;
-	return h ^ (h >> 29);
-}
 
 static struct stack_entry *seen_slot(const struct text_reader *r,
                                      const char *text, size_t len,
@@ -335,7 +318,7 @@ static int parse_stack(struct text_reader *r, const char *text, size_t len,
 static int find_stack(struct text_reader *r, const char *text, size_t len,
                       uint32_t *stack)
 {
-	uint64_t hash = hash_text(text, len);
+	uint64_t hash = hash_bytes(0, text, len);
 	if (r->seen_capacity) {
 		const struct stack_entry *e = seen_slot(r, text, len, hash);
 		if (e->text) {
@@ -464,7 +447,7 @@ static uint32_t *meta_slot(const struct text_reader *r, const char *key,
                            size_t len)
 {
 	size_t mask = META_SLOTS - 1;
-	for (size_t i = hash_text(key, len) & mask;; i = (i + 1) & mask) {
+	for (size_t i = hash_bytes(0, key, len) & mask;; i = (i + 1) & mask) {
 		uint32_t *slot = &r->meta_slots[i];
 		const struct meta_entry *e = *slot ? &r->meta[*slot - 1] : NULL;
 		if (!e || (e->key_len == len && memcmp(e->key, key, len) == 0))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "growable.h"
 #include "report/treewalk.h"
 
 /* --- library files ---------------------------------------------------- */
@@ -127,28 +128,11 @@ static struct treewalk_node node_at(const struct treewalk *w, uint32_t id)
 	return n;
 }
 
-/* Room for one more in an array of n items of size bytes, its capacity
- * doubling from first: the array (moved or not), or NULL with the old one
- * left as it was. */
-static void *reserve(void *items, size_t *capacity, size_t n, size_t size,
-                     size_t first)
-{
-	if (n < *capacity)
-		return items;
-	size_t more = *capacity ? *capacity * 2 : first;
-	void *grown = realloc(items, more * size);
-	if (grown)
-		*capacity = more;
-	return grown;
-}
-
 static int list_push(struct item_list *l, const struct treewalk_item *it)
 {
-	struct treewalk_item *items =
-	        reserve(l->items, &l->capacity, l->n, sizeof *items, 8);
-	if (!items)
+	if (grow_array((void **)&l->items, &l->capacity, l->n + 1,
+	               sizeof *l->items))
 		return -1;
-	l->items = items;
 	l->items[l->n++] = *it;
 	return 0;
 }
@@ -214,11 +198,9 @@ static int node_children(struct treewalk *w, uint32_t id, struct item_list *l)
 
 static int pending_push(struct treewalk *w, uint32_t id)
 {
-	uint32_t *pending = reserve(w->pending, &w->pending_capacity,
-	                            w->n_pending, sizeof *pending, 64);
-	if (!pending)
+	if (grow_array((void **)&w->pending, &w->pending_capacity,
+	               w->n_pending + 1, sizeof *w->pending))
 		return -1;
-	w->pending = pending;
 	w->pending[w->n_pending++] = id;
 	return 0;
 }
@@ -346,11 +328,9 @@ static int draw_item(struct treewalk *w, const struct treewalk_item *it,
 
 static int push_level(struct treewalk *w, struct item_list *l)
 {
-	struct treewalk_level *levels =
-	        reserve(w->levels, &w->capacity, w->depth, sizeof *levels, 32);
-	if (!levels)
+	if (grow_array((void **)&w->levels, &w->capacity, w->depth + 1,
+	               sizeof *w->levels))
 		return -1;
-	w->levels = levels;
 	qsort(l->items, l->n, sizeof *l->items, w->ops->order);
 	w->levels[w->depth++] = (struct treewalk_level){l->items, l->n, 0};
 	return 0;

@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+#include "idindex.h"
 #include "log.h"
 #include "report/treewalk.h"
 #include "report/views.h"
@@ -49,25 +51,17 @@ struct joint {
 	const struct profile *runs[RUNS];
 	struct joint_frame *frames;
 	size_t n;
-	uint32_t *slots; /* joint id + 1, by content; 0: empty */
-	size_t capacity;
-	uint32_t *of[RUNS]; /* a run's frame id -> joint id */
+	struct idindex index; /* joint ids by content */
+	uint32_t *of[RUNS];   /* a run's frame id -> joint id */
 };
-
-static uint64_t hash_text(uint64_t h, const char *s)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
 
 static uint64_t frame_hash(const struct profile *p, uint32_t id)
 {
 	const struct profile_frame *f = profile_frame_at(p, id);
-	uint64_t h = 0xcbf29ce484222325ull ^ f->kind;
-	h = hash_text(h, profile_str(p, f->file)) * 0x9e3779b97f4a7c15ull;
-	h = hash_text(h, profile_str(p, f->name)) ^ (uint32_t)f->line;
-	return (h * 0x9e3779b97f4a7c15ull) ^ (h >> 29);
+	const char *file = profile_str(p, f->file);
+	const char *name = profile_str(p, f->name);
+	uint64_t h = hash_bytes(f->kind, file, strlen(file));
+	return hash_bytes(h ^ (uint32_t)f->line, name, strlen(name));
 }
 
 static int same_frame(const struct profile *a, uint32_t x,
@@ -80,26 +74,35 @@ static int same_frame(const struct profile *a, uint32_t x,
 	       strcmp(profile_str(a, f->name), profile_str(b, g->name)) == 0;
 }
 
-/* The table is sized for every frame of both runs: it never grows. */
+static int same_joint(const void *joint, uint32_t id, const void *key)
+{
+	const struct joint_frame *a =
+	        &((const struct joint *)joint)->frames[id];
+	const struct joint_frame *b = key;
+	return same_frame(a->p, a->frame, b->p, b->frame);
+}
+
+/* The joint id of a run's frame, added when new (the frames are sized for
+ * every frame of both runs); NONE when out of memory. */
 static uint32_t joint_id(struct joint *j, const struct profile *p,
                          uint32_t frame)
 {
-	size_t mask = j->capacity - 1;
-	size_t i = frame_hash(p, frame) & mask;
-	for (; j->slots[i]; i = (i + 1) & mask) {
-		const struct joint_frame *jf = &j->frames[j->slots[i] - 1];
-		if (same_frame(jf->p, jf->frame, p, frame))
-			return j->slots[i] - 1;
-	}
-	j->frames[j->n] = (struct joint_frame){p, frame};
-	j->slots[i] = (uint32_t)++j->n;
-	return j->slots[i] - 1;
+	struct joint_frame key = {p, frame};
+	size_t slot;
+	uint32_t id = idindex_lookup(&j->index, j->n, frame_hash(p, frame),
+	                             same_joint, j, &key, &slot);
+	if (id != NONE || slot == IDINDEX_NO_ROOM)
+		return id;
+	id = (uint32_t)j->n++;
+	j->frames[id] = key;
+	idindex_set(&j->index, slot, id);
+	return id;
 }
 
 static void joint_free(struct joint *j)
 {
 	free(j->frames);
-	free(j->slots);
+	idindex_free(&j->index);
 	free(j->of[BASE]);
 	free(j->of[NEW]);
 }
@@ -111,22 +114,22 @@ static int joint_build(struct joint *j, const struct profile *base,
 	j->runs[BASE] = base;
 	j->runs[NEW] = p;
 	size_t most = base->frames.n + p->frames.n;
-	j->capacity = 16;
-	while (j->capacity < 2 * most)
-		j->capacity *= 2;
-	j->slots = calloc(j->capacity, sizeof *j->slots);
 	j->frames = malloc((most ? most : 1) * sizeof *j->frames);
 	for (int r = BASE; r < RUNS; r++)
 		j->of[r] = malloc(
 		        (j->runs[r]->frames.n ? j->runs[r]->frames.n : 1) *
 		        sizeof *j->of[r]);
-	if (!j->slots || !j->frames || !j->of[BASE] || !j->of[NEW]) {
+	if (!j->frames || !j->of[BASE] || !j->of[NEW]) {
 		joint_free(j);
 		return -1;
 	}
 	for (int r = BASE; r < RUNS; r++)
 		for (uint32_t id = 0; id < j->runs[r]->frames.n; id++)
-			j->of[r][id] = joint_id(j, j->runs[r], id);
+			if ((j->of[r][id] = joint_id(j, j->runs[r], id)) ==
+			    NONE) {
+				joint_free(j);
+				return -1;
+			}
 	return 0;
 }
 

@@ -30,9 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "growable.h"
+#include "hash.h"
+#include "idindex.h"
 #include "report/escape.h"
 #include "report/views.h"
 #include "src/report/report-assets.h" /* generated: report_html/js/css */
+#include "utf8.h"
 
 /* Time resolution of the range selection: a timeline is at most about a
  * thousand pixels wide. */
@@ -43,7 +47,7 @@
  * take (400000 entries of a -f recording, 1000000 of a time one). */
 #define MAX_NUMBERS 2000000
 
-#define NO_ID UINT32_MAX
+#define NO_ID IDINDEX_NONE
 
 /* The metrics a report can show, in the order of the columns. */
 static const enum profile_metric SHOWN[] = {
@@ -54,71 +58,6 @@ struct columns {
 	enum profile_metric metric[MAX_COLUMNS];
 	size_t n;
 };
-
-/* --- growable arrays and an index of ids ----------------------------- */
-
-/* Make room for one more item in *items (n used of *capacity). */
-static int reserve(void **items, size_t *capacity, size_t n, size_t size)
-{
-	if (n < *capacity)
-		return 0;
-	size_t more = *capacity ? *capacity * 2 : 256;
-	void *grown = realloc(*items, more * size);
-	if (!grown)
-		return -1;
-	*items = grown;
-	*capacity = more;
-	return 0;
-}
-
-typedef uint64_t (*hash_fn)(const void *table, uint32_t id);
-typedef int (*same_fn)(const void *table, uint32_t id, const void *key);
-
-/* Open addressing from a hash of an item to its id in some table. */
-struct id_index {
-	uint32_t *slots; /* id + 1; 0: empty */
-	size_t capacity; /* a power of two */
-};
-
-/* The slot holding the id whose item is key, or the empty slot where it
- * would go. */
-static uint32_t *index_slot(const struct id_index *x, uint64_t hash,
-                            same_fn same, const void *table, const void *key)
-{
-	size_t mask = x->capacity - 1;
-	for (size_t i = hash & mask;; i = (i + 1) & mask)
-		if (!x->slots[i] || same(table, x->slots[i] - 1, key))
-			return &x->slots[i];
-}
-
-/* Keep the index at most half full for n + 1 items. */
-static int index_reserve(struct id_index *x, size_t n, hash_fn hash,
-                         const void *table)
-{
-	if ((n + 1) * 2 <= x->capacity)
-		return 0;
-	size_t capacity = x->capacity ? x->capacity * 2 : 1024;
-	uint32_t *slots = calloc(capacity, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (uint32_t id = 0; id < n; id++) {
-		size_t i = hash(table, id) & (capacity - 1);
-		while (slots[i])
-			i = (i + 1) & (capacity - 1);
-		slots[i] = id + 1;
-	}
-	free(x->slots);
-	x->slots = slots;
-	x->capacity = capacity;
-	return 0;
-}
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	return h ^ (h >> 33);
-}
 
 /* --- the string and frame tables ------------------------------------- */
 
@@ -134,24 +73,11 @@ struct out_frame {
 struct tables {
 	const char **strings;
 	size_t n_strings, strings_capacity;
-	struct id_index string_index;
+	struct idindex string_index;
 	struct out_frame *frames;
 	size_t n_frames, frames_capacity;
-	struct id_index frame_index;
+	struct idindex frame_index;
 };
-
-static uint64_t hash_text(const char *s)
-{
-	uint64_t h = 14695981039346656037ull; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static uint64_t hash_string_id(const void *table, uint32_t id)
-{
-	return hash_text(((const struct tables *)table)->strings[id]);
-}
 
 static int same_string(const void *table, uint32_t id, const void *key)
 {
@@ -162,29 +88,25 @@ static int same_string(const void *table, uint32_t id, const void *key)
  * memory. */
 static uint32_t intern_string(struct tables *t, const char *s)
 {
-	if (index_reserve(&t->string_index, t->n_strings, hash_string_id, t))
+	size_t slot;
+	uint32_t id = idindex_lookup(&t->string_index, t->n_strings,
+	                             hash_bytes(0, s, strlen(s)), same_string,
+	                             t, s, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
+		return id;
+	if (grow_array((void **)&t->strings, &t->strings_capacity,
+	               t->n_strings + 1, sizeof *t->strings))
 		return NO_ID;
-	uint32_t *slot =
-	        index_slot(&t->string_index, hash_text(s), same_string, t, s);
-	if (*slot)
-		return *slot - 1;
-	if (reserve((void **)&t->strings, &t->strings_capacity, t->n_strings,
-	            sizeof *t->strings))
-		return NO_ID;
-	t->strings[t->n_strings] = s;
-	*slot = (uint32_t)++t->n_strings;
-	return *slot - 1;
+	id = (uint32_t)t->n_strings++;
+	t->strings[id] = s;
+	idindex_set(&t->string_index, slot, id);
+	return id;
 }
 
 static uint64_t hash_frame(const struct out_frame *f)
 {
-	return mix((uint64_t)f->name << 32 ^ f->file) ^
-	       mix((uint64_t)(uint32_t)f->line);
-}
-
-static uint64_t hash_frame_id(const void *table, uint32_t id)
-{
-	return hash_frame(&((const struct tables *)table)->frames[id]);
+	return hash_mix((uint64_t)f->name << 32 ^ f->file) ^
+	       hash_mix((uint64_t)(uint32_t)f->line);
 }
 
 static int same_frame(const void *table, uint32_t id, const void *key)
@@ -214,19 +136,20 @@ static uint32_t intern_frame(struct tables *t, const struct profile *p,
 	                      .file = intern_string(t, file),
 	                      .line = pf->kind == FRAME_PYTHON ? pf->line : 0,
 	                      .library = view_is_library_file(file)};
-	if (f.name == NO_ID || f.file == NO_ID ||
-	    index_reserve(&t->frame_index, t->n_frames, hash_frame_id, t))
+	if (f.name == NO_ID || f.file == NO_ID)
 		return NO_ID;
-	uint32_t *slot =
-	        index_slot(&t->frame_index, hash_frame(&f), same_frame, t, &f);
-	if (*slot)
-		return *slot - 1;
-	if (reserve((void **)&t->frames, &t->frames_capacity, t->n_frames,
-	            sizeof *t->frames))
+	size_t slot;
+	uint32_t id = idindex_lookup(&t->frame_index, t->n_frames,
+	                             hash_frame(&f), same_frame, t, &f, &slot);
+	if (id != NO_ID || slot == IDINDEX_NO_ROOM)
+		return id;
+	if (grow_array((void **)&t->frames, &t->frames_capacity,
+	               t->n_frames + 1, sizeof *t->frames))
 		return NO_ID;
-	t->frames[t->n_frames] = f;
-	*slot = (uint32_t)++t->n_frames;
-	return *slot - 1;
+	id = (uint32_t)t->n_frames++;
+	t->frames[id] = f;
+	idindex_set(&t->frame_index, slot, id);
+	return id;
 }
 
 /* The table index of each of p's frames (malloc'd), adding them. */
@@ -246,9 +169,9 @@ static uint32_t *map_frames(struct tables *t, const struct profile *p)
 static void free_tables(struct tables *t)
 {
 	free(t->strings);
-	free(t->string_index.slots);
+	idindex_free(&t->string_index);
 	free(t->frames);
-	free(t->frame_index.slots);
+	idindex_free(&t->frame_index);
 }
 
 /* --- JSON ------------------------------------------------------------ */
@@ -461,18 +384,12 @@ struct entry {
 struct entries {
 	struct entry *items;
 	size_t n, capacity;
-	struct id_index index;
+	struct idindex index;
 };
 
 static uint64_t hash_key(uint32_t bucket, uint32_t stack)
 {
-	return mix((uint64_t)bucket << 32 | stack);
-}
-
-static uint64_t hash_entry_id(const void *table, uint32_t id)
-{
-	const struct entry *e = &((const struct entries *)table)->items[id];
-	return hash_key(e->bucket, e->stack);
+	return hash_mix((uint64_t)bucket << 32 | stack);
 }
 
 static int same_entry(const void *table, uint32_t id, const void *key)
@@ -485,7 +402,7 @@ static int same_entry(const void *table, uint32_t id, const void *key)
 static void free_entries(struct entries *es)
 {
 	free(es->items);
-	free(es->index.slots);
+	idindex_free(&es->index);
 }
 
 /* The entry of (bucket, stack), added (at zero) when new. */
@@ -493,17 +410,20 @@ static struct entry *entry_for(struct entries *es, uint32_t bucket,
                                uint32_t stack)
 {
 	struct entry key = {.bucket = bucket, .stack = stack};
-	if (index_reserve(&es->index, es->n, hash_entry_id, es))
+	size_t slot;
+	uint32_t id = idindex_lookup(&es->index, es->n, hash_key(bucket, stack),
+	                             same_entry, es, &key, &slot);
+	if (id != NO_ID)
+		return &es->items[id];
+	if (slot == IDINDEX_NO_ROOM)
 		return NULL;
-	uint32_t *slot = index_slot(&es->index, hash_key(bucket, stack),
-	                            same_entry, es, &key);
-	if (*slot)
-		return &es->items[*slot - 1];
-	if (reserve((void **)&es->items, &es->capacity, es->n, sizeof key))
+	if (grow_array((void **)&es->items, &es->capacity, es->n + 1,
+	               sizeof key))
 		return NULL;
-	es->items[es->n] = key;
-	*slot = (uint32_t)++es->n;
-	return &es->items[es->n - 1];
+	id = (uint32_t)es->n++;
+	es->items[id] = key;
+	idindex_set(&es->index, slot, id);
+	return &es->items[id];
 }
 
 static int add_to_entry(struct entries *es, uint32_t bucket, uint32_t stack,

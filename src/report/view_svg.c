@@ -18,6 +18,7 @@
 #include "report/escape.h"
 #include "report/views.h"
 #include "src/report/flamegraph-assets.h" /* generated: flamegraph_js/css */
+#include "utf8.h"
 
 #define IMAGE_WIDTH   1200
 #define MARGIN        10 /* left and right of the frames */

@@ -17,7 +17,8 @@ int main(void)
 	        threads_suite,     scan_suite,      cmdline_suite,
 	        prefetch_suite,    memo_suite,      privilege_suite,
 	        sink_suite,        read_cut_suite,  log_suite,
-	        session_suite,
+	        session_suite,     idindex_suite,   hash_suite,
+	        growable_suite,    utf8_suite,      decimal_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

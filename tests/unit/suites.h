@@ -34,5 +34,10 @@ Suite *privilege_suite(void);
 Suite *sink_suite(void);
 Suite *log_suite(void);
 Suite *session_suite(void);
+Suite *idindex_suite(void);
+Suite *hash_suite(void);
+Suite *growable_suite(void);
+Suite *utf8_suite(void);
+Suite *decimal_suite(void);
 
 #endif

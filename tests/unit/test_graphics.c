@@ -503,23 +503,6 @@ START_TEST(speedscope_escapes_strings)
 }
 END_TEST
 
-START_TEST(utf8_sequences)
-{
-	ck_assert_uint_eq(utf8_sequence("a", 1), 1);
-	ck_assert_uint_eq(utf8_sequence("\xc3\xa9", 2), 2);
-	ck_assert_uint_eq(utf8_sequence("\xc3\xa9", 1), 0); /* cut short */
-	ck_assert_uint_eq(utf8_sequence("\xe2\x82\xac", 3), 3);
-	ck_assert_uint_eq(utf8_sequence("\xf0\x9f\x98\x80", 4), 4);
-	ck_assert_uint_eq(utf8_sequence("\xf4\x8f\xbf\xbf", 4), 4);
-	ck_assert_uint_eq(utf8_sequence("\xf4\x90\x80\x80", 4), 0); /* > max */
-	ck_assert_uint_eq(utf8_sequence("\xc0\xaf", 2), 0);     /* overlong */
-	ck_assert_uint_eq(utf8_sequence("\xe0\x80\xaf", 3), 0); /* overlong */
-	ck_assert_uint_eq(utf8_sequence("\xed\xa0\x80", 3), 0); /* surrogate */
-	ck_assert_uint_eq(utf8_sequence("\x80", 1), 0);
-	ck_assert_uint_eq(utf8_sequence("\xe2\x82x", 3), 0);
-}
-END_TEST
-
 Suite *graphics_suite(void)
 {
 	Suite *s = suite_create("graphics");
@@ -538,7 +521,6 @@ Suite *graphics_suite(void)
 	tcase_add_test(speedscope, speedscope_exact_json);
 	tcase_add_test(speedscope, speedscope_memory_in_bytes_special_frames);
 	tcase_add_test(speedscope, speedscope_escapes_strings);
-	tcase_add_test(speedscope, utf8_sequences);
 	suite_add_tcase(s, speedscope);
 	return s;
 }
