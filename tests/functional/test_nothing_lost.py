@@ -85,8 +85,8 @@ def decode(data, fmt):
                               for s in profile.samples]
 
 
-def leaf_function(frames):
-    return frames[-1].split(":")[-2] if frames else None
+def functions(frames):
+    return [frame.split(":")[-2] for frame in frames]
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -113,8 +113,10 @@ def test_a_full_disk_leaves_a_clean_recording(any_python, small_disk, tmp_path,
     assert metadata.get("output") == "cut short by a failed write", metadata
     assert re.match(r"^\d+ \(errors: ", metadata.get("samples", "")), metadata
     assert len(stacks) > 50, "%d samples kept of a full disk" % len(stacks)
-    leaves = [leaf_function(frames) for frames in stacks]
-    assert leaves.count("leaf") > 0.9 * len(leaves), leaves[-50:]
+    # Every spinner is in leaf() or, for a few ticks after "ready", in the
+    # arrive() it calls (the disk fills within milliseconds at -i 100).
+    in_leaf = [frames for frames in stacks if "leaf" in functions(frames)]
+    assert len(in_leaf) > 0.9 * len(stacks), stacks[-3:]
     # austinc-report reads it as it is: no warning of a cut.
     proc = subprocess.run(report_command("--top", "3", out),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
