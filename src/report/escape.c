@@ -9,10 +9,38 @@
 
 #define XML_REPLACEMENT "&#xFFFD;"
 
-/* What XML needs instead of the character at s (*len bytes), or NULL when
- * it goes out as it is. */
-static const char *xml_substitute(const char *s, size_t n, size_t *len)
+/* What a format needs instead of the character at s (*len bytes), or NULL
+ * when it goes out as it is; buf has room for an escape made up. */
+typedef const char *substitute_fn(const char *s, size_t n, size_t *len,
+                                  char buf[8]);
+
+/* s (len bytes) with every character that substitute replaces replaced,
+ * and runs of the others written in one go. */
+static void write_escaped(FILE *out, const char *s, size_t len,
+                          substitute_fn *substitute)
 {
+	size_t plain = 0; /* bytes before i that go out unchanged */
+	char buf[8];
+	for (size_t i = 0; i < len;) {
+		size_t used;
+		const char *sub = substitute(s + i, len - i, &used, buf);
+		if (sub) {
+			fwrite(s + i - plain, 1, plain, out);
+			fputs(sub, out);
+			plain = 0;
+		} else {
+			plain += used;
+		}
+		i += used;
+	}
+	fwrite(s + len - plain, 1, plain, out);
+}
+
+/* XML's substitutes (it makes none up). */
+static const char *xml_substitute(const char *s, size_t n, size_t *len,
+                                  char buf[8])
+{
+	(void)buf;
 	unsigned char c = (unsigned char)*s;
 	*len = 1;
 	switch (c) {
@@ -44,24 +72,10 @@ static const char *xml_substitute(const char *s, size_t n, size_t *len)
 
 void xml_escape(FILE *out, const char *s, size_t len)
 {
-	size_t plain = 0; /* bytes before i that go out unchanged */
-	for (size_t i = 0; i < len;) {
-		size_t used;
-		const char *sub = xml_substitute(s + i, len - i, &used);
-		if (sub) {
-			fwrite(s + i - plain, 1, plain, out);
-			fputs(sub, out);
-			plain = 0;
-		} else {
-			plain += used;
-		}
-		i += used;
-	}
-	fwrite(s + len - plain, 1, plain, out);
+	write_escaped(out, s, len, xml_substitute);
 }
 
-/* What JSON needs instead of the character at s (*len bytes), or NULL;
- * buf holds \u escapes. */
+/* JSON's: buf holds \u escapes of control bytes. */
 static const char *json_substitute(const char *s, size_t n, size_t *len,
                                    char buf[8])
 {
@@ -99,21 +113,7 @@ static const char *json_substitute(const char *s, size_t n, size_t *len,
 
 void json_string(FILE *out, const char *s)
 {
-	size_t len = strlen(s), plain = 0;
-	char buf[8];
 	putc('"', out);
-	for (size_t i = 0; i < len;) {
-		size_t used;
-		const char *sub = json_substitute(s + i, len - i, &used, buf);
-		if (sub) {
-			fwrite(s + i - plain, 1, plain, out);
-			fputs(sub, out);
-			plain = 0;
-		} else {
-			plain += used;
-		}
-		i += used;
-	}
-	fwrite(s + len - plain, 1, plain, out);
+	write_escaped(out, s, strlen(s), json_substitute);
 	putc('"', out);
 }
