@@ -59,12 +59,4 @@ enum options_result {
 enum options_result options_parse(int argc, char **argv, struct options *opts,
                                   FILE *out, FILE *err);
 
-/* Parse a duration such as "500", "2ms", "1.5s" into microseconds.
- * bare_unit_us is the value of one unit when no suffix is given (1 for
- * microseconds, 1000 for milliseconds, 1000000 for seconds).
- * Returns 0 on success, -1 on a malformed, negative, zero or overflowing
- * value. */
-int options_parse_duration(const char *text, uint64_t bare_unit_us,
-                           uint64_t *out_us);
-
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration.h"
 #include "options.h"
 
 #define USAGE_LINE "Usage: austinc [OPTION...] command [ARG...]\n"
@@ -633,31 +634,31 @@ START_TEST(test_parse_duration)
 {
 	uint64_t us = 12345;
 
-	ck_assert_int_eq(options_parse_duration("1.5", 1000, &us), 0);
+	ck_assert_int_eq(duration_parse("1.5", 1000, &us), 0);
 	ck_assert_uint_eq(us, 1500);
-	ck_assert_int_eq(options_parse_duration("2", 1000000, &us), 0);
+	ck_assert_int_eq(duration_parse("2", 1000000, &us), 0);
 	ck_assert_uint_eq(us, 2000000);
-	ck_assert_int_eq(options_parse_duration("7us", 1000000, &us), 0);
+	ck_assert_int_eq(duration_parse("7us", 1000000, &us), 0);
 	ck_assert_uint_eq(us, 7);
-	ck_assert_int_eq(options_parse_duration("0.000001s", 1, &us), 0);
+	ck_assert_int_eq(duration_parse("0.000001s", 1, &us), 0);
 	ck_assert_uint_eq(us, 1);
-	ck_assert_int_eq(options_parse_duration("0.0000010s", 1, &us), 0);
+	ck_assert_int_eq(duration_parse("0.0000010s", 1, &us), 0);
 	ck_assert_uint_eq(us, 1);
-	ck_assert_int_eq(options_parse_duration("18446744073709551615", 1, &us),
+	ck_assert_int_eq(duration_parse("18446744073709551615", 1, &us),
 	                 0);
 	ck_assert_uint_eq(us, UINT64_MAX);
 	us = 12345;
-	ck_assert_int_eq(options_parse_duration("18446744073709551616", 1, &us),
+	ck_assert_int_eq(duration_parse("18446744073709551616", 1, &us),
 	                 -1);
-	ck_assert_int_eq(options_parse_duration("18446744073710s", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration("0.0000001s", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration("1.0us", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration("1.5", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration("-1", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration("0", 1000, &us), -1);
-	ck_assert_int_eq(options_parse_duration("", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration("--1", 1, &us), -1);
-	ck_assert_int_eq(options_parse_duration(NULL, 1, &us), -1);
+	ck_assert_int_eq(duration_parse("18446744073710s", 1, &us), -1);
+	ck_assert_int_eq(duration_parse("0.0000001s", 1, &us), -1);
+	ck_assert_int_eq(duration_parse("1.0us", 1, &us), -1);
+	ck_assert_int_eq(duration_parse("1.5", 1, &us), -1);
+	ck_assert_int_eq(duration_parse("-1", 1, &us), -1);
+	ck_assert_int_eq(duration_parse("0", 1000, &us), -1);
+	ck_assert_int_eq(duration_parse("", 1, &us), -1);
+	ck_assert_int_eq(duration_parse("--1", 1, &us), -1);
+	ck_assert_int_eq(duration_parse(NULL, 1, &us), -1);
 	ck_assert_uint_eq(us, 12345); /* untouched on failure */
 }
 END_TEST
