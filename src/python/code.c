@@ -248,13 +248,45 @@ static int make_label(struct code_info *ci)
 	return 0;
 }
 
+/* Is the type object at addr named name? Its tp_name follows ob_size,
+ * which follows ob_type. */
+static int type_named(const struct code_reader *cr, uint64_t type,
+                      const char *name)
+{
+	uint8_t name_at[8];
+	char text[16];
+	size_t len = strlen(name) + 1;
+	uint64_t at = type + layout_ob_type(cr->layout) + 16;
+	return remote_plausible(type) && len <= sizeof text &&
+	       remote_read(cr->remote, at, name_at, sizeof name_at) == 0 &&
+	       load_u64(name_at, 0) >= 4096 && /* text: not aligned */
+	       remote_read(cr->remote, load_u64(name_at, 0), text, len) == 0 &&
+	       memcmp(text, name, len) == 0;
+}
+
+/* Is buf the header of a code object? A stripped interpreter has no symbol
+ * for the code type: the first object whose type is named "code" tells its
+ * address, and every object after it is held to it, so that a pointer torn
+ * by a frame being reused never decodes as code. */
+static int is_code(struct code_reader *cr, const uint8_t *buf)
+{
+	if (cr->types.code)
+		return has_type(cr->layout, buf, cr->types.code);
+	uint64_t type = load_u64(buf, layout_ob_type(cr->layout));
+	if (!type_named(cr, type, "code"))
+		return 0;
+	cr->types.code = type;
+	return 1;
+}
+
 static struct code_info *decode(struct code_reader *cr, uint64_t addr)
 {
 	const struct py_layout *co = cr->layout;
 	uint8_t buf[CODE_HEADER_MAX];
 	if (!remote_plausible(addr) || co->code.size > sizeof buf ||
 	    remote_read(cr->remote, addr, buf, co->code.size) ||
-	    !has_type(co, buf, cr->types.code))
+	    !is_code(cr, buf) ||
+	    (int32_t)load_u32(buf, co->code.firstlineno) < 0)
 		return NULL;
 	struct code_info *ci = calloc(1, sizeof *ci);
 	if (!ci)

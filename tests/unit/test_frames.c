@@ -250,6 +250,55 @@ START_TEST(garbage_code_object_gives_invalid_frame)
 }
 END_TEST
 
+/* A type object named name, as a stripped interpreter has them: no
+ * symbol tells its address. */
+static uint64_t make_type(const char *name)
+{
+	uint64_t text = alloc(strlen(name) + 2) + 1; /* text is not aligned */
+	memcpy(arena + (text - BASE), name, strlen(name) + 1);
+	uint64_t type = alloc(64);
+	put64(type, layout_ob_type(L) + 16, text); /* tp_name */
+	return type;
+}
+
+START_TEST(stripped_interpreter_learns_the_code_type_by_its_name)
+{
+	setup_version(9);
+	code_reader_free(&code);
+	struct py_types unknown = {0, STR_TYPE, BYTES_TYPE};
+	ck_assert_int_eq(code_reader_init(&code, &remote, L, &unknown), 0);
+	uint64_t c = make_code("a.py", "f", 1, lnotab, sizeof lnotab);
+	/* A torn pointer: some other object, whose fields read as names. */
+	put64(c, layout_ob_type(L), make_type("dict"));
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_ptr_null(stack.frames[0].file);
+	ck_assert_uint_eq(code.types.code, 0);
+	uint64_t code_type = make_type("code");
+	put64(c, layout_ob_type(L), code_type);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_str_eq(stack.frames[0].name, "f");
+	ck_assert_uint_eq(code.types.code, code_type);
+	/* From then on only that type is code. */
+	uint64_t twin = make_code("b.py", "g", 1, lnotab, sizeof lnotab);
+	put64(twin, layout_ob_type(L), make_type("code"));
+	set_top_frame(make_frame_object(twin, 0, 0));
+	ck_assert_int_eq(unwind(), 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(garbage_first_line_gives_invalid_frame)
+{
+	setup_version(9);
+	uint64_t c = make_code("a.py", "f", -213717008, lnotab, sizeof lnotab);
+	set_top_frame(make_frame_object(c, 0, 0));
+	ck_assert_int_eq(unwind(), 1);
+	ck_assert_ptr_null(stack.frames[0].file);
+	teardown();
+}
+END_TEST
+
 START_TEST(reused_code_address_is_decoded_again)
 {
 	setup_version(9);
@@ -954,6 +1003,9 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, recursion_gives_each_frame_its_line);
 	tcase_add_test(tc, wild_pointer_ends_in_invalid);
 	tcase_add_test(tc, truncated_string_gives_invalid_frame);
+	tcase_add_test(tc,
+	               stripped_interpreter_learns_the_code_type_by_its_name);
+	tcase_add_test(tc, garbage_first_line_gives_invalid_frame);
 	tcase_add_test(tc, garbage_code_object_gives_invalid_frame);
 	tcase_add_test(tc, reused_code_address_is_decoded_again);
 	tcase_add_test(tc, code_not_in_the_last_sample_is_checked_again);
