@@ -811,6 +811,25 @@ def in_stack(sample, path, func):
     return any(f.file == path and f.func == func for f in sample.frames)
 
 
+# A sample this long after the previous one (at the default 100 us) came
+# from a tick that was held up.
+HELD_UP_US = 1000
+
+
+def split_tolerance(result, path, leaves=("leaf_a", "leaf_b")):
+    """How far the sampled split of PATH's LEAVES may stray from leaf_split:
+    10 points, plus the share of the leaves' sampled time that came in held-up
+    ticks, which a loaded machine gives and which charge their whole gap to
+    the leaf they find (what this run measured, not a guess)."""
+    in_leaves = held_up = 0
+    for s in result.profile.samples:
+        if s.leaf is not None and s.leaf.file == path and s.leaf.func in leaves:
+            in_leaves += s.metric
+            if s.metric > HELD_UP_US:
+                held_up += s.metric
+    return 0.10 + (float(held_up) / in_leaves if in_leaves else 0.0)
+
+
 def leaf_split(result):
     """{leaf: fraction} of the time shares.py's leaves took, as it measured
     it ("target: leaves A,B,C"): what the sampled split must match. A busy

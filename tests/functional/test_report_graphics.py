@@ -29,6 +29,7 @@ from helpers import (
     assert_few_invalid,
     excerpt,
     leaf_split,
+    split_tolerance,
     run_austinc,
     target,
     report_command,
@@ -218,7 +219,7 @@ def test_svg_flame_graph_of_shares(python, tmp_path):
     # machine stretches, takes the rest).
     split = leaf_split(result)
     share_a = width["leaf_a"] / (width["leaf_a"] + width["leaf_b"])
-    assert abs(share_a - split["leaf_a"]) <= 0.10, (
+    assert abs(share_a - split["leaf_a"]) <= split_tolerance(result, path), (
         "leaf_a is %.1f%% of the leaves' width, %.1f%% by shares.py's clock"
         % (100 * share_a, 100 * split["leaf_a"]))
     spent = sum(float(t) for t in result.target_info()["leaves"].split(",")) * 1e6
