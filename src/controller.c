@@ -56,10 +56,47 @@ int controller_refuse(const char *why)
 	return EXIT_DENIED;
 }
 
+/* Has a signal cut a wait short? Its exit code, after saying so; else 0. */
+static int interrupted(const struct controller *c, const char *waiting_for)
+{
+	if (!c->signals->interrupts && !signals_terminate(c->signals))
+		return 0;
+	log_error("interrupted while waiting for %s", waiting_for);
+	return 128 + (c->signals->interrupts ? SIGINT : SIGTERM);
+}
+
+/* --pidfile, --name: the process they name now or, with --follow, within
+ * the timeout. */
+static int find_target(struct controller *c)
+{
+	char why[512];
+	uint64_t start = now_us();
+	for (;;) {
+		pid_t pid;
+		enum find_result r =
+		        finder_find(c->finder, &pid, why, sizeof why);
+		if (r == FIND_OK) {
+			target_attach(&c->target, pid);
+			return EXIT_OK;
+		}
+		if (r != FIND_NONE || !c->opts->follow ||
+		    now_us() - start >= c->opts->timeout_us) {
+			log_error("%s", why);
+			return EXIT_NO_PROCESS;
+		}
+		int code = interrupted(c, "the process to follow");
+		if (code)
+			return code;
+		sleep_us(SLOW_POLL_US * 10);
+	}
+}
+
 int controller_start(struct controller *c)
 {
 	const struct options *o = c->opts;
 	char why[512];
+	if (c->finder)
+		return find_target(c);
 	if (o->pid) {
 		target_attach(&c->target, o->pid);
 		if (kill(o->pid, 0) == 0 || errno == EPERM)
@@ -174,12 +211,9 @@ int controller_wait_for_runtime(struct controller *c, struct py_process **py)
 		uint64_t waited = now_us() - start;
 		if (waited >= c->opts->timeout_us)
 			return not_python(c, why);
-		if (c->signals->interrupts || signals_terminate(c->signals)) {
-			log_error("interrupted while waiting for a Python "
-			          "runtime");
-			return 128 +
-			       (c->signals->interrupts ? SIGINT : SIGTERM);
-		}
+		code = interrupted(c, "a Python runtime");
+		if (code)
+			return code;
 		sleep_us(waited < FAST_POLL_FOR_US ? FAST_POLL_US
 		                                   : SLOW_POLL_US);
 	}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "finder.h"
 #include "options.h"
 #include "python/python.h"
 #include "signals.h"
@@ -39,12 +40,15 @@ struct controller {
 	const struct options *opts;
 	const struct signal_flags *signals;
 	struct target target;
+	/* --pidfile, --name: what names the process; NULL otherwise. */
+	const struct finder *finder;
 	/* -C: where descendants found running Python are added. */
 	struct tracked_set *tracked;
 	uint64_t next_scan_us;
 };
 
-/* Launch or attach; EXIT_OK or the code, explained. */
+/* Launch or attach (with a finder, to the process it names, waited for up
+ * to the timeout with --follow); EXIT_OK or the code, explained. */
 int controller_start(struct controller *c);
 
 /* Poll for an initialised runtime until the timeout: the target's (in

@@ -64,6 +64,10 @@ static uint64_t unit_value(const char *unit, uint64_t bare_unit_us,
 		return US_PER_MS;
 	if (strcmp(unit, "us") == 0 && (allowed & UNIT_US))
 		return 1;
+	if (strcmp(unit, "m") == 0 && (allowed & UNIT_M))
+		return 60 * US_PER_S;
+	if (strcmp(unit, "h") == 0 && (allowed & UNIT_H))
+		return 3600 * US_PER_S;
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 #define UNIT_S   1u
 #define UNIT_MS  2u
 #define UNIT_US  4u
+#define UNIT_M   8u /* minutes, h hours: whole ones only */
+#define UNIT_H   16u
 #define UNIT_ALL (UNIT_S | UNIT_MS | UNIT_US)
 
 /* How one duration option is read and checked. */

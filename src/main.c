@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	if (opts.where_pid)
 		return snapshot_run(&opts);
 	static struct signal_flags signals;
+	signals.hangup_reopens = opts.output != NULL;
 	signals_install(&signals);
 	return session_run(&opts, &signals);
 }

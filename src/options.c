@@ -28,13 +28,27 @@
 #define EXPOSURE_MAX_US (30ULL * 24 * 3600 * US_PER_S)
 #define SYSTEM_MIN_US   (10ULL * US_PER_MS)
 #define SYSTEM_MAX_US   (60ULL * US_PER_S)
+#define ROTATE_MIN_US   (100ULL * US_PER_MS)
+#define KEEP_MAX        1000000
 
 /* Values of the long-only options, outside the range of short ones. */
-enum { OPT_USAGE = 256, OPT_HELP_LONG, OPT_SYSTEM, OPT_FOLDED };
+enum {
+	OPT_USAGE = 256,
+	OPT_HELP_LONG,
+	OPT_SYSTEM,
+	OPT_FOLDED,
+	OPT_PIDFILE,
+	OPT_NAME,
+	OPT_FOLLOW,
+	OPT_ROTATE,
+	OPT_KEEP,
+};
 
-static const char USAGE_TEXT[] = "Usage: austinc [OPTION...] command [ARG...]\n"
-                                 "   or: austinc [OPTION...] -p PID\n"
-                                 "   or: austinc [-C] -w PID\n";
+static const char USAGE_TEXT[] =
+        "Usage: austinc [OPTION...] command [ARG...]\n"
+        "   or: austinc [OPTION...] -p PID\n"
+        "   or: austinc [OPTION...] --pidfile=FILE|--name=PATTERN\n"
+        "   or: austinc [-C] -w PID\n";
 
 static const char HELP_TEXT[] =
         "Sample the frame stacks of a CPython process and write them in\n"
@@ -62,6 +76,16 @@ static const char HELP_TEXT[] =
         "command\n"
         "  -w, --where=PID       print where every thread of PID is, then "
         "exit\n"
+        "      --pidfile=FILE    attach to the process whose PID FILE holds\n"
+        "      --name=PATTERN    attach to the oldest process whose command\n"
+        "                        line matches PATTERN (a regular expression,\n"
+        "                        as pgrep -f)\n"
+        "      --follow          with --pidfile or --name: when the process\n"
+        "                        exits, wait for the next one and go on\n"
+        "      --rotate=PERIOD   begin a new file every PERIOD; -o names the\n"
+        "                        files with strftime fields (%Y%m%dT%H%M%S)\n"
+        "      --keep=N          with --rotate: delete the oldest files of\n"
+        "                        the -o pattern beyond N\n"
         "  -t, --timeout=TIME    wait this long for a Python runtime "
         "(default 3s)\n"
         "  -x, --exposure=TIME   stop sampling after TIME (default: at "
@@ -79,6 +103,8 @@ static const char HELP_TEXT[] =
         "  -i  units s, ms, us; a bare number is microseconds; 1us to 1s\n"
         "  -t  units s, ms; a bare number is milliseconds; at most 3600s\n"
         "  -x  units s, ms; a bare number is seconds; at most 30 days\n"
+        "  --rotate  units h, m, s, ms; a bare number is seconds; 100ms to "
+        "30 days\n"
         "  --system  units s, ms; a bare number is milliseconds; 10ms to 60s;\n"
         "            given after '=' only (--system=50ms)\n"
         "Seconds and milliseconds may have decimals (1.5ms), microseconds\n"
@@ -92,13 +118,17 @@ static const char HELP_TEXT[] =
         "  austinc -s -g python app.py\n"
         "  austinc --system=50ms -f -o run.txt python app.py\n"
         "  austinc -w 4242\n"
+        "  austinc --name 'gunicorn: master' -C --follow --rotate 1h "
+        "--keep 24 \\\n"
+        "          -b -o /var/lib/austinc/app-%Y%m%dT%H%M%S.mojo.gz\n"
         "  austinc --folded python app.py | flamegraph.pl > app.svg\n"
         "\n"
         "Exit status:\n"
         "  0      success, or the launched command's own exit status\n"
         "  1      internal error\n"
         "  2      bad option or value\n"
-        "  3      no such process\n"
+        "  3      no such process (nothing matches --name, no live process\n"
+        "         in --pidfile)\n"
         "  4      permission denied, or (with a capability or set-user-id)\n"
         "         a process that is not the caller's own\n"
         "  5      not a Python process, or no runtime found within the "
@@ -134,6 +164,11 @@ static const struct option LONG_OPTIONS[] = {
         {"usage", no_argument, NULL, OPT_USAGE},
         {"system", optional_argument, NULL, OPT_SYSTEM},
         {"folded", optional_argument, NULL, OPT_FOLDED},
+        {"pidfile", required_argument, NULL, OPT_PIDFILE},
+        {"name", required_argument, NULL, OPT_NAME},
+        {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"rotate", required_argument, NULL, OPT_ROTATE},
+        {"keep", required_argument, NULL, OPT_KEEP},
         {NULL, 0, NULL, 0},
 };
 
@@ -155,6 +190,16 @@ static const struct duration_spec TIMEOUT_SPEC = {
 static const struct duration_spec SYSTEM_SPEC = {
         "system period", US_PER_MS,     UNIT_S | UNIT_MS,       "s or ms",
         SYSTEM_MIN_US,   SYSTEM_MAX_US, "between 10ms and 60s",
+};
+
+static const struct duration_spec ROTATE_SPEC = {
+        "rotation period",
+        US_PER_S,
+        UNIT_H | UNIT_M | UNIT_S | UNIT_MS,
+        "h, m, s or ms",
+        ROTATE_MIN_US,
+        EXPOSURE_MAX_US,
+        "between 100ms and 30 days",
 };
 
 static const struct duration_spec EXPOSURE_SPEC = {
@@ -187,6 +232,54 @@ static int read_output(const char *text, const char **output, FILE *err)
 	}
 	*output = text;
 	return 0;
+}
+
+static int read_name(const char *what, const char *text, const char **out,
+                     FILE *err)
+{
+	if (text[0] == '\0') {
+		fprintf(err, "austinc: the %s is empty\n", what);
+		return -1;
+	}
+	*out = text;
+	return 0;
+}
+
+static int read_keep(const char *text, unsigned *keep, FILE *err)
+{
+	size_t n = 0;
+	uint64_t value;
+	if (decimal_parse(text, strlen(text), &n, &value) < 0 ||
+	    text[n] != '\0' || value == 0 || value > KEEP_MAX) {
+		fprintf(err,
+		        "austinc: invalid --keep '%s': expected a number of "
+		        "files from 1 to %d\n",
+		        text, KEEP_MAX);
+		return -1;
+	}
+	*keep = (unsigned)value;
+	return 0;
+}
+
+/* Service mode's options (finding the target, following, rotating). */
+static int apply_service_option(int c, const char *arg, struct options *opts,
+                                FILE *err)
+{
+	switch (c) {
+	case OPT_PIDFILE:
+		return read_name("pidfile name", arg, &opts->pidfile, err);
+	case OPT_NAME:
+		return read_name("--name pattern", arg, &opts->name, err);
+	case OPT_FOLLOW:
+		opts->follow = true;
+		return 0;
+	case OPT_ROTATE:
+		return duration_read(&ROTATE_SPEC, arg, &opts->rotate_us, err);
+	case OPT_KEEP:
+		return read_keep(arg, &opts->keep, err);
+	default:
+		return -1;
+	}
 }
 
 static int read_folded(const char *text, enum folded_metric *folded, FILE *err)
@@ -338,7 +431,7 @@ static int apply_option(int c, const char *arg, struct options *opts, FILE *err)
 		opts->binary = true;
 		return 0;
 	default:
-		return -1;
+		return apply_service_option(c, arg, opts, err);
 	}
 }
 
@@ -440,6 +533,10 @@ static int check_combination(const struct options *opts, FILE *err)
 		return -1;
 	if (opts->where_pid && (opts->pid != 0 || opts->argc > 0))
 		clash = "-w/--where and a command or -p: -w takes its own PID";
+	else if (opts->where_pid &&
+	         (opts->pidfile || opts->name || opts->rotate_us))
+		clash = "-w/--where and --pidfile, --name or --rotate: -w "
+		        "takes its own PID";
 	else if (opts->where_pid && opts->system_us)
 		clash = "-w/--where and --system: -w takes no recording";
 	if (!clash)
@@ -448,9 +545,38 @@ static int check_combination(const struct options *opts, FILE *err)
 	return -1;
 }
 
+/* Does the -o name hold a strftime field (a '%' not doubled)? */
+static int has_time_fields(const char *name)
+{
+	for (const char *p = strchr(name, '%'); p; p = strchr(p + 2, '%'))
+		if (p[1] != '%' && p[1] != '\0')
+			return 1;
+	return 0;
+}
+
+/* Service mode's options need their partners; -1 after saying which. */
+static int check_service(const struct options *opts, FILE *err)
+{
+	const char *why = NULL;
+	if (opts->follow && !opts->pidfile && !opts->name)
+		why = "--follow needs --pidfile or --name: it waits for the "
+		      "next process they name";
+	else if (opts->rotate_us &&
+	         (!opts->output || !has_time_fields(opts->output)))
+		why = "--rotate needs -o with strftime fields, such as "
+		      "-o app-%Y%m%dT%H%M%S.txt: each period gets its own file";
+	else if (opts->keep && !opts->rotate_us)
+		why = "--keep needs --rotate: it counts the files of the "
+		      "-o pattern";
+	if (!why)
+		return 0;
+	fprintf(err, "austinc: %s\n", why);
+	return -1;
+}
+
 static int check_target(const struct options *opts, FILE *err)
 {
-	if (check_combination(opts, err) < 0)
+	if (check_combination(opts, err) < 0 || check_service(opts, err) < 0)
 		return -1;
 	if (opts->where_pid)
 		return 0;
@@ -459,6 +585,15 @@ static int check_target(const struct options *opts, FILE *err)
 		             "exclusive\n");
 		return -1;
 	}
+	if ((opts->pid != 0) + (opts->argc > 0) + (opts->pidfile != NULL) +
+	            (opts->name != NULL) >
+	    1) {
+		fprintf(err, "austinc: give one target: a command, -p, "
+		             "--pidfile or --name\n");
+		return -1;
+	}
+	if (opts->pidfile || opts->name)
+		return 0;
 	if (opts->pid == 0 && opts->argc == 0) {
 		fprintf(err, "austinc: no command to launch and no -p PID "
 		             "given\n");

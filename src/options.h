@@ -40,7 +40,15 @@ struct options {
 	bool gc;              /* -g: mark samples taken during a collection */
 	bool gzip;            /* -z, or -o NAME.gz: compress the output */
 	bool binary;          /* -b: MOJO instead of text */
-	int argc;             /* the command to launch, argv[argc] == NULL */
+	/* Service mode: the target named by a pidfile or a pattern on
+	 * command lines instead of -p, followed across restarts, and the
+	 * output begun anew every rotate_us. */
+	const char *pidfile; /* --pidfile */
+	const char *name;    /* --name: an extended regular expression */
+	bool follow;         /* --follow */
+	uint64_t rotate_us;  /* --rotate: 0 = one recording */
+	unsigned keep;       /* --keep: 0 = every file */
+	int argc;            /* the command to launch, argv[argc] == NULL */
 	char **argv;
 	enum folded_metric folded; /* --folded: stacks and one count each */
 };

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "emit/collapsed.h"
 #include "emit/mojo.h"
@@ -107,12 +108,12 @@ int recorder_open(struct recorder *r, const struct recorder_config *config)
 	r->metric = config->metric;
 	r->folded = config->folded;
 	int error = sink_open(&r->sink, config->path, config->gzip);
-	if (error)
-		return error;
-	if (config->sync_us)
+	if (!error && config->sync_us)
 		r->sink.sync_us = config->sync_us;
-	if ((error = r->format->begin(r)) != 0)
+	if (!error && (error = r->format->begin(r)) != 0)
 		sink_close(&r->sink);
+	if (error)
+		r->format = NULL;
 	return error;
 }
 
@@ -136,9 +137,25 @@ static void put_micros(struct recorder *r, const char *key, uint64_t us)
 	recorder_metadata(r, key, value);
 }
 
+/* "started: 2026-12-05T16:15:00.123456Z": the wall clock (UTC) when the
+ * recording began, which orders the recordings of one run. */
+static void put_started(struct recorder *r, uint64_t started_us)
+{
+	char value[48], date[32];
+	time_t seconds = (time_t)(started_us / 1000000);
+	struct tm tm;
+	if (!gmtime_r(&seconds, &tm) ||
+	    !strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm))
+		return;
+	snprintf(value, sizeof value, "%s.%06uZ", date,
+	         (unsigned)(started_us % 1000000));
+	recorder_metadata(r, "started", value);
+}
+
 void recorder_header(struct recorder *r, const struct recording_facts *f)
 {
 	recorder_metadata(r, "austinc", PACKAGE_VERSION);
+	put_started(r, f->started_us);
 	put_micros(r, "interval", f->interval_us);
 	recorder_metadata(r, "mode", f->mode);
 	recorder_metadata(r, "python", f->python);
@@ -220,6 +237,7 @@ int recorder_end(struct recorder *r, const struct stats *st, unsigned parts)
 	write_footer(r, st, parts);
 	int error = sink_close(&r->sink);
 	r->format->end(r);
+	r->format = NULL;
 	return error;
 }
 
@@ -227,4 +245,5 @@ void recorder_abandon(struct recorder *r)
 {
 	sink_close(&r->sink);
 	r->format->end(r);
+	r->format = NULL;
 }

@@ -31,6 +31,7 @@ struct recording_facts {
 	const char *python;  /* the first Python sampled */
 	const char *command; /* NULL when it cannot be told */
 	uint64_t system_us;  /* --system's period, 0 without */
+	uint64_t started_us; /* wall clock at the start, since the epoch */
 };
 
 /* Which statistics of the modes in use the footer holds. */
@@ -49,7 +50,8 @@ struct recorder {
 };
 
 /* Open the output as config says (a MOJO file begins with its header).
- * Returns 0 or an errno (ENOMEM: out of memory). */
+ * Returns 0 or an errno (ENOMEM: out of memory). The recorder is open
+ * (format set) from a successful open to its end or abandon. */
 int recorder_open(struct recorder *r, const struct recorder_config *config);
 
 void recorder_header(struct recorder *r, const struct recording_facts *f);

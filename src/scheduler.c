@@ -25,11 +25,6 @@ void scheduler_run_due(struct scheduler *s, uint64_t now_us)
 	}
 }
 
-uint64_t scheduler_next_of(const struct scheduler *s, int id)
-{
-	return id >= 0 && (size_t)id < s->n ? s->jobs[id].next_us : UINT64_MAX;
-}
-
 uint64_t scheduler_next_due(const struct scheduler *s)
 {
 	uint64_t next = UINT64_MAX;

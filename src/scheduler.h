@@ -33,9 +33,7 @@ int scheduler_add(struct scheduler *s, job_fn *run, void *ctx,
 /* Run every job due at now_us (in the order they were added). */
 void scheduler_run_due(struct scheduler *s, uint64_t now_us);
 
-/* When the job with this id, or the first of any, is due next;
- * UINT64_MAX when none is scheduled. */
-uint64_t scheduler_next_of(const struct scheduler *s, int id);
+/* When the first job is due next; UINT64_MAX when none is scheduled. */
 uint64_t scheduler_next_due(const struct scheduler *s);
 
 #endif

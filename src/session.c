@@ -15,10 +15,12 @@
 #include "attribution.h"
 #include "cmdline.h"
 #include "controller.h"
+#include "follow.h"
 #include "log.h"
 #include "privilege.h"
 #include "procfs.h"
 #include "recorder.h"
+#include "rotation.h"
 #include "scheduler.h"
 #include "system.h"
 #include "timeutil.h"
@@ -36,17 +38,27 @@ struct session {
 	struct controller control;
 	struct py_process *py; /* the first process's, until it is tracked */
 	struct recorder *recorder;
-	struct stats stats;
+	struct recorder_config output; /* how each recording is opened */
+	struct rotation names;         /* and named */
+	int write_error;               /* errno of the output, once failed */
+	struct stats stats;            /* the recording's */
+	struct stats total;            /* the run's, every recording's */
+	uint64_t run_start_us;
+	uint64_t recording_cpu_ns; /* austinc's CPU time when it began */
+	struct follower *follower; /* --pidfile, --name; else NULL */
+	char python[128];          /* the latest root's Python */
+	sig_atomic_t dumps_seen, hangups_seen;
 	struct attribution charge;
 	enum metric_kind metric;
 	unsigned want; /* PY_WANT_* */
 	struct tracked_set tracked;
 	struct system *system; /* --system: machine and process metrics */
 	struct scheduler jobs;
-	int scan_job; /* the children scan's id, -1 without one */
 	uint64_t last_system_us;
 	int root_tracked, root_gone, root_refused;
 };
+
+static void record_system(void *ctx, uint64_t now);
 
 static pid_t root_pid(const struct session *s)
 {
@@ -81,14 +93,53 @@ static const char *mode_name(const struct session *s)
 	return s->opts->sleepless ? "cpu" : "wall";
 }
 
-/* The first Python sampled: the command's, or with -C a descendant's. */
+/* The first Python sampled: the command's, or with -C a descendant's; the
+ * latest root's when following. */
 static const char *python_description(const struct session *s)
 {
+	if (s->python[0])
+		return s->python;
 	if (s->py)
 		return py_description(s->py);
 	if (s->tracked.n > 0)
 		return py_description(s->tracked.procs[0].py);
 	return "unknown (exited while starting)";
+}
+
+/* Service mode: "attach pid=42 t=1500us python=..." or "detach pid=42
+ * t=...", t since the recording began. */
+static void record_event(struct session *s, const char *what, pid_t pid,
+                         const char *python)
+{
+	char value[256];
+	if (!s->follower)
+		return;
+	snprintf(value, sizeof value, "%s pid=%d t=%lluus%s%s", what, (int)pid,
+	         (unsigned long long)(now_us() - s->stats.start_us),
+	         python ? " python=" : "", python ? python : "");
+	recorder_metadata(s->recorder, "event", value);
+}
+
+/* The root is gone: with --follow, the next one is looked for. */
+static void lose_root(struct session *s)
+{
+	if (s->root_gone)
+		return;
+	s->root_gone = 1;
+	if (!s->follower)
+		return;
+	record_event(s, "detach", root_pid(s), NULL);
+	log_note("process %d has exited%s", (int)root_pid(s),
+	         s->opts->follow ? ": waiting for the next" : "");
+	s->follower->given_up = root_pid(s); /* while it lingers */
+}
+
+/* The wall clock, in microseconds since the epoch. */
+static uint64_t wall_clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static void write_header(struct session *s)
@@ -99,9 +150,10 @@ static void write_header(struct session *s)
 	                            .mode = mode_name(s),
 	                            .python = python_description(s),
 	                            .command = command,
-	                            .system_us = o->system_us};
+	                            .system_us = o->system_us,
+	                            .started_us = wall_clock_us()};
 	/* The command launched, or the attached process's command line. */
-	if (o->pid == 0)
+	if (s->control.target.launched)
 		cmdline_join((const char *const *)o->argv, (size_t)o->argc,
 		             command, sizeof command);
 	else if (cmdline_of(o->pid, command, sizeof command) != 0)
@@ -112,6 +164,8 @@ static void write_header(struct session *s)
 /* End the recording; 0 or the errno of a failed write. */
 static int write_footer(struct session *s)
 {
+	if (!s->recorder->format)
+		return s->write_error; /* the next could not be opened */
 	unsigned parts = 0;
 	if (s->metric != LINE_TIME)
 		parts |= FOOTER_MEMORY;
@@ -126,9 +180,10 @@ static int write_footer(struct session *s)
 static int should_stop(struct session *s, uint64_t tick_us)
 {
 	const struct options *o = s->opts;
-	if (recorder_failed(s->recorder) || signals_terminate(s->signals))
+	if (recorder_failed(s->recorder) || s->write_error ||
+	    signals_terminate(s->signals))
 		return 1;
-	if (o->exposure_us && tick_us - s->stats.start_us >= o->exposure_us)
+	if (o->exposure_us && tick_us - s->run_start_us >= o->exposure_us)
 		return 1;
 	/* Ctrl-C reaches a launched command too: let it handle it and keep
 	 * sampling until it exits; a second Ctrl-C stops at once. */
@@ -181,7 +236,8 @@ static int sample_all(struct session *s)
 			i++;
 			continue;
 		}
-		s->root_gone |= p->pid == root_pid(s);
+		if (p->pid == root_pid(s))
+			lose_root(s);
 		tracked_remove(&s->tracked, i);
 	}
 	return error;
@@ -191,9 +247,11 @@ static int sample_all(struct session *s)
  * memory statistics start. */
 static void track_root(struct session *s, struct py_process *py)
 {
+	snprintf(s->python, sizeof s->python, "%s", py_description(py));
 	s->root_tracked = tracked_add(&s->tracked, root_pid(s), py) == 0;
 	if (!s->root_tracked)
 		return;
+	record_event(s, "attach", root_pid(s), s->python);
 	const struct tracked *root = &s->tracked.procs[s->tracked.n - 1];
 	stats_add_root_rss(&s->stats, root->charged_rss);
 	stats_root_rss_charged(&s->stats, root->charged_rss);
@@ -203,6 +261,8 @@ static void track_root(struct session *s, struct py_process *py)
  * not, and while any descendant is sampled. */
 static int all_gone(const struct session *s)
 {
+	if (s->opts->follow)
+		return 0; /* the next process may come: -x or a signal ends */
 	if (s->opts->children)
 		return s->root_gone && s->tracked.n == 0;
 	return s->tracked.n == 0 || s->root_gone;
@@ -217,7 +277,7 @@ static void check_untracked_root(struct session *s)
 		return;
 	if (s->control.target.launched ? target_exited(&s->control.target)
 	                               : !procfs_alive(pid)) {
-		s->root_gone = 1;
+		lose_root(s);
 		return;
 	}
 	char why[256];
@@ -265,15 +325,131 @@ static void record_system(void *ctx, uint64_t now)
 	s->last_system_us = now;
 }
 
+/* A recording begins: named (rotation.h), opened, its header written and
+ * its statistics started, with the root's RSS now as their start. 0 or an
+ * errno (ENOMEM: out of memory). */
+static int begin_recording(struct session *s, uint64_t now)
+{
+	char why[256];
+	if (s->opts->output &&
+	    rotation_begin(&s->names, time(NULL), why, sizeof why) != 0) {
+		log_error("%s", why);
+		return ENAMETOOLONG;
+	}
+	s->output.path = s->opts->output ? s->names.writing : NULL;
+	int error = recorder_open(s->recorder, &s->output);
+	if (error == ENOMEM)
+		log_error("out of memory");
+	else if (error)
+		log_error("cannot open output %s: %s", s->output.path,
+		          strerror(error));
+	if (error)
+		return error;
+	stats_init(&s->stats, now);
+	s->recording_cpu_ns = cpu_time_ns();
+	return 0;
+}
+
+/* The recording's statistics are complete at end_us: they join the
+ * run's. */
+static void close_statistics(struct session *s, uint64_t end_us)
+{
+	uint64_t cpu = cpu_time_ns();
+	s->stats.end_us = end_us;
+	s->stats.cpu_ns = cpu - s->recording_cpu_ns;
+	stats_merge(&s->total, &s->stats);
+}
+
+/* The recording ends: its footer, and with --rotate (or set aside by a
+ * dump) its final name. 0 or the errno of a failed write. */
+static int end_recording(struct session *s, int set_aside)
+{
+	char why[PATH_MAX + 256];
+	int error = write_footer(s);
+	if (!error && s->opts->output &&
+	    rotation_complete(&s->names, set_aside, why, sizeof why) != 0)
+		log_warning("%s", why);
+	return error;
+}
+
+/* End the recording now and begin the next (rotation, a dump, a reopen),
+ * so that every tick is in exactly one. A failure stops sampling. */
+static void next_recording(struct session *s, int set_aside)
+{
+	uint64_t now = now_us();
+	close_statistics(s, now);
+	s->write_error = end_recording(s, set_aside);
+	if (s->write_error || (s->write_error = begin_recording(s, now)))
+		return;
+	write_header(s);
+	for (size_t i = 0; i < s->tracked.n; i++) {
+		const struct tracked *p = &s->tracked.procs[i];
+		if (p->pid == root_pid(s)) {
+			stats_add_root_rss(&s->stats, p->charged_rss);
+			stats_root_rss_charged(&s->stats, p->charged_rss);
+		}
+	}
+	if (s->system)
+		record_system(s, now); /* the new file's t=0 */
+}
+
+/* A job, --rotate: the period is over. */
+static void rotate(void *ctx, uint64_t now)
+{
+	(void)now;
+	next_recording(ctx, 0);
+}
+
+/* SIGUSR1 ends the recording now (set aside under a stamped name without
+ * --rotate); SIGHUP, with -o, begins -o anew (logrotate moved it). */
+static void serve_signals(struct session *s)
+{
+	const struct signal_flags *f = s->signals;
+	if (f->dumps != s->dumps_seen) {
+		s->dumps_seen = f->dumps;
+		if (s->opts->output)
+			next_recording(s, !s->opts->rotate_us);
+		else
+			log_warning("SIGUSR1: the output is not a file (-o): "
+			            "nothing to dump");
+	}
+	if (f->hangups != s->hangups_seen && f->hangup_reopens) {
+		s->hangups_seen = f->hangups;
+		next_recording(s, 0);
+	}
+}
+
+/* A job, --follow: while the root is gone, look for the next. */
+static void follow_root(void *ctx, uint64_t now)
+{
+	struct session *s = ctx;
+	pid_t pid;
+	struct py_process *py;
+	if (!s->root_gone || !follower_poll(s->follower, now, &pid, &py))
+		return;
+	target_attach(&s->control.target, pid);
+	s->root_gone = s->root_refused = 0;
+	s->charge.root = pid; /* its RSS is the summary's now */
+	track_root(s, py);
+	if (!s->root_tracked) {
+		s->root_gone = 1;
+		s->follower->given_up = pid;
+	}
+}
+
 /* The jobs between ticks, from start_us: the first system batch opens the
  * first period, at t=0. */
 static void schedule_jobs(struct session *s, uint64_t start_us)
 {
-	s->scan_job = -1;
 	if (s->opts->children || privilege_limited())
-		s->scan_job =
-		        scheduler_add(&s->jobs, scan_children, s, CHILD_SCAN_US,
-		                      s->control.next_scan_us);
+		scheduler_add(&s->jobs, scan_children, s, CHILD_SCAN_US,
+		              s->control.next_scan_us);
+	if (s->opts->follow)
+		scheduler_add(&s->jobs, follow_root, s, FOLLOW_POLL_US,
+		              start_us + FOLLOW_POLL_US);
+	if (s->opts->rotate_us)
+		scheduler_add(&s->jobs, rotate, s, s->opts->rotate_us,
+		              start_us + s->opts->rotate_us);
 	if (s->system) {
 		scheduler_add(&s->jobs, record_system, s, s->opts->system_us,
 		              start_us);
@@ -296,18 +472,21 @@ static void sleep_until_tick(struct session *s, uint64_t tick_us)
 }
 
 /* When the next tick is due: with nothing to sample yet (-C, a command
- * that has not started Python), at the next scan. */
+ * that has not started Python; --follow, a service restarting), when the
+ * next job may have found something. */
 static uint64_t next_tick_us(const struct session *s, uint64_t next_us)
 {
-	uint64_t scan = scheduler_next_of(&s->jobs, s->scan_job);
-	return s->tracked.n == 0 && scan != UINT64_MAX && scan > next_us
-	               ? scan
+	uint64_t due = scheduler_next_due(&s->jobs);
+	return s->tracked.n == 0 && due != UINT64_MAX && due > next_us
+	               ? due
 	               : next_us;
 }
 
 /* One tick; 1 when sampling is over. */
 static int tick(struct session *s)
 {
+	if (s->write_error)
+		return 1; /* the next recording could not begin */
 	uint64_t interval_ns = s->opts->interval_us * 1000;
 	uint64_t t0 = now_ns();
 	attribution_begin_tick(&s->charge, t0 / 1000);
@@ -326,15 +505,18 @@ static void sample_loop(struct session *s)
 {
 	/* The default 50 us timer slack would stretch every 100 us tick. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-	uint64_t cpu_start = cpu_time_ns();
 	uint64_t next_us = now_us();
+	s->run_start_us = next_us;
 	stats_init(&s->stats, next_us);
+	stats_init(&s->total, next_us);
+	s->recording_cpu_ns = cpu_time_ns();
 	attribution_start(&s->charge, root_pid(s), next_us);
 	if (s->py) /* else -C found Python descendants first */
 		track_root(s, s->py);
 	s->py = NULL; /* the set owns it now */
 	schedule_jobs(s, next_us);
 	while (!tick(s)) {
+		serve_signals(s);
 		uint64_t t1 = now_us();
 		scheduler_run_due(&s->jobs, t1);
 		next_us = next_tick_us(s, next_us + s->opts->interval_us);
@@ -348,10 +530,10 @@ static void sample_loop(struct session *s)
 	/* The figures of the last, shorter period, unless it is too short to
 	 * give any. */
 	uint64_t end = now_us();
-	if (s->system && end - s->last_system_us >= MIN_LAST_SYSTEM_US)
+	if (s->system && !s->write_error &&
+	    end - s->last_system_us >= MIN_LAST_SYSTEM_US)
 		record_system(s, end);
-	s->stats.end_us = end;
-	s->stats.cpu_ns = cpu_time_ns() - cpu_start;
+	close_statistics(s, end);
 }
 
 /* Sample from the first tick to the last; the exit code. */
@@ -359,9 +541,9 @@ static int sample_and_finish(struct session *s)
 {
 	write_header(s);
 	sample_loop(s);
-	int write_error = write_footer(s);
+	int write_error = end_recording(s, 0);
 	if (!s->opts->pipe)
-		stats_print_summary(&s->stats, stderr, s->metric != LINE_TIME,
+		stats_print_summary(&s->total, stderr, s->metric != LINE_TIME,
 		                    s->tracked.needs & TRACK_TASKS,
 		                    s->opts->gc);
 	if (write_error) {
@@ -399,24 +581,21 @@ static int wants_gzip(const struct options *o)
 	return o->gzip || (len > 3 && strcmp(o->output + len - 3, ".gz") == 0);
 }
 
+/* The first recording, opened before anything starts: a bad -o is told
+ * before a command is launched. */
 static int open_output(struct session *s)
 {
 	const struct options *o = s->opts;
-	struct recorder_config c = {.path = o->output,
-	                            .gzip = wants_gzip(o),
-	                            .binary = o->binary,
-	                            .folded = o->folded,
-	                            .metric = s->metric};
+	s->output = (struct recorder_config){.gzip = wants_gzip(o),
+	                                     .binary = o->binary,
+	                                     .folded = o->folded,
+	                                     .metric = s->metric};
 	/* For measuring what the cadence costs (scripts/bench). */
 	const char *sync_ms = privilege_getenv("AUSTINC_SYNC_MS");
 	if (sync_ms)
-		c.sync_us = strtoull(sync_ms, NULL, 10) * 1000;
-	int error = recorder_open(s->recorder, &c);
-	if (error == ENOMEM)
-		log_error("out of memory");
-	else if (error)
-		log_error("cannot open output %s: %s", o->output,
-		          strerror(error));
+		s->output.sync_us = strtoull(sync_ms, NULL, 10) * 1000;
+	rotation_init(&s->names, o->output, o->rotate_us != 0, o->keep);
+	int error = begin_recording(s, now_us());
 	return !error ? EXIT_OK : error == ENOMEM ? EXIT_INTERNAL : EXIT_OUTPUT;
 }
 
@@ -460,9 +639,20 @@ int session_run(const struct options *opts, const struct signal_flags *signals)
 		attribution_free(&s->charge);
 		return EXIT_INTERNAL;
 	}
-	int code = open_output(s);
+	static struct follower follower;
+	if ((opts->pidfile || opts->name) &&
+	    follower_init(&follower, opts->pidfile, opts->name,
+	                  opts->timeout_us) == 0) {
+		s->follower = &follower;
+		s->control.finder = &follower.finder;
+	}
+	int code = (opts->pidfile || opts->name) && !s->follower
+	                   ? EXIT_USAGE
+	                   : open_output(s);
 	if (code == EXIT_OK)
 		code = run(s);
+	if (s->follower)
+		follower_free(s->follower);
 	py_detach(s->py);
 	tracked_clear(&s->tracked);
 	system_free(s->system);

@@ -14,8 +14,10 @@ static void on_signal(int sig)
 		flags->interrupts++;
 	else if (sig == SIGTERM)
 		flags->terminated = 1;
+	else if (sig == SIGUSR1)
+		flags->dumps++;
 	else
-		flags->hangups = 1;
+		flags->hangups++;
 }
 
 void signals_install(struct signal_flags *f)
@@ -28,5 +30,6 @@ void signals_install(struct signal_flags *f)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error */
 }

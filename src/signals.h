@@ -11,18 +11,21 @@
 struct signal_flags {
 	volatile sig_atomic_t interrupts; /* SIGINT count */
 	volatile sig_atomic_t terminated; /* SIGTERM seen */
-	volatile sig_atomic_t hangups;    /* SIGHUP seen: ends a run, as
-	                                   * SIGTERM does, for now */
+	volatile sig_atomic_t hangups;    /* SIGHUP count */
+	volatile sig_atomic_t dumps;      /* SIGUSR1 count */
+	/* Set before sampling when -o names a file: SIGHUP then reopens it
+	 * (for logrotate) instead of ending the run. */
+	int hangup_reopens;
 };
 
-/* Count SIGINT, SIGTERM and SIGHUP into flags from now on; a closed pipe
- * becomes a write error instead of a SIGPIPE. */
+/* Count SIGINT, SIGTERM, SIGHUP and SIGUSR1 into flags from now on; a closed
+ * pipe becomes a write error instead of a SIGPIPE. */
 void signals_install(struct signal_flags *flags);
 
 /* Has a signal asked the run to end (Ctrl-C aside)? */
 static inline int signals_terminate(const struct signal_flags *f)
 {
-	return f->terminated || f->hangups;
+	return f->terminated || (f->hangups && !f->hangup_reopens);
 }
 
 #endif

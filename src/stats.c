@@ -31,6 +31,37 @@ void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
 		s->errors++;
 }
 
+void stats_merge(struct stats *total, const struct stats *part)
+{
+	if (part->start_us < total->start_us)
+		total->start_us = part->start_us;
+	if (part->end_us > total->end_us)
+		total->end_us = part->end_us;
+	total->samples += part->samples;
+	total->thread_samples += part->thread_samples;
+	total->errors += part->errors;
+	total->stack_errors += part->stack_errors;
+	total->saturated += part->saturated;
+	total->cost_sum_ns += part->cost_sum_ns;
+	if (part->cost_min_ns < total->cost_min_ns)
+		total->cost_min_ns = part->cost_min_ns;
+	if (part->cost_max_ns > total->cost_max_ns)
+		total->cost_max_ns = part->cost_max_ns;
+	total->cpu_ns += part->cpu_ns;
+	total->gc_samples += part->gc_samples;
+	total->idle_samples += part->idle_samples;
+	total->allocated += part->allocated;
+	total->released += part->released;
+	if (total->rss_start < 0)
+		total->rss_start = part->rss_start;
+	if (part->rss_peak > total->rss_peak)
+		total->rss_peak = part->rss_peak;
+	if (part->rss_end >= 0)
+		total->rss_end = part->rss_end;
+	for (size_t i = 0; i < STATS_BUCKETS; i++)
+		total->cost_buckets[i] += part->cost_buckets[i];
+}
+
 uint64_t stats_cost_avg_ns(const struct stats *s)
 {
 	return s->samples ? s->cost_sum_ns / s->samples : 0;

@@ -35,6 +35,10 @@ struct stats {
 void stats_init(struct stats *s, uint64_t start_us);
 void stats_add_sample(struct stats *s, uint64_t cost_ns, uint64_t interval_ns,
                       int had_error);
+/* Add the statistics of one recording of a run (part) to the run's: its
+ * figures summed, its RSS start kept if the total has none, its end
+ * taken. */
+void stats_merge(struct stats *total, const struct stats *part);
 uint64_t stats_cost_avg_ns(const struct stats *s);
 /* The median per-sample cost, to the bucket's width. */
 uint64_t stats_cost_median_ns(const struct stats *s);

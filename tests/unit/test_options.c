@@ -14,8 +14,10 @@
 
 #define USAGE_LINE "Usage: austinc [OPTION...] command [ARG...]\n"
 #define USAGE_LINES                                                            \
-	USAGE_LINE "   or: austinc [OPTION...] -p PID\n"                       \
-	           "   or: austinc [-C] -w PID\n"
+	USAGE_LINE                                                             \
+	        "   or: austinc [OPTION...] -p PID\n"                          \
+	        "   or: austinc [OPTION...] --pidfile=FILE|--name=PATTERN\n"   \
+	        "   or: austinc [-C] -w PID\n"
 #define MAX_ARGS 12
 
 /* What one call of options_parse gave. */
@@ -644,12 +646,10 @@ START_TEST(test_parse_duration)
 	ck_assert_uint_eq(us, 1);
 	ck_assert_int_eq(duration_parse("0.0000010s", 1, &us), 0);
 	ck_assert_uint_eq(us, 1);
-	ck_assert_int_eq(duration_parse("18446744073709551615", 1, &us),
-	                 0);
+	ck_assert_int_eq(duration_parse("18446744073709551615", 1, &us), 0);
 	ck_assert_uint_eq(us, UINT64_MAX);
 	us = 12345;
-	ck_assert_int_eq(duration_parse("18446744073709551616", 1, &us),
-	                 -1);
+	ck_assert_int_eq(duration_parse("18446744073709551616", 1, &us), -1);
 	ck_assert_int_eq(duration_parse("18446744073710s", 1, &us), -1);
 	ck_assert_int_eq(duration_parse("0.0000001s", 1, &us), -1);
 	ck_assert_int_eq(duration_parse("1.0us", 1, &us), -1);
