@@ -271,21 +271,34 @@ static void sample_counts(const struct profile *p, uint64_t *samples,
 		*errors += strtoull(e + 8, NULL, 10);
 }
 
-/* The footer of the whole run, from the parts'. */
-static int merged_footer(struct profile *p, const struct part *parts, size_t n)
+/* The footer of the whole run: figures that add up over the parts. */
+struct footer {
+	uint64_t span_us, samples, errors;
+	size_t recordings;
+};
+
+/* Before the parts are merged (and freed). */
+static void add_up(struct footer *f, const struct part *parts, size_t n)
 {
-	uint64_t span = 0, samples = 0, errors = 0;
+	*f = (struct footer){.recordings = n};
 	for (size_t i = 0; i < n; i++) {
-		at_least(&span, parts[i].offset_us + length_of(&parts[i].p));
-		sample_counts(&parts[i].p, &samples, &errors);
+		at_least(&f->span_us,
+		         parts[i].offset_us + length_of(&parts[i].p));
+		sample_counts(&parts[i].p, &f->samples, &f->errors);
 	}
+}
+
+/* The merged profile's footer: the figures of one recording that do not
+ * add up are left out. */
+static int set_footer(struct profile *p, const struct footer *f)
+{
 	profile_unset_meta(p, "sampling");
 	profile_unset_meta(p, "rss");
 	char duration[32], counts[64], recordings[32];
-	snprintf(duration, sizeof duration, "%" PRIu64 "us", span);
+	snprintf(duration, sizeof duration, "%" PRIu64 "us", f->span_us);
 	snprintf(counts, sizeof counts, "%" PRIu64 " (errors: %" PRIu64 ")",
-	         samples, errors);
-	snprintf(recordings, sizeof recordings, "%zu merged", n);
+	         f->samples, f->errors);
+	snprintf(recordings, sizeof recordings, "%zu merged", f->recordings);
 	return profile_set_meta(p, "duration", duration) ||
 	                       profile_set_meta(p, "samples", counts) ||
 	                       profile_set_meta(p, "recordings", recordings)
@@ -326,6 +339,8 @@ static int merge_parts(struct profile *p, struct part *parts, size_t n,
 		            name_of(parts[0].path), name_of(parts[i].path),
 		            why);
 	}
+	struct footer footer;
+	add_up(&footer, parts, n);
 	*p = parts[0].p;
 	profile_init(&parts[0].p);
 	for (size_t i = 1; i < n; i++) {
@@ -335,8 +350,7 @@ static int merge_parts(struct profile *p, struct part *parts, size_t n,
 		profile_free(&parts[i].p);
 		profile_init(&parts[i].p);
 	}
-	return merged_footer(p, parts, n) ? fail(err, err_len, "out of memory")
-	                                  : 0;
+	return set_footer(p, &footer) ? fail(err, err_len, "out of memory") : 0;
 }
 
 int read_many(struct profile *p, const struct recordings *r,
