@@ -71,8 +71,9 @@ def run_dir(any_python, tmp_path):
 
 SUMMARY_RE = re.compile(r"^(\d+(?:\.\d+)?) (s|ms|us) of wall time in (\d+) samples",
                         re.M)
-ROW_RE = re.compile(r"^\s*\d+\.\d%\s+\d+\.\d%\s+(\d+(?:\.\d+)?) (s|ms|us)\s+"
-                    r"\d+(?:\.\d+)? (?:s|ms|us)\s+(\S+)\s+(.*)$", re.M)
+# (Spaces, not \s: a row whose file is empty must not reach the next.)
+ROW_RE = re.compile(r"^ *\d+\.\d% +\d+\.\d% +(\d+(?:\.\d+)?) (s|ms|us) +"
+                    r"\d+(?:\.\d+)? (?:s|ms|us) +(\S+) *(.*)$", re.M)
 UNIT_US = {"s": 1e6, "ms": 1e3, "us": 1.0}
 
 
