@@ -11,6 +11,7 @@
 #include "log.h"
 #include "report/profile.h"
 #include "report/read.h"
+#include "report/read_many.h"
 #include "report/views.h"
 
 /* Exit codes, as documented in austinc-report(1). */
@@ -32,19 +33,23 @@ struct report_options {
 	view_fn view;
 	const char *view_name;
 	const char *output; /* NULL: stdout */
-	const char *input;  /* NULL: stdin */
-	const char *base;   /* --diff BASE: compare input with it */
+	char **inputs;      /* the RECORDING arguments (none: stdin) */
+	size_t n_inputs;
+	const char *base; /* --diff BASE: compare the inputs with it */
 	int metric_given;
 	int strict; /* a recording cut short is an error, not salvaged */
 	struct view_options view_opts;
 };
 
 static const char USAGE_TEXT[] =
-        "Usage: austinc-report [VIEW] [OPTION...] [RECORDING]\n";
+        "Usage: austinc-report [VIEW] [OPTION...] [RECORDING...]\n";
 
 static const char HELP_TEXT[] =
         "Turn an austinc recording (text or MOJO, gzipped or not; standard\n"
-        "input when RECORDING is - or missing) into one view.\n"
+        "input when RECORDING is - or missing) into one view. Several\n"
+        "recordings of one run (a directory of them, or a quoted glob\n"
+        "pattern, \"app-*.mojo.gz\") are merged in the order they started,\n"
+        "on one time axis.\n"
         "\n"
         "Views (one; --tree when none is given):\n"
         "      --collapsed         folded stacks for flamegraph.pl and\n"
@@ -59,7 +64,8 @@ static const char HELP_TEXT[] =
         "it\n"
         "\n"
         "Before and after:\n"
-        "      --diff=BASE NEW     compare recording NEW with BASE, with\n"
+        "      --diff=BASE NEW     compare recording NEW with BASE (either\n"
+        "                          may be a directory or pattern), with\n"
         "                          --collapsed, --tree (the default) or "
         "--html\n"
         "\n"
@@ -87,6 +93,7 @@ static const char HELP_TEXT[] =
         "  austinc --system -f python app.py | austinc-report --html "
         "app.html\n"
         "  austinc-report --diff before.txt after.txt\n"
+        "  austinc-report --html week.html /var/lib/app/profiles/\n"
         "\n"
         "Exit status: 0 success (a recording cut short included, unless\n"
         "--strict), 1 internal error, 2 bad option, 3 the recording cannot\n"
@@ -261,11 +268,8 @@ static int parse(int argc, char **argv, struct report_options *o)
 		if (rc != REPORT_OK)
 			return rc;
 	}
-	if (argc - optind > 1)
-		return usage_error("one recording at a time: '%s' is extra",
-		                   argv[optind + 1]);
-	if (optind < argc && strcmp(argv[optind], "-") != 0)
-		o->input = argv[optind];
+	o->inputs = argv + optind;
+	o->n_inputs = (size_t)(argc - optind);
 	if (!o->view)
 		set_view(o, view_tree, "--tree", NULL);
 	if (o->base && !diff_view(o->view))
@@ -318,27 +322,47 @@ static int write_view(struct report_options *o, const struct profile *base,
 	return REPORT_OK;
 }
 
-/* Read a recording (NULL or "-": stdin) into p; REPORT_OK or
- * REPORT_BAD_INPUT. One cut short is salvaged with one line of warning,
- * unless strict. */
-static int read_recording(struct profile *p, const char *path, int strict)
+static void warn_cut(void *ctx, const char *path, const struct read_cut *cut,
+                     size_t samples)
+{
+	(void)ctx;
+	log_warning("%s: cut short at %s: kept the %zu sample%s before it",
+	            path ? path : "standard input", cut->where, samples,
+	            samples == 1 ? "" : "s");
+}
+
+/* Read the recordings args name (none, or "-": stdin) into p as one;
+ * REPORT_OK or REPORT_BAD_INPUT. One cut short is salvaged with one line
+ * of warning, unless strict. */
+static int read_recordings(struct profile *p, char *const *args, size_t n,
+                           int strict)
 {
 	char err[512];
-	struct read_cut cut;
+	struct recordings r = {0};
 	profile_init(p);
-	if (report_read(p, path, strict ? NULL : &cut, err, sizeof err)) {
+	int rc = read_many_expand(&r, args, n, err, sizeof err) ||
+	                         read_many(p, &r, strict ? NULL : warn_cut,
+	                                   NULL, err, sizeof err)
+	                 ? REPORT_BAD_INPUT
+	                 : REPORT_OK;
+	if (rc != REPORT_OK)
 		log_error("%s", err);
-		return REPORT_BAD_INPUT;
-	}
-	if (!strict && cut.cut) {
-		size_t n = p->samples.n;
-		log_warning("%s: cut short at %s: kept the %zu sample%s "
-		            "before it",
-		            path && strcmp(path, "-") != 0 ? path
-		                                           : "standard input",
-		            cut.where, n, n == 1 ? "" : "s");
-	}
-	return REPORT_OK;
+	read_many_free(&r);
+	return rc;
+}
+
+/* How a diff names the new side: its one argument, or standard input, or
+ * the first of several. */
+static const char *inputs_name(const struct report_options *o, char *buf,
+                               size_t len)
+{
+	if (o->n_inputs == 0 ||
+	    (o->n_inputs == 1 && strcmp(o->inputs[0], "-") == 0))
+		return "standard input";
+	if (o->n_inputs == 1)
+		return o->inputs[0];
+	snprintf(buf, len, "%s and %zu more", o->inputs[0], o->n_inputs - 1);
+	return buf;
 }
 
 int main(int argc, char **argv)
@@ -351,15 +375,17 @@ int main(int argc, char **argv)
 	static struct profile base, p;
 	int diff = o.base != NULL;
 	if (diff)
-		rc = read_recording(&base, o.base, o.strict);
+		rc = read_recordings(&base, (char *[]){(char *)o.base}, 1,
+		                     o.strict);
 	if (rc == REPORT_OK)
-		rc = read_recording(&p, o.input, o.strict);
+		rc = read_recordings(&p, o.inputs, o.n_inputs, o.strict);
 	if (rc == REPORT_OK && diff)
 		rc = choose_metric(&o, &base);
 	if (rc == REPORT_OK)
 		rc = choose_metric(&o, &p);
 	o.view_opts.base_name = o.base;
-	o.view_opts.new_name = o.input ? o.input : "standard input";
+	char name[512];
+	o.view_opts.new_name = inputs_name(&o, name, sizeof name);
 	if (rc == REPORT_OK)
 		rc = write_view(&o, diff ? &base : NULL, &p);
 	profile_free(&p);

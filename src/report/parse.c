@@ -55,6 +55,18 @@ int parse_count(const char *s, size_t len, int64_t *out)
 	return len == 0 || s[0] == '-' ? -1 : parse_int64(s, len, out);
 }
 
+int parse_micros(const char *s, size_t len, const char *name, uint64_t *out)
+{
+	size_t name_len = strlen(name);
+	int64_t v;
+	if (len < name_len + 4 || memcmp(s, name, name_len) != 0 ||
+	    s[name_len] != '=' || memcmp(s + len - 2, "us", 2) != 0 ||
+	    parse_count(s + name_len + 1, len - name_len - 3, &v))
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
 int parse_failure(char *err, size_t err_len, const char *where, size_t at,
                   const char *fmt, va_list ap)
 {

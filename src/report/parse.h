@@ -29,6 +29,9 @@ int parse_int64(const char *s, size_t len, int64_t *out);
 /* Digits only, no sign, within int64_t; 0 or -1. */
 int parse_count(const char *s, size_t len, int64_t *out);
 
+/* "<name>=<digits>us" (t=1500us): the microseconds; 0 or -1. */
+int parse_micros(const char *s, size_t len, const char *name, uint64_t *out);
+
 /* The readers' one way to fail: "<where> <at>: <message>" into err (of
  * err_len bytes; nothing when err is NULL). Returns -1. */
 int parse_failure(char *err, size_t err_len, const char *where, size_t at,

@@ -41,6 +41,7 @@ void profile_init(struct profile *p)
 	array_init(&p->samples, sizeof(struct profile_sample));
 	array_init(&p->meta, sizeof(struct profile_meta));
 	array_init(&p->series, sizeof(struct profile_series));
+	array_init(&p->marks, sizeof(struct profile_mark));
 }
 
 void profile_free(struct profile *p)
@@ -57,8 +58,8 @@ void profile_free(struct profile *p)
 		free(((struct profile_series *)p->series.items)[i]
 		             .points.items);
 	struct profile_array *arrays[] = {
-	        &p->strings,   &p->frames,  &p->threads, &p->stacks,
-	        &p->frame_ids, &p->samples, &p->meta,    &p->series};
+	        &p->strings, &p->frames, &p->threads, &p->stacks, &p->frame_ids,
+	        &p->samples, &p->meta,   &p->series,  &p->marks};
 	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
 		free(arrays[i]->items);
 	idindex_free(&p->string_index);
@@ -267,6 +268,17 @@ int profile_series_add(struct profile *p, uint32_t series, uint64_t t_us,
 	return 0;
 }
 
+/* --- marks ---------------------------------------------------------- */
+
+int profile_add_mark(struct profile *p, const struct profile_mark *m)
+{
+	struct profile_mark *item = array_push(&p->marks);
+	if (!item)
+		return -1;
+	*item = *m;
+	return 0;
+}
+
 /* --- metadata ------------------------------------------------------- */
 
 static const char *const MODE_NAMES[] = {"wall", "cpu", "memory", "full"};
@@ -312,6 +324,20 @@ const char *profile_meta(const struct profile *p, const char *key)
 {
 	const struct profile_meta *m = find_meta(p, key);
 	return m ? m->value : NULL;
+}
+
+void profile_unset_meta(struct profile *p, const char *key)
+{
+	struct profile_meta *m = find_meta(p, key);
+	if (!m)
+		return;
+	struct profile_meta *items = p->meta.items;
+	size_t at = (size_t)(m - items);
+	free(m->key);
+	free(m->value);
+	/* The order of the rest is kept: views list metadata as read. */
+	memmove(m, m + 1, (p->meta.n - at - 1) * sizeof *m);
+	p->meta.n--;
 }
 
 /* --- metrics -------------------------------------------------------- */

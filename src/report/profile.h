@@ -84,6 +84,20 @@ struct profile_series {
 	struct profile_array points; /* struct profile_point, by time */
 };
 
+/* Something that happened to the target, from an "event" record: austinc
+ * attached to a process, or lost it (it exited). */
+enum profile_mark_kind {
+	MARK_ATTACH,
+	MARK_DETACH,
+};
+
+struct profile_mark {
+	uint64_t t_us;   /* since sampling began */
+	int64_t pid;     /* > 0 */
+	uint32_t kind;   /* enum profile_mark_kind */
+	uint32_t python; /* string id: attach's python text ("" if none) */
+};
+
 struct profile {
 	enum profile_mode mode;
 	struct profile_array strings;   /* char * (NUL-terminated, owned) */
@@ -94,7 +108,12 @@ struct profile {
 	struct profile_array samples;   /* struct profile_sample, in order */
 	struct profile_array meta;      /* struct profile_meta, in order */
 	struct profile_array series;    /* struct profile_series */
+	struct profile_array marks;     /* struct profile_mark, as read */
 	uint64_t period_us; /* --system period; 0: no system records */
+	/* The "started" metadata (UTC, microseconds since the epoch), when
+	 * has_started: the wall-clock time sampling began. */
+	int64_t started_us;
+	int has_started;
 	/* From contents to ids; internal. */
 	struct idindex string_index, frame_index, thread_index, stack_index;
 };
@@ -131,11 +150,21 @@ profile_points(const struct profile_series *s)
 	return (const struct profile_point *)s->points.items;
 }
 
+/* Append a mark; 0, or -1 when out of memory. */
+int profile_add_mark(struct profile *p, const struct profile_mark *m);
+static inline const struct profile_mark *
+profile_mark_at(const struct profile *p, size_t i)
+{
+	return (const struct profile_mark *)p->marks.items + i;
+}
+
 /* Set (or replace) a metadata value; 0 or -1. The "mode" key also sets
  * p->mode ("wall", "cpu", "memory", "full"). */
 int profile_set_meta(struct profile *p, const char *key, const char *value);
 /* The value of key, or NULL. */
 const char *profile_meta(const struct profile *p, const char *key);
+/* Remove key, if there. */
+void profile_unset_meta(struct profile *p, const char *key);
 
 /* Accessors (ids are not checked: they come from the model). */
 static inline const char *profile_str(const struct profile *p, uint32_t id)

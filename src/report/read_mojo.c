@@ -25,6 +25,7 @@
 #include "emit/mojo.h"
 #include "report/parse.h"
 #include "report/read.h"
+#include "report/read_event.h"
 #include "report/read_system.h"
 
 #define NO_ID UINT32_MAX
@@ -306,6 +307,31 @@ static int on_system(struct reader *r, size_t at, const char *value,
 	return 0;
 }
 
+/* A followed service's event: it too ends the sample before it, and goes
+ * to the model's marks. */
+static int on_event(struct reader *r, size_t at, const char *value,
+                    uint32_t len)
+{
+	char message[256];
+	size_t offset;
+	size_t value_at = (size_t)((const uint8_t *)value - r->data);
+	if (end_sample(r, at))
+		return -1;
+	if (event_read_record(r->p, value, len, &offset, message,
+	                      sizeof message))
+		return fail_at_byte(r, value_at + offset, "%s", message);
+	return 0;
+}
+
+static int on_started(struct reader *r, const char *value, uint32_t len)
+{
+	char message[256];
+	size_t value_at = (size_t)((const uint8_t *)value - r->data);
+	if (event_read_started(r->p, value, len, message, sizeof message))
+		return fail_at_byte(r, value_at, "%s", message);
+	return 0;
+}
+
 static int on_period(struct reader *r, const char *value, uint32_t len)
 {
 	char message[256];
@@ -326,6 +352,10 @@ static int on_metadata(struct reader *r, size_t at)
 	if (strcmp(key, "system") == 0)
 		return on_system(r, at, value, value_len);
 	if (strcmp(key, "system-period") == 0 && on_period(r, value, value_len))
+		return -1;
+	if (strcmp(key, "event") == 0)
+		return on_event(r, at, value, value_len);
+	if (strcmp(key, "started") == 0 && on_started(r, value, value_len))
 		return -1;
 	if (strcmp(key, "mode") == 0) {
 		if (!is_mode(value))

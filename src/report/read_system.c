@@ -157,18 +157,6 @@ static int parse_scope(const char *s, size_t len, int64_t *pid)
 	return 0;
 }
 
-/* "t=<digits>us" */
-static int parse_t(const char *s, size_t len, uint64_t *t_us)
-{
-	int64_t t;
-	if (len < 5 || memcmp(s, "t=", 2) != 0 ||
-	    memcmp(s + len - 2, "us", 2) != 0 ||
-	    parse_count(s + 2, len - 4, &t))
-		return -1;
-	*t_us = (uint64_t)t;
-	return 0;
-}
-
 /* One "<name>=<number><unit>" field: its series gets the point (t_us). */
 static int read_figure(struct profile *p, struct system_reader *r,
                        const char *f, size_t len, int64_t pid, uint64_t t_us,
@@ -237,7 +225,7 @@ int system_read_record(struct profile *p, struct system_reader *r,
 	size_t t_at = last_space ? (size_t)(last_space - value) + 1 : len;
 	uint64_t t_us;
 	*offset = t_at;
-	if (!last_space || parse_t(value + t_at, len - t_at, &t_us))
+	if (!last_space || parse_micros(value + t_at, len - t_at, "t", &t_us))
 		return system_fail(err, err_len,
 		                   "system record: it does not end in "
 		                   "t=<microseconds>us");

@@ -19,7 +19,9 @@
  * With --system, "# system: ..." lines carry the machine's and each
  * process's figures every period: they become the model's series (not
  * metadata), and each sample's at_us is the t of the last one before it.
- * Their grammar is parsed in read_system.c, for both formats. */
+ * Their grammar is parsed in read_system.c, for both formats; so is that
+ * of a followed service's "# event: ..." lines, which become the model's
+ * marks, and "# started:" (read_event.c). */
 #include "report/read.h"
 
 #include <stdarg.h>
@@ -29,6 +31,7 @@
 
 #include "hash.h"
 #include "report/parse.h"
+#include "report/read_event.h"
 #include "report/read_system.h"
 
 #define NO_ID UINT32_MAX
@@ -503,6 +506,26 @@ static int read_period_line(struct text_reader *r, const char *value,
 	return 0;
 }
 
+/* A followed service's events go to the model's marks (read_event.c). */
+static int read_event_line(struct text_reader *r, const char *value, size_t len)
+{
+	char message[256];
+	size_t offset;
+	if (event_read_record(r->p, value, len, &offset, message,
+	                      sizeof message))
+		return fail_at_line(r, "%s", message);
+	return 0;
+}
+
+static int read_started_line(struct text_reader *r, const char *value,
+                             size_t len)
+{
+	char message[256];
+	if (event_read_started(r->p, value, len, message, sizeof message))
+		return fail_at_line(r, "%s", message);
+	return 0;
+}
+
 #define VALUE_MARK     " (value)"
 #define VALUE_MARK_LEN (sizeof VALUE_MARK - 1)
 
@@ -533,6 +556,11 @@ static int read_metadata(struct text_reader *r, const char *line, size_t len)
 		return read_system_line(r, value, value_len);
 	if (is_text(key, key_len, "system-period") &&
 	    read_period_line(r, value, value_len))
+		return -1;
+	if (is_text(key, key_len, "event"))
+		return read_event_line(r, value, value_len);
+	if (is_text(key, key_len, "started") &&
+	    read_started_line(r, value, value_len))
 		return -1;
 	return remember_meta(r, key, key_len, value, value_len);
 }

@@ -3,10 +3,10 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later.
  *
  * The page is a template (assets/report.html) with its style sheet and
- * script (report.css, report.js) compiled in, and the recording embedded
- * as one JSON document that the script draws everything from: the header,
- * the flame graph, the timeline panels. Nothing is fetched: the file works
- * offline, anywhere.
+ * scripts (report.css, report.js, report-marks.js) compiled in, and the
+ * recording embedded as one JSON document that the script draws everything
+ * from: the header, the flame graph, the timeline panels. Nothing is fetched:
+ * the file works offline, anywhere.
  *
  * The JSON is kept compact, because a long recording has millions of
  * samples: strings and frames are tables named by index, stacks are arrays
@@ -15,7 +15,8 @@
  * (a sample's at_us); a recording without them is one period. Periods are
  * merged in runs so that there are at most MAX_BUCKETS, and in longer runs
  * while the (period, stack) entries take more than MAX_NUMBERS; a
- * --system series keeps at most MAX_POINTS points (means of runs). So the
+ * --system series keeps at most MAX_POINTS points (means of runs;
+ * view_html_facts.c). So the
  * file grows with the number of distinct stacks, not with the length of
  * the run: the time resolution of a range gives way instead.
  *
@@ -34,14 +35,13 @@
 #include "hash.h"
 #include "idindex.h"
 #include "report/escape.h"
+#include "report/view_html.h"
 #include "report/views.h"
 #include "src/report/report-assets.h" /* generated: report_html/js/css */
-#include "utf8.h"
 
 /* Time resolution of the range selection: a timeline is at most about a
  * thousand pixels wide. */
 #define MAX_BUCKETS 1000
-#define MAX_POINTS  2000
 /* The numbers the entries may take, some 3 bytes each: this keeps the
  * samples to about 6 MB, half of what the report of a million samples may
  * take (400000 entries of a -f recording, 1000000 of a time one). */
@@ -174,64 +174,13 @@ static void free_tables(struct tables *t)
 	idindex_free(&t->frame_index);
 }
 
-/* --- JSON ------------------------------------------------------------ */
-
-/* A JSON string that may sit in a <script> element: besides what JSON
- * needs, '<', '>' and '&' are \u escapes; bytes that are not UTF-8 become
- * U+FFFD. */
-static void put_string(FILE *out, const char *s)
-{
-	size_t len = strlen(s);
-	putc('"', out);
-	for (size_t i = 0; i < len;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : utf8_sequence(s + i, len - i);
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			i++;
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-			fprintf(out, "\\u%04x", c);
-		else
-			fwrite(s + i, 1, n, out);
-		i += n;
-	}
-	putc('"', out);
-}
-
-/* A number as short as it reads: integers without a fraction, others
- * with 6 significant digits; null for what JSON cannot hold. */
-static void put_number(FILE *out, double v)
-{
-	/* (No libm: the comparisons below stand for fabs and floor.) */
-	if (!isfinite(v))
-		fputs("null", out);
-	else if (v > -9007199254740992.0 && v < 9007199254740992.0 && /* 2^53 */
-	         v == (double)(int64_t)v)
-		fprintf(out, "%" PRId64, (int64_t)v);
-	else
-		fprintf(out, "%.6g", v);
-}
-
-static void put_optional(FILE *out, const char *key, int known, double v)
-{
-	fprintf(out, ",\"%s\":", key);
-	if (known)
-		put_number(out, v);
-	else
-		fputs("null", out);
-}
-
 static void put_strings(FILE *out, const struct tables *t)
 {
 	fputs(",\"strings\":[", out);
 	for (size_t i = 0; i < t->n_strings; i++) {
 		if (i)
 			putc(',', out);
-		put_string(out, t->strings[i]);
+		html_put_string(out, t->strings[i]);
 	}
 	putc(']', out);
 }
@@ -539,251 +488,6 @@ static void put_buckets(FILE *out, const struct profile *p,
 	putc(']', out);
 }
 
-/* --- --system series -------------------------------------------------- */
-
-static void put_series_one(FILE *out, const struct profile *p,
-                           const struct profile_series *s)
-{
-	const struct profile_point *points = profile_points(s);
-	size_t n = s->points.n;
-	size_t merge = n > MAX_POINTS ? (n + MAX_POINTS - 1) / MAX_POINTS : 1;
-	fputs("{\"name\":", out);
-	put_string(out, profile_str(p, s->name));
-	fprintf(out, ",\"pid\":%" PRId64 ",\"t\":[", s->pid);
-	for (size_t i = 0; i < n; i += merge)
-		fprintf(out, "%s%" PRIu64, i ? "," : "", points[i].t_us);
-	fputs("],\"v\":[", out);
-	for (size_t i = 0; i < n; i += merge) {
-		size_t end = i + merge < n ? i + merge : n;
-		double sum = 0;
-		for (size_t k = i; k < end; k++)
-			sum += points[k].value;
-		if (i)
-			putc(',', out);
-		put_number(out, sum / (double)(end - i));
-	}
-	fputs("]}", out);
-}
-
-/* The page draws the machine's CPU as a whole: the figures of each CPU
- * ("cpu0.user"...) stay out, or a big machine's would fill the file. */
-static int per_cpu(const char *name)
-{
-	return strncmp(name, "cpu", 3) == 0 && name[3] >= '0' && name[3] <= '9';
-}
-
-static void put_series(FILE *out, const struct profile *p)
-{
-	fputs(",\"series\":[", out);
-	int first = 1;
-	for (size_t i = 0; i < p->series.n; i++) {
-		const struct profile_series *s =
-		        profile_series_at(p, (uint32_t)i);
-		if (per_cpu(profile_str(p, s->name)))
-			continue;
-		if (!first)
-			putc(',', out);
-		first = 0;
-		put_series_one(out, p, s);
-	}
-	putc(']', out);
-}
-
-/* The machine's figure of that name, its last value. */
-static int machine_figure(const struct profile *p, const char *name,
-                          double *value)
-{
-	for (size_t i = 0; i < p->series.n; i++) {
-		const struct profile_series *s =
-		        profile_series_at(p, (uint32_t)i);
-		if (s->pid == 0 && s->points.n &&
-		    strcmp(profile_str(p, s->name), name) == 0) {
-			*value = profile_points(s)[s->points.n - 1].value;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* A point of one of the "rss" series, for the sweep below. */
-struct rss_point {
-	uint64_t t_us;
-	uint32_t series; /* index among the "rss" series */
-	double value;
-};
-
-static int by_time(const void *a, const void *b)
-{
-	const struct rss_point *x = a, *y = b;
-	return (x->t_us > y->t_us) - (x->t_us < y->t_us);
-}
-
-/* The highest RSS of the target's processes together, from their "rss"
- * series (the children's too, with -C): a sweep over all their points in
- * time order keeps each process's latest value and their sum. 1 if found,
- * 0 if not, -1 when out of memory. */
-static int peak_rss_of_series(const struct profile *p, double *peak)
-{
-	size_t n = 0, rss_series = 0;
-	for (size_t i = 0; i < p->series.n; i++) {
-		const struct profile_series *s =
-		        profile_series_at(p, (uint32_t)i);
-		if (s->pid != 0 && strcmp(profile_str(p, s->name), "rss") == 0)
-			n += s->points.n, rss_series++;
-	}
-	if (n == 0)
-		return 0;
-	struct rss_point *points = malloc(n * sizeof *points);
-	double *latest = calloc(rss_series, sizeof *latest);
-	if (!points || !latest) {
-		free(points);
-		free(latest);
-		return -1;
-	}
-	n = 0, rss_series = 0;
-	for (size_t i = 0; i < p->series.n; i++) {
-		const struct profile_series *s =
-		        profile_series_at(p, (uint32_t)i);
-		if (s->pid == 0 || strcmp(profile_str(p, s->name), "rss") != 0)
-			continue;
-		for (size_t k = 0; k < s->points.n; k++)
-			points[n++] = (struct rss_point){
-			        profile_points(s)[k].t_us, (uint32_t)rss_series,
-			        profile_points(s)[k].value};
-		rss_series++;
-	}
-	qsort(points, n, sizeof *points, by_time);
-	double sum = 0;
-	*peak = 0;
-	for (size_t i = 0; i < n; i++) {
-		sum += points[i].value - latest[points[i].series];
-		latest[points[i].series] = points[i].value;
-		/* The processes' figures of one time are one total. */
-		if ((i + 1 == n || points[i + 1].t_us != points[i].t_us) &&
-		    sum > *peak)
-			*peak = sum;
-	}
-	free(points);
-	free(latest);
-	return 1;
-}
-
-/* --- the header's figures ---------------------------------------------- */
-
-/* The number s starts with; 0 when it does not start with a digit. */
-static int leading_number(const char *s, double *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return 0;
-	*out = strtod(s, NULL);
-	return 1;
-}
-
-/* The duration: "4986945us" (austinc), or a bare number of
- * microseconds (Austin). */
-static int meta_duration(const struct profile *p, double *us)
-{
-	const char *value = profile_meta(p, "duration");
-	if (!leading_number(value, us))
-		return 0;
-	const char *unit = value + strspn(value, "0123456789.");
-	if (strncmp(unit, "ms", 2) == 0)
-		*us *= 1e3;
-	else if (strncmp(unit, "ns", 2) == 0)
-		*us /= 1e3;
-	else if (*unit == 's')
-		*us *= 1e6;
-	return 1;
-}
-
-/* The number that comes right before mark in a metadata value ("23166976"
- * in "6893568B at start, 23166976B peak" for "B peak"), or after it
- * ("4" in "27680 (errors: 4, ..." for "errors: "). */
-static int number_near(const struct profile *p, const char *key,
-                       const char *mark, int before, double *out)
-{
-	const char *value = profile_meta(p, key);
-	const char *at = value ? strstr(value, mark) : NULL;
-	if (!at)
-		return 0;
-	if (!before)
-		return leading_number(at + strlen(mark), out);
-	const char *start = at;
-	while (start > value && start[-1] >= '0' && start[-1] <= '9')
-		start--;
-	return start < at && leading_number(start, out);
-}
-
-static size_t count_processes(const struct profile *p)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < p->threads.n; i++) {
-		int64_t pid = profile_thread_at(p, (uint32_t)i)->pid;
-		size_t j = 0;
-		while (j < i && profile_thread_at(p, (uint32_t)j)->pid != pid)
-			j++;
-		n += j == i;
-	}
-	return n;
-}
-
-static void put_text_or_null(FILE *out, const char *key, const char *text)
-{
-	fprintf(out, ",\"%s\":", key);
-	if (text)
-		put_string(out, text);
-	else
-		fputs("null", out);
-}
-
-/* "summary": what the header shows, null where the recording does not
- * say; 0, or -1 when out of memory. */
-static int put_summary(FILE *out, const struct profile *p)
-{
-	static const char *const MODES[] = {"wall", "cpu", "memory", "full"};
-	fputs(",\"summary\":{\"mode\":", out);
-	put_string(out, MODES[p->mode]);
-	put_text_or_null(out, "command", profile_meta(p, "command"));
-	put_text_or_null(out, "python", profile_meta(p, "python"));
-	/* (Each figure is found before it is written: the order in which a
-	 * call's arguments are evaluated is not defined.) */
-	double v = 0;
-	int known = meta_duration(p, &v);
-	put_optional(out, "duration_us", known, v);
-	if (!leading_number(profile_meta(p, "samples"), &v))
-		v = (double)p->samples.n;
-	put_optional(out, "samples", 1, v);
-	known = number_near(p, "samples", "errors: ", 0, &v);
-	put_optional(out, "errors", known, v);
-	known = peak_rss_of_series(p, &v);
-	if (known < 0)
-		return -1;
-	if (!known)
-		known = number_near(p, "rss", "B peak", 1, &v);
-	put_optional(out, "peak_rss", known, v);
-	known = machine_figure(p, "cores", &v);
-	put_optional(out, "cores", known, v);
-	known = machine_figure(p, "mem.total", &v);
-	put_optional(out, "mem_total", known, v);
-	fprintf(out, ",\"threads\":%zu,\"processes\":%zu}", p->threads.n,
-	        count_processes(p));
-	return 0;
-}
-
-static void put_meta(FILE *out, const struct profile *p)
-{
-	fputs(",\"meta\":[", out);
-	const struct profile_meta *m = p->meta.items;
-	for (size_t i = 0; i < p->meta.n; i++) {
-		fputs(i ? ",[" : "[", out);
-		put_string(out, m[i].key);
-		putc(',', out);
-		put_string(out, m[i].value);
-		putc(']', out);
-	}
-	putc(']', out);
-}
-
 /* --- one recording ---------------------------------------------------- */
 
 /* Samples of p summed per bucket and stack (one bucket when !timeline). */
@@ -817,7 +521,7 @@ static int write_base(FILE *out, const struct profile *base,
 	struct columns c = columns_of(base);
 	fputs(",\"base\":{\"format\":1", out);
 	put_columns(out, &c);
-	if (put_summary(out, base))
+	if (html_put_summary(out, base))
 		return -1;
 	put_stacks(out, base, frame_map, 0);
 	if (write_samples(out, base, &c, 0))
@@ -834,9 +538,9 @@ static int write_document(FILE *out, const struct tables *t,
 {
 	struct columns c = columns_of(p);
 	fputs("{\"format\":1", out);
-	if (put_summary(out, p))
+	if (html_put_summary(out, p))
 		return -1;
-	put_meta(out, p);
+	html_put_meta(out, p);
 	put_columns(out, &c);
 	fprintf(out, ",\"metric\":\"%s\"", first_metric(p, o->metric));
 	put_strings(out, t);
@@ -845,7 +549,8 @@ static int write_document(FILE *out, const struct tables *t,
 	put_stacks(out, p, map, 1);
 	if (write_samples(out, p, &c, 1))
 		return -1;
-	put_series(out, p);
+	html_put_series(out, p);
+	html_put_marks(out, p);
 	if (base && write_base(out, base, base_map))
 		return -1;
 	putc('}', out);
@@ -916,6 +621,9 @@ static int write_page(FILE *out, const struct profile *base,
 		} else if (strncmp(marker, "@STYLE@", len) == 0) {
 			fputs(report_css, out);
 		} else if (strncmp(marker, "@SCRIPT@", len) == 0) {
+			/* The marks' script listens for the timeline that
+			 * report.js draws: it comes first. */
+			fputs(report_marks_js, out);
 			fputs(report_js, out);
 		} else if (strncmp(marker, "@DATA@", len) == 0) {
 			if (write_data(out, base, p, o))

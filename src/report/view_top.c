@@ -263,6 +263,7 @@ static void put_table(const struct profile *p, const struct view_options *o,
 		shown = top;
 	char summary[160];
 	view_summary(p, o->metric, summary, sizeof summary);
+	view_put_marks(p, out);
 	fprintf(out, "%s; the top %zu function%s by self share:\n\n", summary,
 	        shown, shown == 1 ? "" : "s");
 	int width = name_width(p, fs->items, shown);

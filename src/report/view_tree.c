@@ -135,6 +135,7 @@ int view_tree(const struct profile *p, const struct view_options *o, FILE *out)
 	                     .total = {t.nodes[0].total}};
 	char summary[160];
 	view_summary(p, o->metric, summary, sizeof summary);
+	view_put_marks(p, out);
 	fprintf(out, "%s\n\n%6s %6s\n", summary, "total", "self");
 	int rc = draw_threads(&w, &t);
 	if (rc == 0 && w.hidden)

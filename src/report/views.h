@@ -53,8 +53,7 @@ int view_speedscope(const struct profile *p, const struct view_options *o,
  * metric switch, and under it the --system timeline panels on one time
  * axis; selecting a range redraws the flame graph from that range's
  * samples, and the range is kept in the URL fragment (#range=2.0-3.5). */
-int view_html(const struct profile *p, const struct view_options *o,
-              FILE *out);
+int view_html(const struct profile *p, const struct view_options *o, FILE *out);
 
 /* Before and after (--diff BASE NEW). Process and thread ids differ from
  * run to run, so both diff views merge the threads and processes of each
@@ -95,6 +94,11 @@ uint64_t view_total(const struct profile *p, enum profile_metric m,
 /* "2.03 s of wall time in 19876 samples", "104.9 MB grown in 52 samples". */
 void view_summary(const struct profile *p, enum profile_metric m, char *buf,
                   size_t len);
+/* The text views' lines for the marks of a followed service, first ten
+ * and a count, then a blank line: "attached to PID 4242 at 1.50 s (python
+ * CPython 3.11.2)", "lost PID 4242 at 3.20 s"; nothing without marks
+ * (view_marks.c). */
+void view_put_marks(const struct profile *p, FILE *out);
 /* The one line a text view prints when nothing has the metric. */
 void view_nothing_to_show(const struct profile *p, enum profile_metric m,
                           FILE *out);

@@ -39,5 +39,7 @@ Suite *hash_suite(void);
 Suite *growable_suite(void);
 Suite *utf8_suite(void);
 Suite *decimal_suite(void);
+Suite *events_suite(void);
+Suite *read_many_suite(void);
 
 #endif

@@ -8,7 +8,8 @@
 // frame indexes outermost first, and "stack_threads"; "metrics", the
 // columns of the samples; "buckets", [start_us, entries] in time order,
 // one per --system period (or per run of periods), and "period" their
-// length; "series", {name, pid, t, v}, the --system figures; "summary" and
+// length; "series", {name, pid, t, v}, the --system figures; "marks", a
+// followed service's (drawn by report-marks.js); "summary" and
 // "meta" for the header. A diff adds "base": its own metrics, stacks (into
 // the same frame table), "entries" summed over the whole run and summary.
 // Entries are flat: stack, one value per column, stack, ...; the stacks
@@ -203,7 +204,8 @@
 			end = Math.max(end, bucketEnd(buckets.length - 1));
 		return end || 1;
 	})();
-	const hasTimeline = series.length > 0 || buckets.length > 1;
+	const marks = data.marks || [];
+	const hasTimeline = series.length > 0 || buckets.length > 1 || marks.length > 0;
 
 	// Sum a metric column over buckets [first, last) into the nodes: self
 	// at the stacks' leaves, total over each subtree.
@@ -1053,6 +1055,9 @@
 		const ticks = timeTicks();
 		const box = $("panels");
 		box.replaceChildren(...panels.map((p) => panelElement(p, ticks)), axisElement(ticks));
+		// For report-marks.js, which draws the marks of a followed service.
+		document.dispatchEvent(new CustomEvent("austinc:timeline", {detail: {marks, box,
+			timeEnd, width: VIEW_WIDTH, height: PANEL_HEIGHT, seconds}}));
 	}
 
 	// The selection: the range being dragged, or once let go, the time
