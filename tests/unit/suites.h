@@ -39,5 +39,6 @@ Suite *hash_suite(void);
 Suite *growable_suite(void);
 Suite *utf8_suite(void);
 Suite *decimal_suite(void);
+Suite *notify_suite(void);
 
 #endif
