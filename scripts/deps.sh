@@ -19,8 +19,12 @@ libproc2-dev zlib1g-dev python3"
 # libpython3-dev and binutils: test_stripped.py links a stripped twin of
 # Debian's python3 from its static library. libcap2-bin: test_privilege.py
 # gives copies of austinc capabilities with setcap.
+# libsystemd-dev: src/notify.c's sd_notify (optional for a build, so the
+# demo does without it) and its unit test; systemd: systemd-analyze, which
+# tests/functional/test_contrib.py runs on contrib/austinc@.service.
 austinc_test_packages="$austinc_build_packages binutils check python3-pytest
-python3-pytest-xdist libpython3-dev gzip chromium git libcap2-bin"
+python3-pytest-xdist libpython3-dev gzip chromium git libcap2-bin
+libsystemd-dev systemd"
 # The report tests check speedscope files with npm packages: Debian's node
 # and npm, unless a node with npm is already there (say from NodeSource).
 if ! command -v npm >/dev/null 2>&1; then

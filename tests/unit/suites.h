@@ -41,5 +41,6 @@ Suite *utf8_suite(void);
 Suite *decimal_suite(void);
 Suite *events_suite(void);
 Suite *read_many_suite(void);
+Suite *notify_suite(void);
 
 #endif
