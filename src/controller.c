@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "notify.h"
 #include "privilege.h"
 #include "procfs.h"
 #include "timeutil.h"
@@ -71,6 +72,8 @@ static int find_target(struct controller *c)
 {
 	char why[512];
 	uint64_t start = now_us();
+	if (c->opts->follow) /* started for good: the wait is the service */
+		notify_ready("waiting for the process to follow");
 	for (;;) {
 		pid_t pid;
 		enum find_result r =

@@ -17,6 +17,7 @@
 #include "controller.h"
 #include "follow.h"
 #include "log.h"
+#include "notify.h"
 #include "privilege.h"
 #include "procfs.h"
 #include "recorder.h"
@@ -118,6 +119,7 @@ static void record_event(struct session *s, const char *what, pid_t pid,
 	         (unsigned long long)(now_us() - s->stats.start_us),
 	         python ? " python=" : "", python ? python : "");
 	recorder_metadata(s->recorder, "event", value);
+	notify_status(value);
 }
 
 /* The root is gone: with --follow, the next one is looked for. */
@@ -515,6 +517,9 @@ static void sample_loop(struct session *s)
 		track_root(s, s->py);
 	s->py = NULL; /* the set owns it now */
 	schedule_jobs(s, next_us);
+	char status[64];
+	snprintf(status, sizeof status, "sampling pid %d", (int)root_pid(s));
+	notify_ready(status);
 	while (!tick(s)) {
 		serve_signals(s);
 		uint64_t t1 = now_us();
@@ -527,6 +532,7 @@ static void sample_loop(struct session *s)
 		else
 			sleep_until_tick(s, next_us);
 	}
+	notify_stopping();
 	/* The figures of the last, shorter period, unless it is too short to
 	 * give any. */
 	uint64_t end = now_us();
