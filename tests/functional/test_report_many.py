@@ -35,9 +35,10 @@ def report(*args):
 
 
 def as_service_period(text, minute, pid, duration_us):
-    """TEXT with the started line after the first, an attach event before
+    """TEXT with its started line moved a minute apart from the others
+    (after the first line), an attach event before
     the samples and a detach at the end, as the service mode writes them."""
-    lines = text.splitlines(True)
+    lines = [l for l in text.splitlines(True) if not l.startswith("# started:")]
     started = "# started: 2026-12-05T16:%02d:00.000000Z\n" % (15 + minute)
     attach = "# event: attach pid=%d t=0us python=%s\n" % (pid, PYTHON_TEXT)
     detach = "# event: detach pid=%d t=%dus\n" % (pid, duration_us)
