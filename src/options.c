@@ -548,8 +548,10 @@ static int check_combination(const struct options *opts, FILE *err)
 /* Does the -o name hold a strftime field (a '%' not doubled)? */
 static int has_time_fields(const char *name)
 {
-	for (const char *p = strchr(name, '%'); p; p = strchr(p + 2, '%'))
-		if (p[1] != '%' && p[1] != '\0')
+	/* p[1] is checked first: a '%' that ends the name has no p + 2. */
+	for (const char *p = strchr(name, '%'); p && p[1] != '\0';
+	     p = strchr(p + 2, '%'))
+		if (p[1] != '%')
 			return 1;
 	return 0;
 }

@@ -38,8 +38,9 @@ static size_t base_at(const char *path)
 static size_t extension_at(const char *path)
 {
 	size_t base = base_at(path);
-	const char *dot = strchr(path + base + 1, '.');
-	return path[base] && dot ? (size_t)(dot - path) : strlen(path);
+	/* An empty last component ("", "dir/") has no path + base + 1. */
+	const char *dot = path[base] ? strchr(path + base + 1, '.') : NULL;
+	return dot ? (size_t)(dot - path) : strlen(path);
 }
 
 /* path with insert put before its extension into out. */
@@ -85,6 +86,12 @@ too_long:
 	snprintf(why, len, "the output name of pattern %s is too long",
 	         r->pattern);
 	return -1;
+}
+
+void rotation_discard(const struct rotation *r)
+{
+	if (r->timed)
+		unlink(r->writing);
 }
 
 /* Rename from to to, or to to with "-N" before its extension when to is

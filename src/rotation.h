@@ -36,6 +36,10 @@ int rotation_begin(struct rotation *r, time_t when, char *why, size_t len);
  * with why set (the file stays where it was written). */
 int rotation_complete(struct rotation *r, int set_aside, char *why, size_t len);
 
+/* A recording abandoned before it began (no target, interrupted): with
+ * --rotate its hidden file goes, as nothing in it was complete. */
+void rotation_discard(const struct rotation *r);
+
 /* The name stamped with the time `when`: ".YYYYmmddTHHMMSS" before the
  * extension of path's last component (app.mojo.gz: app.20261205T161500
  * .mojo.gz). 0, or -1 when it does not fit. */

@@ -136,12 +136,17 @@ static void lose_root(struct session *s)
 	s->follower->given_up = root_pid(s); /* while it lingers */
 }
 
-/* The wall clock, in microseconds since the epoch. */
-static uint64_t wall_clock_us(void)
+/* The wall clock (microseconds since the epoch) at monotonic time
+ * mono_us: a recording's start, so that one file's start plus its duration
+ * is the next one's start. */
+static uint64_t wall_clock_at(uint64_t mono_us)
 {
 	struct timespec ts;
+	uint64_t mono_now = now_us();
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+	uint64_t wall_now =
+	        (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+	return wall_now - (mono_now - mono_us);
 }
 
 static void write_header(struct session *s)
@@ -153,12 +158,13 @@ static void write_header(struct session *s)
 	                            .python = python_description(s),
 	                            .command = command,
 	                            .system_us = o->system_us,
-	                            .started_us = wall_clock_us()};
+	                            .started_us =
+	                                    wall_clock_at(s->stats.start_us)};
 	/* The command launched, or the attached process's command line. */
 	if (s->control.target.launched)
 		cmdline_join((const char *const *)o->argv, (size_t)o->argc,
 		             command, sizeof command);
-	else if (cmdline_of(o->pid, command, sizeof command) != 0)
+	else if (cmdline_of(root_pid(s), command, sizeof command) != 0)
 		f.command = NULL;
 	recorder_header(s->recorder, &f);
 }
@@ -512,6 +518,7 @@ static void sample_loop(struct session *s)
 	stats_init(&s->stats, next_us);
 	stats_init(&s->total, next_us);
 	s->recording_cpu_ns = cpu_time_ns();
+	write_header(s);
 	attribution_start(&s->charge, root_pid(s), next_us);
 	if (s->py) /* else -C found Python descendants first */
 		track_root(s, s->py);
@@ -545,7 +552,6 @@ static void sample_loop(struct session *s)
 /* Sample from the first tick to the last; the exit code. */
 static int sample_and_finish(struct session *s)
 {
-	write_header(s);
 	sample_loop(s);
 	int write_error = end_recording(s, 0);
 	if (!s->opts->pipe)
@@ -567,14 +573,16 @@ static int run(struct session *s)
 		code = controller_wait_for_runtime(&s->control, &s->py);
 	if (code == EXIT_EXITED_EARLY) {
 		/* Nothing to sample: an empty but complete profile. */
-		write_header(s);
 		stats_init(&s->stats, now_us());
+		write_header(s);
 		return write_footer(s) ? EXIT_OUTPUT
 		                       : target_exit_code(&s->control.target);
 	}
 	if (code != EXIT_OK) {
 		controller_abandon(&s->control);
 		recorder_abandon(s->recorder);
+		if (s->opts->output)
+			rotation_discard(&s->names);
 		return code;
 	}
 	return sample_and_finish(s);

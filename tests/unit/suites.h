@@ -42,5 +42,7 @@ Suite *decimal_suite(void);
 Suite *events_suite(void);
 Suite *read_many_suite(void);
 Suite *notify_suite(void);
+Suite *finder_suite(void);
+Suite *rotation_suite(void);
 
 #endif

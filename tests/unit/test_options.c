@@ -15,9 +15,9 @@
 #define USAGE_LINE "Usage: austinc [OPTION...] command [ARG...]\n"
 #define USAGE_LINES                                                            \
 	USAGE_LINE                                                             \
-	        "   or: austinc [OPTION...] -p PID\n"                          \
-	        "   or: austinc [OPTION...] --pidfile=FILE|--name=PATTERN\n"   \
-	        "   or: austinc [-C] -w PID\n"
+	"   or: austinc [OPTION...] -p PID\n"                                  \
+	"   or: austinc [OPTION...] --pidfile=FILE|--name=PATTERN\n"           \
+	"   or: austinc [-C] -w PID\n"
 #define MAX_ARGS 12
 
 /* What one call of options_parse gave. */
@@ -255,6 +255,18 @@ struct bad_case {
 #define POSITIVE       "must be greater than zero"
 #define NOT_WHOLE      "not a whole number of microseconds"
 #define PID_FORMAT     "expected a positive integer"
+#define ROTATE_UNITS   "expected a number with an optional unit h, m, s or ms"
+#define ROTATE_RANGE   "out of range: must be between 100ms and 30 days"
+#define KEEP_RANGE     "expected a number of files from 1 to 1000000"
+#define ONE_TARGET     "give one target: a command, -p, --pidfile or --name"
+#define FOLLOW_ALONE                                                           \
+	"--follow needs --pidfile or --name: it waits for the next process "   \
+	"they name"
+#define ROTATE_OUTPUT                                                          \
+	"--rotate needs -o with strftime fields, such as "                     \
+	"-o app-%Y%m%dT%H%M%S.txt: each period gets its own file"
+#define KEEP_ALONE                                                             \
+	"--keep needs --rotate: it counts the files of the -o pattern"
 
 static const struct bad_case BAD[] = {
         {{"-Z", "python"}, "unknown option '-Z'"},
@@ -350,6 +362,59 @@ static const struct bad_case BAD[] = {
          "--folded=memory+ and memory- need -m or -f"},
         {{"-w", "42", "python"}, "cannot combine -w/--where and a command"},
         {{"-w", "42", "-p", "43"}, "cannot combine -w/--where and a command"},
+        {{"--follow", "python"}, FOLLOW_ALONE},
+        {{"--follow", "-p", "42"}, FOLLOW_ALONE},
+        {{"--rotate=1h", "python"}, ROTATE_OUTPUT},
+        {{"--rotate=1h", "-o", "out.txt", "python"}, ROTATE_OUTPUT},
+        {{"--rotate=1h", "-oout-%%.txt", "python"}, ROTATE_OUTPUT},
+        {{"--rotate=1h", "-oout-%", "python"}, ROTATE_OUTPUT},
+        {{"--keep=3", "-oa-%H.txt", "python"}, KEEP_ALONE},
+        {{"--keep=0", "python"}, "invalid --keep '0': " KEEP_RANGE},
+        {{"--keep=abc", "python"}, "invalid --keep 'abc': " KEEP_RANGE},
+        {{"--keep=3x", "python"}, "invalid --keep '3x': " KEEP_RANGE},
+        {{"--keep=-1", "python"}, "invalid --keep '-1': " KEEP_RANGE},
+        {{"--keep=", "python"}, "invalid --keep '': " KEEP_RANGE},
+        {{"--keep=1000001", "python"}, "invalid --keep '1000001': " KEEP_RANGE},
+        {{"--keep"}, "option '--keep' requires an argument"},
+        {{"--rotate"}, "option '--rotate' requires an argument"},
+        {{"--rotate=50ms", "python"}, "rotation period '50ms' " ROTATE_RANGE},
+        {{"--rotate=99ms", "python"}, "rotation period '99ms' " ROTATE_RANGE},
+        {{"--rotate=0.09", "python"}, "rotation period '0.09' " ROTATE_RANGE},
+        {{"--rotate=721h", "python"}, "rotation period '721h' " ROTATE_RANGE},
+        {{"--rotate=2592001", "python"},
+         "rotation period '2592001' " ROTATE_RANGE},
+        {{"--rotate=43201m", "python"},
+         "rotation period '43201m' " ROTATE_RANGE},
+        {{"--rotate=abc", "python"},
+         "invalid rotation period 'abc': " ROTATE_UNITS},
+        {{"--rotate=1d", "python"},
+         "invalid rotation period '1d': " ROTATE_UNITS},
+        {{"--rotate=500us", "python"},
+         "invalid rotation period '500us': " ROTATE_UNITS},
+        {{"--rotate=1H", "python"},
+         "invalid rotation period '1H': " ROTATE_UNITS},
+        {{"--rotate=0", "python"}, "invalid rotation period '0': " POSITIVE},
+        {{"--rotate=-1h", "python"},
+         "invalid rotation period '-1h': " POSITIVE},
+        /* Whole minutes and hours only (the message says microseconds). */
+        {{"--rotate=1.5h", "python"},
+         "invalid rotation period '1.5h': " NOT_WHOLE},
+        {{"--pidfile=a.pid", "--name=app"}, ONE_TARGET},
+        {{"--pidfile=a.pid", "-p", "42"}, ONE_TARGET},
+        {{"--pidfile=a.pid", "python"}, ONE_TARGET},
+        {{"--name=app", "-p", "42"}, ONE_TARGET},
+        {{"--name=app", "python", "app.py"}, ONE_TARGET},
+        {{"--pidfile="}, "the pidfile name is empty"},
+        {{"--pidfile"}, "option '--pidfile' requires an argument"},
+        {{"--name="}, "the --name pattern is empty"},
+        {{"-w", "42", "--pidfile=a.pid"},
+         "cannot combine -w/--where and --pidfile, --name or --rotate"},
+        {{"-w", "42", "--name=app"},
+         "cannot combine -w/--where and --pidfile, --name or --rotate"},
+        {{"-w", "42", "--rotate=1h"},
+         "cannot combine -w/--where and --pidfile, --name or --rotate"},
+        {{"--follow=yes", "--name=app"}, "option '--follow' takes no argument"},
+        {{"--fo", "--name=app"}, "option '--fo' is ambiguous"},
         {{NULL}, "no command to launch and no -p PID given"},
         {{"-i", "5ms"}, "no command to launch and no -p PID given"},
         {{"-P", "--"}, "no command to launch and no -p PID given"},
@@ -431,6 +496,12 @@ static void assert_full_help(const struct parsed *p)
 	        "  126 ",
 	        "  127 ",
 	        "128+N",
+	        "--pidfile=FILE",
+	        "--name=PATTERN",
+	        "--follow",
+	        "--rotate=PERIOD",
+	        "--keep=N",
+	        "100ms to 30 days",
 	};
 
 	ck_assert_int_eq(p->result, OPTIONS_DONE);
@@ -632,6 +703,112 @@ START_TEST(test_system_period)
 }
 END_TEST
 
+START_TEST(test_service_defaults)
+{
+	struct parsed p;
+
+	PARSE(&p, "python");
+	ck_assert_ptr_null(p.opts.pidfile);
+	ck_assert_ptr_null(p.opts.name);
+	ck_assert(!p.opts.follow);
+	ck_assert_uint_eq(p.opts.rotate_us, 0);
+	ck_assert_uint_eq(p.opts.keep, 0);
+	free_parsed(&p);
+}
+END_TEST
+
+/* --pidfile and --name are targets on their own, no command or -p. */
+START_TEST(test_service_targets)
+{
+	struct parsed p;
+
+	PARSE(&p, "--pidfile=app.pid", "--follow");
+	assert_runs_quietly(&p);
+	ck_assert_str_eq(p.opts.pidfile, "app.pid");
+	ck_assert_ptr_null(p.opts.name);
+	ck_assert(p.opts.follow);
+	ck_assert_int_eq(p.opts.pid, 0);
+	ck_assert_int_eq(p.opts.argc, 0);
+	free_parsed(&p);
+	PARSE(&p, "--pidfile", "/run/app.pid");
+	assert_runs_quietly(&p);
+	ck_assert_str_eq(p.opts.pidfile, "/run/app.pid");
+	ck_assert(!p.opts.follow);
+	free_parsed(&p);
+	PARSE(&p, "--name=gunicorn: master", "-C");
+	assert_runs_quietly(&p);
+	ck_assert_str_eq(p.opts.name, "gunicorn: master");
+	ck_assert_ptr_null(p.opts.pidfile);
+	ck_assert(p.opts.children && !p.opts.follow);
+	free_parsed(&p);
+	PARSE(&p, "--name", "^python app\\.py$", "--follow", "-x", "10");
+	assert_runs_quietly(&p);
+	ck_assert_str_eq(p.opts.name, "^python app\\.py$");
+	ck_assert(p.opts.follow);
+	ck_assert_uint_eq(p.opts.exposure_us, 10000000);
+	free_parsed(&p);
+}
+END_TEST
+
+/* --rotate's units and bare seconds, within 100ms and 30 days. */
+static const struct duration_case ROTATIONS[] = {
+        {"--rotate", "1h", 3600 * US_PER_S},
+        {"--rotate", "30m", 1800 * US_PER_S},
+        {"--rotate", "10s", 10 * US_PER_S},
+        {"--rotate", "1s", US_PER_S},
+        {"--rotate", "500ms", 500 * US_PER_MS},
+        {"--rotate", "2", 2 * US_PER_S},
+        {"--rotate", "0.5", 500 * US_PER_MS},
+        {"--rotate", "1.5s", 1500 * US_PER_MS},
+        {"--rotate", "1.0h", 3600 * US_PER_S},
+        {"--rotate", "100ms", 100 * US_PER_MS},
+        {"--rotate", "0.1", 100 * US_PER_MS},
+        {"--rotate", "720h", 2592000 * US_PER_S},
+        {"--rotate", "43200m", 2592000 * US_PER_S},
+        {"--rotate", "2592000", 2592000 * US_PER_S},
+};
+
+START_TEST(test_rotate_period)
+{
+	const struct duration_case *c = &ROTATIONS[_i];
+	char option[32];
+	struct parsed p;
+
+	snprintf(option, sizeof option, "%s=%s", c->option, c->text);
+	PARSE(&p, option, "-o", "app-%Y%m%dT%H%M%S.txt", "python");
+	assert_runs_quietly(&p);
+	ck_assert_msg(p.opts.rotate_us == c->us, "%s gave %llu us", option,
+	              (unsigned long long)p.opts.rotate_us);
+	ck_assert_uint_eq(p.opts.keep, 0);
+	free_parsed(&p);
+}
+END_TEST
+
+/* The service example of the help, and --keep's bounds. */
+START_TEST(test_rotate_and_keep)
+{
+	struct parsed p;
+
+	PARSE(&p, "--name", "gunicorn: master", "-C", "--follow", "--rotate",
+	      "1h", "--keep", "24", "-b", "-o", "/var/lib/app-%H.mojo.gz");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.rotate_us, 3600 * US_PER_S);
+	ck_assert_uint_eq(p.opts.keep, 24);
+	ck_assert(p.opts.follow && p.opts.children && p.opts.binary);
+	free_parsed(&p);
+	PARSE(&p, "--rotate=10s", "--keep=3", "-o", "a-%S.txt", "-p", "42");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.keep, 3);
+	ck_assert_int_eq(p.opts.pid, 42);
+	free_parsed(&p);
+	PARSE(&p, "--rotate=1m", "--keep=1000000", "-oa%%-%M", "python");
+	assert_runs_quietly(&p);
+	ck_assert_uint_eq(p.opts.keep, 1000000);
+	ck_assert_uint_eq(p.opts.rotate_us, 60 * US_PER_S);
+	free_parsed(&p);
+}
+END_TEST
+
 START_TEST(test_parse_duration)
 {
 	uint64_t us = 12345;
@@ -687,6 +864,11 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_folded_metric);
 	tcase_add_test(tc, test_parse_duration);
 	tcase_add_test(tc, test_system_period);
+	tcase_add_test(tc, test_service_defaults);
+	tcase_add_test(tc, test_service_targets);
+	tcase_add_loop_test(tc, test_rotate_period, 0,
+	                    sizeof(ROTATIONS) / sizeof(*ROTATIONS));
+	tcase_add_test(tc, test_rotate_and_keep);
 	suite_add_tcase(s, tc);
 	return s;
 }

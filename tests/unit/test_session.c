@@ -15,6 +15,7 @@
 #include "recorder.h"
 #include "scheduler.h"
 #include "session.h"
+#include "stats.h"
 #include "suites.h"
 
 /* --- the scheduler -------------------------------------------------- */
@@ -211,13 +212,14 @@ START_TEST(text_has_header_samples_and_footer)
 {
 	record_one(FOLDED_NONE, 0);
 	const char *t = read_back();
-	ck_assert_ptr_nonnull(strstr(t, "# austinc: " PACKAGE_VERSION "\n"
-	                                "# started: 2026-12-05T16:15:00.123456Z\n"
-	                                "# interval: 100us\n# mode: wall\n"
-	                                "# python: 3.11.2 (static)\n"
-	                                "# command: python3 app.py\n"
-	                                "P7;T0:8 99\n"
-	                                "# duration: 250us\n# samples: 1 ("));
+	ck_assert_ptr_nonnull(strstr(t,
+	                             "# austinc: " PACKAGE_VERSION "\n"
+	                             "# started: 2026-12-05T16:15:00.123456Z\n"
+	                             "# interval: 100us\n# mode: wall\n"
+	                             "# python: 3.11.2 (static)\n"
+	                             "# command: python3 app.py\n"
+	                             "P7;T0:8 99\n"
+	                             "# duration: 250us\n# samples: 1 ("));
 	ck_assert_ptr_nonnull(strstr(t, "# gc: 0 of 1 samples (0.00%)\n"));
 	ck_assert_ptr_null(strstr(t, "# memory:"));
 	unlink(path);
@@ -320,6 +322,93 @@ START_TEST(a_python_command_is_sampled_to_its_end)
 }
 END_TEST
 
+/* --- a run's statistics over its recordings ------------------------- */
+
+/* Two periods of a rotating run, and an empty third, make the run's total:
+ * counts summed, the cost's extremes and median over all, the RSS start of
+ * the first and end of the last that read one. */
+START_TEST(periods_merge_into_the_run_total)
+{
+	struct stats total, a, b, c;
+	stats_init(&total, 1000);
+	stats_init(&a, 1000);
+	stats_add_sample(&a, 50, 200, 0);
+	stats_add_sample(&a, 300, 200, 1); /* saturated */
+	a.thread_samples = 4;
+	a.stack_errors = 1;
+	a.cpu_ns = 1000;
+	a.gc_samples = 1;
+	a.idle_samples = 2;
+	stats_add_rss_delta(&a, 4096);
+	stats_add_rss_delta(&a, -1024);
+	stats_add_root_rss(&a, 100);
+	stats_add_root_rss(&a, 300);
+	stats_root_rss_charged(&a, 250);
+	a.end_us = 2000;
+	stats_init(&b, 2000);
+	stats_add_sample(&b, 150, 200, 1);
+	stats_add_sample(&b, 400, 200, 0); /* saturated */
+	stats_add_sample(&b, 250, 200, 0); /* saturated */
+	b.thread_samples = 6;
+	b.stack_errors = 2;
+	b.cpu_ns = 2000;
+	b.idle_samples = 1;
+	stats_add_rss_delta(&b, 512);
+	stats_add_root_rss(&b, 500); /* read, never charged: no end */
+	b.end_us = 3500;
+	stats_init(&c, 3500); /* a period without a sample */
+	c.end_us = 4000;
+	stats_merge(&total, &a);
+	stats_merge(&total, &b);
+	stats_merge(&total, &c);
+	ck_assert_uint_eq(total.start_us, 1000);
+	ck_assert_uint_eq(total.end_us, 4000);
+	ck_assert_uint_eq(total.samples, 5);
+	ck_assert_uint_eq(total.thread_samples, 10);
+	ck_assert_uint_eq(total.errors, 2);
+	ck_assert_uint_eq(total.stack_errors, 3);
+	ck_assert_uint_eq(total.saturated, 3);
+	ck_assert_uint_eq(total.cost_min_ns, 50);
+	ck_assert_uint_eq(total.cost_max_ns, 400);
+	ck_assert_uint_eq(total.cost_sum_ns, 1150);
+	ck_assert_uint_eq(stats_cost_avg_ns(&total), 230);
+	/* 50 and 150 in the first bucket, 250, 300 and 400 in the second. */
+	ck_assert_uint_eq(stats_cost_median_ns(&total), 375);
+	ck_assert_uint_eq(total.cpu_ns, 3000);
+	ck_assert_uint_eq(stats_cpu_per_sample_ns(&total), 600);
+	ck_assert_uint_eq(total.gc_samples, 1);
+	ck_assert_uint_eq(total.idle_samples, 3);
+	ck_assert_uint_eq(stats_error_basis_points(&total), 4000);
+	ck_assert_uint_eq(stats_saturation_basis_points(&total), 6000);
+	ck_assert_uint_eq(stats_stack_error_basis_points(&total), 3000);
+	ck_assert_int_eq(total.allocated, 4608);
+	ck_assert_int_eq(total.released, 1024);
+	ck_assert_int_eq(total.rss_start, 100);
+	ck_assert_int_eq(total.rss_peak, 500);
+	ck_assert_int_eq(total.rss_end, 250);
+}
+END_TEST
+
+/* A total merged from nothing but empty periods stays empty. */
+START_TEST(empty_periods_leave_the_total_empty)
+{
+	struct stats total, part;
+	stats_init(&total, 10);
+	stats_init(&part, 20);
+	part.end_us = 30;
+	stats_merge(&total, &part);
+	ck_assert_uint_eq(total.start_us, 10);
+	ck_assert_uint_eq(total.end_us, 30);
+	ck_assert_uint_eq(total.samples, 0);
+	ck_assert_uint_eq(total.cost_min_ns, UINT64_MAX);
+	ck_assert_uint_eq(total.cost_max_ns, 0);
+	ck_assert_uint_eq(stats_cost_median_ns(&total), 0);
+	ck_assert_int_eq(total.rss_start, -1);
+	ck_assert_int_eq(total.rss_peak, -1);
+	ck_assert_int_eq(total.rss_end, -1);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -338,6 +427,10 @@ Suite *session_suite(void)
 	tcase_add_test(tc, folded_output_has_no_metadata);
 	tcase_add_test(tc, mojo_begins_with_its_header);
 	tcase_add_test(tc, an_unwritable_output_is_an_errno);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stats");
+	tcase_add_test(tc, periods_merge_into_the_run_total);
+	tcase_add_test(tc, empty_periods_leave_the_total_empty);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("run");
 	tcase_set_timeout(tc, 30);
