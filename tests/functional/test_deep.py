@@ -26,19 +26,20 @@ from test_mojo import report_collapsed
 
 KEEP_INNER, KEEP_OUTER = 2048, 2047
 MARKER_RE = re.compile(r"^\[(\d+) frames left out\]$")
-SUMMARY_ERRORS_RE = re.compile(r"^austinc: .*; errors (\d+) \((\d+\.\d+)%\)")
+SUMMARY_ERRORS_RE = re.compile(
+    r"^austinc: [^,]*, (\d+) samples .*; errors (\d+) \(\d+\.\d+%\)")
 
 # depth -> (seconds at the bottom, in a thread of its own): up to 3.10 a
 # Python call takes C stack too, more than a main thread has at 50,000.
 CASES = {5000: ("1", False), 50000: ("1", True)}
 
 
-def error_rate(result):
-    """The error percentage of austinc's closing summary on stderr."""
+def summary_errors(result):
+    """(samples, errors) of austinc's closing summary on stderr."""
     for line in result.stderr.splitlines():
         m = SUMMARY_ERRORS_RE.match(line)
         if m:
-            return float(m.group(2))
+            return int(m.group(1)), int(m.group(2))
     pytest.fail("no summary with an error rate on stderr\n" + result.describe())
 
 
@@ -110,9 +111,6 @@ def test_deep_recursion_is_sampled(python, depth, tmp_path):
     args = [python.path, path, depth, seconds] + (["thread"] if in_thread else [])
     result, pid = record_attached(args, tmp_path / "deep.txt")
     result.assert_ok()
-    rate = error_rate(result)
-    assert rate < 1.0, "error rate %.2f%%\n%s" % (rate, result.describe())
-
     samples = [s for s in result.profile.samples
                if s.pid == pid and (s.tid != pid) == in_thread]
     # While the recursion is at the bottom, from the first sample in spin()
@@ -121,6 +119,15 @@ def test_deep_recursion_is_sampled(python, depth, tmp_path):
     assert len(at_leaf) >= 20, (
         "%d samples in spin()\n%s" % (len(at_leaf), result.describe()))
     bottom = samples[at_leaf[0]:at_leaf[-1] + 1]
+    # A stack read while the recursion goes down or comes back can tear
+    # (a slow build reads 4096 frames in tens of ms): those errors are the
+    # race, not a refusal. All the others stay under 1 %.
+    moving = samples[:at_leaf[0]] + samples[at_leaf[-1] + 1:]
+    torn = sum(1 for s in moving if any(f.invalid for f in s.frames))
+    total, errors = summary_errors(result)
+    assert errors - torn < 0.01 * total, (
+        "%d errors in %d samples, %d of them torn while the stack moved\n%s"
+        % (errors, total, torn, result.describe()))
     # Most of spin()'s second (a deep sample takes milliseconds, and two
     # tests run at once on a machine of two cores: ticks come late).
     time_us = sum(s.metric for s in bottom)
