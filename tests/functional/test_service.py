@@ -21,12 +21,14 @@ import pytest
 from helpers import (
     AUSTINC,
     DEFAULT_TIMEOUT,
+    Running,
     assert_error,
     decode_mojo,
     footer_samples,
     parse_output,
     report_command,
     run_austinc,
+    in_stack,
     target,
 )
 
@@ -221,6 +223,68 @@ def test_follow_by_name_through_restarts(python, tmp_path):
 
 def test_follow_by_pidfile_through_restarts(any_python, tmp_path):
     follow_and_check(any_python, tmp_path, "pidfile")
+
+
+def test_name_with_children_samples_the_master_and_its_workers(python, tmp_path):
+    """--name -C: the workers share the master's command line; the oldest
+    match (the master) is the target and its workers are sampled too."""
+    master = target("master.py")
+    tag = "austinc-master-%d" % os.getpid()
+    with Running([python.path, master, "1.5", tag]) as running:
+        result = run_austinc(["--name", "master\\.py .* %s$" % re.escape(tag),
+                              "-C", "-i", "1ms"]).assert_ok()
+        running.finish()
+        err = running.proc.stderr.read().decode()
+    workers = {int(p) for p in re.search(r"workers ([\d,]+)", err).group(1).split(",")}
+    by_pid = {}
+    for s in result.profile.samples:
+        by_pid.setdefault(s.pid, []).append(s)
+    assert any(in_stack(s, master, "supervise") for s in by_pid.get(running.pid, [])), (
+        "the master %d was not the target\n%s" % (running.pid, result.describe()))
+    for pid in workers:
+        assert any(in_stack(s, master, "worker") for s in by_pid.get(pid, [])), (
+            "worker %d not sampled\n%s" % (pid, result.describe()))
+
+
+def test_name_matching_processes_started_together_is_refused(tmp_path):
+    """Two matches with one start time: neither is "the oldest"."""
+    tag = "0.%d" % os.getpid()
+    for attempt in range(5):
+        shell = subprocess.Popen(
+            ["sh", "-c", "sleep 30 %s & sleep 30 %s & wait" % (tag, tag)],
+            start_new_session=True)
+        try:
+            pids = wait_for_children(shell.pid, 2)
+            began = {start_ticks(pid) for pid in pids}
+            if len(began) == 1:  # forked within one clock tick
+                result = run_austinc(["--name", "^sleep 30 %s$" % re.escape(tag)])
+                assert_error(result, 3, "several processes match",
+                             *[str(p) for p in pids])
+                return
+        finally:
+            os.killpg(shell.pid, signal.SIGKILL)
+            shell.wait()
+    pytest.fail("two processes never started within one clock tick")
+
+
+def wait_for_children(pid, count):
+    deadline = time.time() + DEFAULT_TIMEOUT
+    while time.time() < deadline:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            children = [int(c) for c in f.read().split()]
+        if len(children) == count:
+            # Exec'd: the command line is sleep's, not the shell's.
+            if all(open("/proc/%d/cmdline" % c, "rb").read().startswith(b"sleep")
+                   for c in children):
+                return children
+        time.sleep(0.01)
+    pytest.fail("the shell did not start %d children" % count)
+
+
+def start_ticks(pid):
+    """Field 22 of /proc/PID/stat: when it started, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        return int(f.read().rsplit(")", 1)[1].split()[19])
 
 
 # --------------------------------------------------------------------------
