@@ -16,6 +16,10 @@
 
 #include "bytes.h"
 
+/* last_offset when no frame is made of last_code yet (-1 is a frame that
+ * has not started). */
+enum { NO_FRAME_MADE = -2 };
+
 static uint32_t max_end(uint32_t size, uint32_t offset, uint32_t width)
 {
 	if (offset == LAYOUT_NONE)
@@ -82,7 +86,7 @@ static struct code_info *lookup(struct unwinder *u, uint64_t code_addr)
 	if (code_addr != u->last_code || !u->last_info) {
 		u->last_info = code_lookup(u->code, code_addr);
 		u->last_code = code_addr;
-		u->last_offset = -2; /* no frame made: -1 is "not started" */
+		u->last_offset = NO_FRAME_MADE;
 	}
 	return u->last_info;
 }
@@ -123,10 +127,11 @@ static int64_t instruction_offset(struct unwinder *u,
 	return start ? (int64_t)(v->instr - start) : -1;
 }
 
-/* Push the frame v describes; 1 when it could not be read. The frame made
- * last is pushed again while code object and offset repeat. */
-static int push_code(struct unwinder *u, struct stack *out,
-                     const struct frame_view *v)
+/* Push the frame v describes, not the one made last; 1 when it could not
+ * be read. Kept out of push_code, so that the repeat there costs no more
+ * than a copy. */
+static int push_new_code(struct unwinder *u, struct stack *out,
+                         const struct frame_view *v)
 {
 	struct code_info *ci = lookup(u, v->code);
 	if (!ci) {
@@ -148,8 +153,24 @@ static int push_code(struct unwinder *u, struct stack *out,
 		};
 		u->last_offset = offset;
 	}
+	u->last_instr = v->instr;
+	u->last_tlbc = v->tlbc_index;
 	out->frames[out->depth++] = u->last_frame;
 	return 0;
+}
+
+/* Push the frame v describes; 1 when it could not be read. A recursion
+ * meets the same code object at the same instruction frame after frame:
+ * the frame made last is pushed again. */
+static int push_code(struct unwinder *u, struct stack *out,
+                     const struct frame_view *v)
+{
+	if (v->code == u->last_code && v->instr == u->last_instr &&
+	    v->tlbc_index == u->last_tlbc && u->last_offset != NO_FRAME_MADE) {
+		out->frames[out->depth++] = u->last_frame;
+		return 0;
+	}
+	return push_new_code(u, out, v);
 }
 
 static uint64_t page_floor(uint64_t addr)
@@ -391,6 +412,7 @@ static int walk(struct unwinder *u, uint64_t addr, struct stack *out)
 	cycle_init(&cycle);
 	u->last_code = 0;
 	u->last_info = NULL;
+	u->last_offset = NO_FRAME_MADE;
 	u->in_middle = 0;
 	u->missed = 0;
 	u->n_outer = 0;

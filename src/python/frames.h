@@ -85,6 +85,10 @@ struct unwinder {
 	struct code_info *last_info;
 	int last_offset;
 	struct frame last_frame;
+	/* The instruction pointer (and bytecode copy) last_frame was made
+	 * for: a frame that repeats them, code object too, is the same. */
+	uint64_t last_instr;
+	int32_t last_tlbc;
 	uint64_t n_outer; /* frames met past the innermost ones */
 	struct frame_view outer[OUTER_RING];
 };
