@@ -816,6 +816,18 @@ def in_stack(sample, path, func):
 HELD_UP_US = 1000
 
 
+SAMPLE_COST_RE = re.compile(r"sample cost min/avg/max [\d.]+/[\d.]+/([\d.]+) us")
+
+
+def longest_sample_s(result):
+    """The longest sample of the run in seconds, from austinc's summary: a
+    loaded machine can hold austinc up that long inside one tick, and a
+    process that exits meanwhile loses the time since its last sample."""
+    m = SAMPLE_COST_RE.search(result.stderr)
+    assert m, "no sample cost in the summary\n" + result.describe()
+    return float(m.group(1)) / 1e6
+
+
 def split_tolerance(result, path, leaves=("leaf_a", "leaf_b")):
     """How far the sampled split of PATH's LEAVES may stray from leaf_split:
     10 points, plus the share of the leaves' sampled time that came in held-up

@@ -362,6 +362,7 @@ Suite *diff_suite(void)
 	tcase_add_test(folded, collapsed_projects_the_metric);
 	suite_add_tcase(s, folded);
 	TCase *tree = tcase_create("tree");
+	tcase_set_timeout(tree, 60); /* 5,000 frames deep, on a loaded machine */
 	tcase_add_checked_fixture(tree, setup, teardown);
 	tcase_add_test(tree, tree_orders_by_change);
 	tcase_add_test(tree, tree_normalises_each_run);
