@@ -67,6 +67,17 @@ int parse_micros(const char *s, size_t len, const char *name, uint64_t *out)
 	return 0;
 }
 
+int parse_error(char *err, size_t err_len, const char *fmt, ...)
+{
+	if (err && err_len) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, err_len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 int parse_failure(char *err, size_t err_len, const char *where, size_t at,
                   const char *fmt, va_list ap)
 {

@@ -32,6 +32,12 @@ int parse_count(const char *s, size_t len, int64_t *out);
 /* "<name>=<digits>us" (t=1500us): the microseconds; 0 or -1. */
 int parse_micros(const char *s, size_t len, const char *name, uint64_t *out);
 
+/* A message into err (of err_len bytes; nothing when err is NULL), for
+ * a reader or merger that fails with no place in a file to name. Returns
+ * -1. */
+int parse_error(char *err, size_t err_len, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 /* The readers' one way to fail: "<where> <at>: <message>" into err (of
  * err_len bytes; nothing when err is NULL). Returns -1. */
 int parse_failure(char *err, size_t err_len, const char *where, size_t at,

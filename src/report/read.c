@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <zlib.h>
 
 #include "growable.h"
+#include "report/parse.h"
 
 /* The most austinc-report holds in memory of what it reads whole (a MOJO
  * recording, inflated or not, and gzip's compressed input): far beyond a
@@ -44,19 +44,6 @@ struct buffer {
 	uint8_t *data;
 	size_t len, capacity;
 };
-
-static void set_error(char *err, size_t err_len, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 /* Room for capacity bytes in all, keeping what b holds. */
 static int buffer_reserve(struct buffer *b, uint64_t capacity)
@@ -100,12 +87,12 @@ static int buffer_append(struct buffer *b, const uint8_t *data, size_t len)
 static int grow_error(int rc, char *err, size_t err_len)
 {
 	if (rc == -2)
-		set_error(err, err_len,
-		          "larger than %s, the most austinc-report "
-		          "reads",
-		          READ_LIMIT_TEXT);
+		parse_error(err, err_len,
+		            "larger than %s, the most austinc-report "
+		            "reads",
+		            READ_LIMIT_TEXT);
 	else
-		set_error(err, err_len, "out of memory");
+		parse_error(err, err_len, "out of memory");
 	return -1;
 }
 
@@ -118,7 +105,8 @@ static ssize_t read_some(int fd, void *buf, size_t len, char *err,
 		ssize_t n = read(fd, buf, len);
 		if (n >= 0 || errno != EINTR) {
 			if (n < 0)
-				set_error(err, err_len, "%s", strerror(errno));
+				parse_error(err, err_len, "%s",
+				            strerror(errno));
 			return n;
 		}
 	}
@@ -278,7 +266,7 @@ static int inflate_step(z_stream *z, const uint8_t *in, size_t in_len,
 static int gzip_cut(struct consumer *c, size_t in_len)
 {
 	if (!c->salvage) {
-		set_error(c->err, c->err_len, "truncated gzip stream");
+		parse_error(c->err, c->err_len, "truncated gzip stream");
 		return -1;
 	}
 	c->gzip_cut = 1;
@@ -299,9 +287,9 @@ static int after_member(z_stream *z, const uint8_t *in, size_t in_len,
 	if (left == 1 && rest[0] == 0x1f)
 		return gzip_cut(c, in_len);
 	if (!is_gzip(rest, left)) {
-		set_error(c->err, c->err_len,
-		          "byte %zu: data after the end of the gzip stream",
-		          in_pos);
+		parse_error(c->err, c->err_len,
+		            "byte %zu: data after the end of the gzip stream",
+		            in_pos);
 		return -1;
 	}
 	inflateReset(z);
@@ -312,10 +300,10 @@ static int inflate_error(const z_stream *z, int rc, size_t in_pos, char *err,
                          size_t err_len)
 {
 	if (rc == Z_MEM_ERROR)
-		set_error(err, err_len, "out of memory");
+		parse_error(err, err_len, "out of memory");
 	else
-		set_error(err, err_len, "byte %zu: corrupt gzip stream (%s)",
-		          in_pos, z->msg ? z->msg : "bad data");
+		parse_error(err, err_len, "byte %zu: corrupt gzip stream (%s)",
+		            in_pos, z->msg ? z->msg : "bad data");
 	return -1;
 }
 
@@ -451,7 +439,7 @@ int report_read(struct profile *p, const char *path, struct read_cut *cut,
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	int rc = -1;
 	if (fd < 0) {
-		set_error(message, sizeof message, "%s", strerror(errno));
+		parse_error(message, sizeof message, "%s", strerror(errno));
 	} else {
 		rc = read_fd(fd, &c) || consumer_end(&c) ? -1 : 0;
 		if (path)
@@ -459,7 +447,7 @@ int report_read(struct profile *p, const char *path, struct read_cut *cut,
 	}
 	consumer_free(&c);
 	if (rc)
-		set_error(err, err_len, "%s: %s", name, message);
+		parse_error(err, err_len, "%s: %s", name, message);
 	else if (cut)
 		consumer_cut(&c, cut);
 	return rc;

@@ -3,27 +3,12 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "report/read_event.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report/parse.h"
 
 #define NO_ID UINT32_MAX
-
-static int event_fail(char *err, size_t err_len, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int event_fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (err && err_len) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* The field that starts at *pos: up to the next space, or the end when
  * last. *pos is moved past it and its space. */
@@ -92,9 +77,9 @@ int event_read_record(struct profile *p, const char *value, size_t len,
 	size_t kind_len = space ? (size_t)(space - value) : len;
 	*offset = 0;
 	if (kind_len == 0)
-		return event_fail(err, err_len,
-		                  "event record: no kind (attach, detach...) "
-		                  "at its start");
+		return parse_error(err, err_len,
+		                   "event record: no kind (attach, detach...) "
+		                   "at its start");
 	int attach = is_text(value, kind_len, "attach");
 	if (!attach && !is_text(value, kind_len, "detach"))
 		return 0; /* a kind of a later writer's */
@@ -103,16 +88,16 @@ int event_read_record(struct profile *p, const char *value, size_t len,
 	size_t python_len = 0, pos = kind_len + 1;
 	if (parse_fields(value, len, &pos, attach, &m, &python, &python_len)) {
 		*offset = pos < len ? pos : len;
-		return event_fail(err, err_len,
-		                  "event record '%s' is not %s pid=<pid> "
-		                  "t=<microseconds>us%s",
-		                  quote(q, value, len),
-		                  attach ? "attach" : "detach",
-		                  attach ? " python=<text>" : "");
+		return parse_error(err, err_len,
+		                   "event record '%s' is not %s pid=<pid> "
+		                   "t=<microseconds>us%s",
+		                   quote(q, value, len),
+		                   attach ? "attach" : "detach",
+		                   attach ? " python=<text>" : "");
 	}
 	m.python = profile_string(p, python, python_len);
 	if (m.python == NO_ID || profile_add_mark(p, &m))
-		return event_fail(err, err_len, "out of memory");
+		return parse_error(err, err_len, "out of memory");
 	return 0;
 }
 
@@ -184,11 +169,11 @@ int event_read_started(struct profile *p, const char *value, size_t len,
 {
 	char q[QUOTE_ROOM];
 	if (parse_started(value, len, &p->started_us))
-		return event_fail(err, err_len,
-		                  "started '%s' is not "
-		                  "YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC, a real "
-		                  "date and time)",
-		                  quote(q, value, len));
+		return parse_error(err, err_len,
+		                   "started '%s' is not "
+		                   "YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC, a real "
+		                   "date and time)",
+		                   quote(q, value, len));
 	p->has_started = 1;
 	return 0;
 }

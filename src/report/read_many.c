@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <glob.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +20,7 @@
 
 #include "growable.h"
 #include "report/merge.h"
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (err && err_len) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "report/parse.h"
 
 /* --- naming the recordings --------------------------------------------- */
 
@@ -86,7 +72,8 @@ static int add_directory(struct recordings *r, const char *dir, char *err,
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return fail(err, err_len, "%s: %s", dir, strerror(errno));
+		return parse_error(err, err_len, "%s: %s", dir,
+		                   strerror(errno));
 	size_t first = r->n;
 	int rc = 0;
 	struct dirent *e;
@@ -101,12 +88,13 @@ static int add_directory(struct recordings *r, const char *dir, char *err,
 	}
 	closedir(d);
 	if (rc)
-		return fail(err, err_len, "out of memory");
+		return parse_error(err, err_len, "out of memory");
 	if (r->n == first)
-		return fail(err, err_len,
-		            "%s: no recordings in it (files named *.txt, "
-		            "*.mojo, *.austin or *.gz)",
-		            dir);
+		return parse_error(
+		        err, err_len,
+		        "%s: no recordings in it (files named *.txt, "
+		        "*.mojo, *.austin or *.gz)",
+		        dir);
 	qsort(r->paths + first, r->n - first, sizeof *r->paths, by_name);
 	return 0;
 }
@@ -117,13 +105,15 @@ static int add_glob(struct recordings *r, const char *pattern, char *err,
 	glob_t g;
 	int rc = glob(pattern, 0, NULL, &g);
 	if (rc == GLOB_NOMATCH)
-		return fail(err, err_len, "%s: no file matches it", pattern);
+		return parse_error(err, err_len, "%s: no file matches it",
+		                   pattern);
 	if (rc != 0)
-		return fail(err, err_len, "%s: cannot expand it", pattern);
+		return parse_error(err, err_len, "%s: cannot expand it",
+		                   pattern);
 	for (size_t i = 0; i < g.gl_pathc && rc == 0; i++)
 		rc = add_path(r, g.gl_pathv[i]);
 	globfree(&g);
-	return rc ? fail(err, err_len, "out of memory") : 0;
+	return rc ? parse_error(err, err_len, "out of memory") : 0;
 }
 
 static int add_argument(struct recordings *r, const char *arg, char *err,
@@ -135,20 +125,23 @@ static int add_argument(struct recordings *r, const char *arg, char *err,
 		return add_directory(r, arg, err, err_len);
 	if (!exists && strpbrk(arg, "*?["))
 		return add_glob(r, arg, err, err_len);
-	return add_path(r, arg) ? fail(err, err_len, "out of memory") : 0;
+	return add_path(r, arg) ? parse_error(err, err_len, "out of memory")
+	                        : 0;
 }
 
 int read_many_expand(struct recordings *r, char *const *args, size_t n,
                      char *err, size_t err_len)
 {
 	if (n == 0 || (n == 1 && strcmp(args[0], "-") == 0))
-		return add_path(r, NULL) ? fail(err, err_len, "out of memory")
-		                         : 0;
+		return add_path(r, NULL)
+		               ? parse_error(err, err_len, "out of memory")
+		               : 0;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(args[i], "-") == 0)
-			return fail(err, err_len,
-			            "standard input (-) can only be the one "
-			            "recording");
+			return parse_error(
+			        err, err_len,
+			        "standard input (-) can only be the one "
+			        "recording");
 		if (add_argument(r, args[i], err, err_len))
 			return -1;
 	}
@@ -335,9 +328,9 @@ static int merge_parts(struct profile *p, struct part *parts, size_t n,
 		char why[160];
 		describe_conflict(&parts[0].p, &parts[i].p, key, why,
 		                  sizeof why);
-		return fail(err, err_len, "%s and %s: not one run: %s",
-		            name_of(parts[0].path), name_of(parts[i].path),
-		            why);
+		return parse_error(err, err_len, "%s and %s: not one run: %s",
+		                   name_of(parts[0].path),
+		                   name_of(parts[i].path), why);
 	}
 	struct footer footer;
 	add_up(&footer, parts, n);
@@ -345,12 +338,14 @@ static int merge_parts(struct profile *p, struct part *parts, size_t n,
 	profile_init(&parts[0].p);
 	for (size_t i = 1; i < n; i++) {
 		if (merge_profile(p, &parts[i].p, parts[i].offset_us))
-			return fail(err, err_len, "%s: out of memory",
-			            name_of(parts[i].path));
+			return parse_error(err, err_len, "%s: out of memory",
+			                   name_of(parts[i].path));
 		profile_free(&parts[i].p);
 		profile_init(&parts[i].p);
 	}
-	return set_footer(p, &footer) ? fail(err, err_len, "out of memory") : 0;
+	return set_footer(p, &footer)
+	               ? parse_error(err, err_len, "out of memory")
+	               : 0;
 }
 
 int read_many(struct profile *p, const struct recordings *r,
@@ -360,7 +355,7 @@ int read_many(struct profile *p, const struct recordings *r,
 		return read_one(p, r->paths[0], on_cut, ctx, err, err_len);
 	struct part *parts = calloc(r->n, sizeof *parts);
 	if (!parts)
-		return fail(err, err_len, "out of memory");
+		return parse_error(err, err_len, "out of memory");
 	int rc = 0;
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		parts[i].path = r->paths[i];

@@ -323,20 +323,15 @@ static int on_event(struct reader *r, size_t at, const char *value,
 	return 0;
 }
 
-static int on_started(struct reader *r, const char *value, uint32_t len)
+/* A metadata value that a reader of its own makes sense of (the start
+ * time, the system period): its error at the value's offset. */
+static int on_value(struct reader *r, const char *value, uint32_t len,
+                    int (*read)(struct profile *, const char *, size_t, char *,
+                                size_t))
 {
 	char message[256];
 	size_t value_at = (size_t)((const uint8_t *)value - r->data);
-	if (event_read_started(r->p, value, len, message, sizeof message))
-		return fail_at_byte(r, value_at, "%s", message);
-	return 0;
-}
-
-static int on_period(struct reader *r, const char *value, uint32_t len)
-{
-	char message[256];
-	size_t value_at = (size_t)((const uint8_t *)value - r->data);
-	if (system_read_period(r->p, value, len, message, sizeof message))
+	if (read(r->p, value, len, message, sizeof message))
 		return fail_at_byte(r, value_at, "%s", message);
 	return 0;
 }
@@ -351,11 +346,13 @@ static int on_metadata(struct reader *r, size_t at)
 	/* Both end at their NUL, which read_string found. */
 	if (strcmp(key, "system") == 0)
 		return on_system(r, at, value, value_len);
-	if (strcmp(key, "system-period") == 0 && on_period(r, value, value_len))
+	if (strcmp(key, "system-period") == 0 &&
+	    on_value(r, value, value_len, system_read_period))
 		return -1;
 	if (strcmp(key, "event") == 0)
 		return on_event(r, at, value, value_len);
-	if (strcmp(key, "started") == 0 && on_started(r, value, value_len))
+	if (strcmp(key, "started") == 0 &&
+	    on_value(r, value, value_len, event_read_started))
 		return -1;
 	if (strcmp(key, "mode") == 0) {
 		if (!is_mode(value))

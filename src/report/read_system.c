@@ -3,7 +3,6 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "report/read_system.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +20,6 @@
  * process 9 more. profile_series() scans every series when it creates one,
  * so the bound also caps the time a hostile recording can cost. */
 #define SYSTEM_MAX_SERIES (1u << 16)
-
-static int system_fail(char *err, size_t err_len, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int system_fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (err && err_len) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 struct series_key {
 	uint32_t name;
@@ -166,37 +151,37 @@ static int read_figure(struct profile *p, struct system_reader *r,
 	const char *eq = memchr(f, '=', len);
 	size_t name_len = eq ? (size_t)(eq - f) : len;
 	if (!eq || !valid_name(f, name_len))
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: '%s' is not "
 		                   "<name>=<number><unit> (a name is a "
 		                   "lowercase letter, then letters, digits, "
 		                   "'.' and '_')",
 		                   quote(q, f, len));
 	if (is_text(f, name_len, "t"))
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: t must be the last field");
 	const char *number = eq + 1;
 	size_t rest = len - name_len - 1;
 	size_t number_len = decimal_length(number, rest);
 	if (number_len == 0 || number_len > SYSTEM_NUMBER_MAX)
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: '%s' has no decimal number "
 		                   "(of at most %d characters) after '='",
 		                   quote(q, f, len), SYSTEM_NUMBER_MAX);
 	if (!known_unit(number + number_len, rest - number_len))
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: the unit of '%s' is not %%, "
 		                   "B, B/s, /s or none",
 		                   quote(q, f, len));
 	uint32_t id;
 	int rc = find_series(p, r, f, name_len, pid, &id);
 	if (rc == -2)
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: more than %u series",
 		                   SYSTEM_MAX_SERIES);
 	if (rc ||
 	    profile_series_add(p, id, t_us, decimal_value(number, number_len)))
-		return system_fail(err, err_len, "out of memory");
+		return parse_error(err, err_len, "out of memory");
 	return 0;
 }
 
@@ -217,7 +202,7 @@ int system_read_record(struct profile *p, struct system_reader *r,
 	size_t end = field_end(value, len, 0);
 	*offset = 0;
 	if (parse_scope(value, end, &pid))
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: scope '%s' is not machine "
 		                   "or process:<pid>",
 		                   quote(q, value, end));
@@ -226,11 +211,11 @@ int system_read_record(struct profile *p, struct system_reader *r,
 	uint64_t t_us;
 	*offset = t_at;
 	if (!last_space || parse_micros(value + t_at, len - t_at, "t", &t_us))
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: it does not end in "
 		                   "t=<microseconds>us");
 	if (r->seen && t_us < r->t_us)
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system record: t=%lluus is before the "
 		                   "previous record's t=%lluus",
 		                   (unsigned long long)t_us,
@@ -239,7 +224,7 @@ int system_read_record(struct profile *p, struct system_reader *r,
 		end = field_end(value, len, pos);
 		*offset = pos;
 		if (end == pos)
-			return system_fail(err, err_len,
+			return parse_error(err, err_len,
 			                   "system record: an empty field (two "
 			                   "spaces in a row)");
 		if (read_figure(p, r, value + pos, end - pos, pid, t_us, err,
@@ -258,7 +243,7 @@ int system_read_period(struct profile *p, const char *value, size_t len,
 	int64_t period;
 	if (len < 3 || memcmp(value + len - 2, "us", 2) != 0 ||
 	    parse_count(value, len - 2, &period) || period == 0)
-		return system_fail(err, err_len,
+		return parse_error(err, err_len,
 		                   "system-period '%s' is not <microseconds>us "
 		                   "(more than 0)",
 		                   quote(q, value, len));
