@@ -85,25 +85,23 @@ static int parse_digits(const char *digits, size_t n, uint64_t *value)
 	return 0;
 }
 
-/* k when unit is 10^k, else -1. */
-static int decimal_exponent(uint64_t unit)
+static uint64_t gcd(uint64_t a, uint64_t b)
 {
-	int k = 0;
-
-	while (unit % 10 == 0) {
-		unit /= 10;
-		k++;
+	while (b) {
+		uint64_t r = a % b;
+		a = b;
+		b = r;
 	}
-	return unit == 1 ? k : -1;
+	return a;
 }
 
-/* The fraction's digits times unit, exactly, in microseconds. */
+/* The fraction's digits times unit, exactly, in microseconds (1.5h is
+ * 5,400,000,000 us; 1.5us is not a whole number of them). */
 static enum duration_status fraction_value(const struct duration_text *parts,
                                            uint64_t unit, uint64_t *out)
 {
 	size_t len = parts->fraction_len;
-	int exponent = decimal_exponent(unit);
-	uint64_t value;
+	uint64_t value, scale = 1;
 
 	*out = 0;
 	if (len > 0 && unit == 1)
@@ -112,12 +110,17 @@ static enum duration_status fraction_value(const struct duration_text *parts,
 		len--;
 	if (len == 0)
 		return DURATION_OK;
-	if (exponent < 0 || len > (size_t)exponent)
+	if (len > 18) /* finer than any unit's microsecond */
 		return DURATION_TOO_PRECISE;
 	parse_digits(parts->fraction, len, &value); /* at most 18 digits */
-	for (size_t i = len; i < (size_t)exponent; i++)
-		value *= 10;
-	*out = value;
+	for (size_t i = 0; i < len; i++)
+		scale *= 10;
+	/* value / scale of a unit: whole microseconds when scale, once
+	 * reduced by what it shares with unit, divides value. */
+	uint64_t common = gcd(unit, scale);
+	if (value % (scale / common) != 0)
+		return DURATION_TOO_PRECISE;
+	*out = value / (scale / common) * (unit / common);
 	return DURATION_OK;
 }
 

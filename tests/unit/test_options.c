@@ -396,9 +396,9 @@ static const struct bad_case BAD[] = {
         {{"--rotate=0", "python"}, "invalid rotation period '0': " POSITIVE},
         {{"--rotate=-1h", "python"},
          "invalid rotation period '-1h': " POSITIVE},
-        /* Whole minutes and hours only (the message says microseconds). */
-        {{"--rotate=1.5h", "python"},
-         "invalid rotation period '1.5h': " NOT_WHOLE},
+        /* A ten-billionth of an hour is 0.36 us. */
+        {{"--rotate=1.0000000001h", "python"},
+         "invalid rotation period '1.0000000001h': " NOT_WHOLE},
         {{"--pidfile=a.pid", "--name=app"}, ONE_TARGET},
         {{"--pidfile=a.pid", "-p", "42"}, ONE_TARGET},
         {{"--pidfile=a.pid", "python"}, ONE_TARGET},
@@ -761,6 +761,9 @@ static const struct duration_case ROTATIONS[] = {
         {"--rotate", "0.5", 500 * US_PER_MS},
         {"--rotate", "1.5s", 1500 * US_PER_MS},
         {"--rotate", "1.0h", 3600 * US_PER_S},
+        {"--rotate", "1.5h", 5400 * US_PER_S},
+        {"--rotate", "0.25m", 15 * US_PER_S},
+        {"--rotate", "0.0001h", 360 * US_PER_MS},
         {"--rotate", "100ms", 100 * US_PER_MS},
         {"--rotate", "0.1", 100 * US_PER_MS},
         {"--rotate", "720h", 2592000 * US_PER_S},
