@@ -54,19 +54,23 @@ void finder_describe(const struct finder *f, char *out, size_t len)
 		snprintf(out, len, "name '%s'", f->name ? f->name : "");
 }
 
+/* Past the spaces, tabs and line ends from at. */
+static size_t skip_blanks(const char *text, size_t n, size_t at)
+{
+	while (at < n && strchr(" \t\r\n", text[at]) && text[at])
+		at++;
+	return at;
+}
+
 /* The PID in text: digits, surrounded by white space at most. */
 static int parse_pid(const char *text, size_t n, pid_t *pid)
 {
-	size_t at = 0;
+	size_t at = skip_blanks(text, n, 0);
 	uint64_t value;
-	while (at < n && (text[at] == ' ' || text[at] == '\t'))
-		at++;
 	if (decimal_parse(text, n, &at, &value) < 0 || value == 0 ||
 	    value > INT32_MAX)
 		return -1;
-	while (at < n && (text[at] == ' ' || text[at] == '\t' ||
-	                  text[at] == '\n' || text[at] == '\r'))
-		at++;
+	at = skip_blanks(text, n, at);
 	if (at != n)
 		return -1;
 	*pid = (pid_t)value;

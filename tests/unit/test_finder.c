@@ -244,8 +244,8 @@ END_TEST
 /* The PID of a live process, with the white space files have around it. */
 START_TEST(a_pidfile_names_a_live_process)
 {
-	static const char *const forms[] = {"%d", "%d\n", "  %d \n", "\t%d\r\n",
-	                                    "%d\n\n"};
+	static const char *const forms[] = {"%d",       "%d\n",   "  %d \n",
+	                                    "\t%d\r\n", "%d\n\n", "\n%d\n"};
 	struct place p;
 	make_place(&p);
 	pid_t child = start_waiting_child();
