@@ -161,9 +161,10 @@ static int push_new_code(struct unwinder *u, struct stack *out,
 
 /* Push the frame v describes; 1 when it could not be read. A recursion
  * meets the same code object at the same instruction frame after frame:
- * the frame made last is pushed again. */
-static int push_code(struct unwinder *u, struct stack *out,
-                     const struct frame_view *v)
+ * the frame made last is pushed again (inlined: a call costs more than
+ * the copy). */
+__attribute__((always_inline)) static inline int
+push_code(struct unwinder *u, struct stack *out, const struct frame_view *v)
 {
 	if (v->code == u->last_code && v->instr == u->last_instr &&
 	    v->tlbc_index == u->last_tlbc && u->last_offset != NO_FRAME_MADE) {
@@ -301,8 +302,9 @@ static const uint8_t *enter_chunk(struct unwinder *u, uint64_t addr)
 		return NULL; /* unreadable, or not this chunk's frame */
 	u->next_chunk = load_u64(data, L->chunk.previous);
 	if (ahead) {
-		u->windows[u->n_windows++] =
+		u->windows[u->n_windows] =
 		        (struct window){base, hi - u->frame_read_size, data};
+		u->newest = &u->windows[u->n_windows++];
 	} else {
 		u->chunk_lo = base;
 		u->chunk_hi = hi;
@@ -316,6 +318,9 @@ static const uint8_t *interpreter_frame(struct unwinder *u, uint64_t addr)
 {
 	size_t len = u->frame_read_size;
 	/* Newest first: the walk is in the chunk it read last. */
+	const struct window *newest = u->newest;
+	if (newest && addr >= newest->lo && addr <= newest->last_header)
+		return newest->data + (addr - newest->lo);
 	for (size_t i = u->n_windows; i-- > 0;) {
 		const struct window *w = &u->windows[i];
 		if (addr >= w->lo && addr <= w->last_header)
@@ -440,6 +445,7 @@ static int walk_from(struct unwinder *u, uint64_t frame, uint64_t chunk,
 {
 	out->depth = 0;
 	u->n_windows = 0;
+	u->newest = NULL;
 	u->chunk_lo = u->chunk_hi = 0;
 	u->next_chunk = chunk;
 	return walk(u, frame, out);

@@ -78,7 +78,8 @@ struct unwinder {
 	int afresh;                  /* read nothing through the read-ahead */
 	size_t n_windows;
 	struct window windows[MAX_WINDOWS];
-	uint32_t skip_owners; /* bit n: frames of owner n are skipped */
+	const struct window *newest; /* the last of windows, or NULL */
+	uint32_t skip_owners;        /* bit n: frames of owner n are skipped */
 	/* The code object of the walk's last frame, and the last frame
 	 * made of it, at last_offset. */
 	uint64_t last_code;
