@@ -225,6 +225,24 @@ def test_follow_by_pidfile_through_restarts(any_python, tmp_path):
     follow_and_check(any_python, tmp_path, "pidfile")
 
 
+def test_exit_time_bounds_the_whole_followed_run(any_python, tmp_path):
+    """-x 1.5s with --follow: austinc ends 1.5 s after it began, whichever
+    incarnation it is sampling then, with a complete file (exit 0)."""
+    pidfile = str(tmp_path / "service.pid")
+    out = tmp_path / "bounded.txt"
+    start = time.time()
+    with Sampler(["--pidfile", pidfile, "--follow", "-t", "20s", "-x", "1.5s",
+                  "-o", out]) as sampler:
+        restart_service(any_python, pidfile, "austinc-bounded")
+        assert sampler.wait() == 0, sampler.describe()
+    (recording,) = check_complete_files([str(out)], sampler)
+    duration_s = recording.duration_us / 1e6
+    assert 1.4 <= duration_s <= 2.5, "ran %.2f s\n%s" % (duration_s, sampler.describe())
+    attached = [pid for kind, pid, t, py in recording.events if kind == "attach"]
+    # Four incarnations take 3.6 s: the run ended during the second or third.
+    assert 1 <= len(attached) < INCARNATIONS, (recording.events, time.time() - start)
+
+
 def test_name_with_children_samples_the_master_and_its_workers(python, tmp_path):
     """--name -C: the workers share the master's command line; the oldest
     match (the master) is the target and its workers are sampled too."""
