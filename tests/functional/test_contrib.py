@@ -64,8 +64,27 @@ def test_writes_rotated_recordings_to_its_state_directory():
     assert "${AUSTINC_NAME}" in words, "the pattern must be one word, whatever spaces it holds"
 
 
+BUILD = os.path.dirname(AUSTINC)
+
+
+def built_type():
+    """Type= of the unit as the build made it (make all)."""
+    with open(os.path.join(BUILD, "contrib", "austinc@.service")) as f:
+        types = re.findall(r"^Type=(.*)$", f.read(), re.M)
+    assert len(types) == 1, types
+    return types[0]
+
+
+def test_type_is_notify_only_when_austinc_can_notify():
+    """Type=notify from a build without libsystemd: systemd would wait for
+    a READY=1 that never comes, and stop austinc after TimeoutStartSec."""
+    assert one("Type") == "@SERVICE_TYPE@"
+    with open(os.path.join(BUILD, "config.h")) as f:
+        notifies = re.search(r"^#define HAVE_SYSTEMD 1$", f.read(), re.M)
+    assert built_type() == ("notify" if notifies else "simple")
+
+
 def test_notifies_and_holds_one_capability():
-    assert one("Type") == "notify"
     assert one("NotifyAccess") == "main"
     assert one("CapabilityBoundingSet") == "CAP_SYS_PTRACE"
     assert one("AmbientCapabilities") == "CAP_SYS_PTRACE"
@@ -87,7 +106,7 @@ def test_sandbox_leaves_the_target_visible():
 def test_systemd_analyze_verify(tmp_path):
     """The unit as make installs it, austinc's path that of the build."""
     with open(UNIT_IN) as f:
-        text = f.read().replace("@bindir@", os.path.dirname(AUSTINC))
+        text = f.read().replace("@bindir@", BUILD).replace("@SERVICE_TYPE@", built_type())
     # A template is verified as an instance of itself, as systemctl would
     # load it; the Documentation= man page is not installed here.
     (tmp_path / "austinc@.service").write_text(text)
