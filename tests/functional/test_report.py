@@ -155,7 +155,18 @@ def test_top_shares(python, tmp_path):
         assert abs(row.self_share - truth[leaf]) <= 0.1, (
             "%s: %.1f%% self, the recording says %.2f%%\n%s"
             % (leaf, row.self_share, truth[leaf], text))
-        assert row.total_share == row.self_share, "a leaf calls nothing:\n" + text
+        callers = [x for x in profile.samples
+                   if any((f.func, f.file) == (leaf, path) for f in x.frames[:-1])]
+        # A walk torn by the target's changing under it (seen once in a
+        # loaded sanitizer run on 3.7: a stale chain below the leaf) is
+        # one sample; the view counts what the recording holds.
+        assert len(callers) <= 1, (
+            "a leaf calls nothing, yet %d samples have frames below %s:\n%s"
+            % (len(callers), leaf, "\n".join(";".join(x.funcs) for x in callers[:5])))
+        below = 100.0 * sum(x.metric for x in callers) / sum(x.metric for x in profile.samples)
+        assert abs(row.total_share - (truth[leaf] + below)) <= 0.1, (
+            "%s: %.1f%% total, the recording says %.2f%%\n%s"
+            % (leaf, row.total_share, truth[leaf] + below, text))
     a, b = rows[("leaf_a", path)].self_share, rows[("leaf_b", path)].self_share
     assert abs(100.0 * a / (a + b) - 100.0 * split["leaf_a"]) <= 100 * split_tolerance(result, path), (
         "leaf_a has %.1f%% of the leaves' time, %.1f%% by shares.py's clock\n%s"
