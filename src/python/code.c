@@ -333,6 +333,7 @@ int code_reader_init(struct code_reader *cr, const struct remote *remote,
 	cr->previous_us = 0;
 	cr->fresh_us = CODE_FRESH_US;
 	cr->n_evicted = 0;
+	cr->evictions = 0;
 	cr->n_due = 0;
 	cr->cache = cache_new(CODE_CACHE_CAPACITY);
 	return cr->cache ? 0 : -1;
@@ -350,14 +351,6 @@ void code_reader_free(struct code_reader *cr)
 	code_reader_end_sample(cr);
 	cache_free(cr->cache, free_code_info);
 	cr->cache = NULL;
-}
-
-/* May ci be used without looking at its object again? */
-static int trusted(const struct code_reader *cr, const struct code_info *ci)
-{
-	int in_use = ci->used_us >= cr->previous_us &&
-	             cr->now_us - ci->used_us <= cr->fresh_us;
-	return in_use && cr->now_us - ci->verified_us < ci->trust_us;
 }
 
 /* ci matched its object now: trust it for longer. */
@@ -413,10 +406,8 @@ size_t code_check_due(struct code_reader *cr)
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 {
 	struct code_info *ci = cache_get(cr->cache, addr);
-	if (ci && trusted(cr, ci)) {
-		ci->used_us = cr->now_us;
+	if (ci && code_use_trusted(cr, ci))
 		return ci;
-	}
 	if (ci && defer_check(cr, ci, addr))
 		return ci;
 	if (ci && still_same(cr, ci, addr)) {
@@ -430,6 +421,7 @@ struct code_info *code_lookup(struct code_reader *cr, uint64_t addr)
 	ci->trust_us = CODE_TRUST_MIN_US;
 	struct code_info *displaced = cache_put(cr->cache, addr, ci);
 	if (displaced) {
+		cr->evictions++;
 		/* At most one eviction per frame: the list cannot fill. */
 		if (cr->n_evicted == STACK_MAX_DEPTH)
 			code_reader_end_sample(cr);

@@ -76,6 +76,10 @@ struct code_reader {
 	/* Entries evicted during a sample stay alive until it is written. */
 	struct code_info *evicted[STACK_MAX_DEPTH];
 	size_t n_evicted;
+	/* Entries displaced so far: a caller that keeps a code_info between
+	 * samples (the unwinder's frame memo) may use it while this has not
+	 * changed. */
+	uint64_t evictions;
 };
 
 int code_reader_init(struct code_reader *cr, const struct remote *remote,
@@ -106,6 +110,20 @@ void code_reader_free(struct code_reader *cr);
  * up to CODE_DUE_MAX of them: code_check_due must follow before its
  * frames are used. */
 struct code_info *code_lookup(struct code_reader *cr, uint64_t addr);
+
+/* May ci, returned by code_lookup and not evicted since, be used now
+ * without looking at its object again? Then it is marked used by this
+ * sample, as code_lookup would (its first test, for callers that keep
+ * entries: the unwinder's frame memo). */
+static inline int code_use_trusted(struct code_reader *cr, struct code_info *ci)
+{
+	int in_use = ci->used_us >= cr->previous_us &&
+	             cr->now_us - ci->used_us <= cr->fresh_us;
+	if (!in_use || cr->now_us - ci->verified_us >= ci->trust_us)
+		return 0;
+	ci->used_us = cr->now_us;
+	return 1;
+}
 
 /* Check the entries code_lookup returned unchecked, all in one read (a
  * walk of ten functions would otherwise make ten system calls on the tick

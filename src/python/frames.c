@@ -16,10 +16,6 @@
 
 #include "bytes.h"
 
-/* last_offset when no frame is made of last_code yet (-1 is a frame that
- * has not started). */
-enum { NO_FRAME_MADE = -2 };
-
 static uint32_t max_end(uint32_t size, uint32_t offset, uint32_t width)
 {
 	if (offset == LAYOUT_NONE)
@@ -86,7 +82,6 @@ static struct code_info *lookup(struct unwinder *u, uint64_t code_addr)
 	if (code_addr != u->last_code || !u->last_info) {
 		u->last_info = code_lookup(u->code, code_addr);
 		u->last_code = code_addr;
-		u->last_offset = NO_FRAME_MADE;
 	}
 	return u->last_info;
 }
@@ -127,51 +122,94 @@ static int64_t instruction_offset(struct unwinder *u,
 	return start ? (int64_t)(v->instr - start) : -1;
 }
 
-/* Push the frame v describes, not the one made last; 1 when it could not
- * be read. Kept out of push_code, so that the repeat there costs no more
- * than a copy. */
-static int push_new_code(struct unwinder *u, struct stack *out,
-                         const struct frame_view *v)
+/* The memo slot of the frame v describes. */
+static struct frame_memo *memo_slot(struct unwinder *u,
+                                    const struct frame_view *v)
+{
+	uint64_t key = (v->code + v->instr) * 0x9e3779b97f4a7c15ull;
+	return &u->memo[key >> (64 - FRAME_MEMO_BITS)];
+}
+
+/* Does m hold the frame v describes, made of a code entry still good? */
+static int memo_holds(struct unwinder *u, const struct frame_memo *m,
+                      const struct frame_view *v)
+{
+	return m->info && m->code == v->code && m->instr == v->instr &&
+	       m->tlbc_index == v->tlbc_index &&
+	       m->evictions == u->code->evictions &&
+	       code_use_trusted(u->code, m->info);
+}
+
+/* Make the frame v describes into m; -1 when its code cannot be read. */
+static int make_frame(struct unwinder *u, struct frame_memo *m,
+                      const struct frame_view *v)
 {
 	struct code_info *ci = lookup(u, v->code);
-	if (!ci) {
+	if (!ci)
+		return -1;
+	int64_t addr = instruction_offset(u, v);
+	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
+	*m = (struct frame_memo){
+	        .code = v->code,
+	        .instr = v->instr,
+	        .tlbc_index = v->tlbc_index,
+	        .offset = offset,
+	        .evictions = u->code->evictions,
+	        .info = ci,
+	        .frame = {.kind = FRAME_PYTHON,
+	                  .file = ci->filename,
+	                  .name = ci->name,
+	                  .file_len = ci->filename_len,
+	                  .name_len = ci->name_len,
+	                  .line = code_line(ci, u->layout->line_format, offset),
+	                  .label = ci->label,
+	                  .code_id = ci->id},
+	};
+	return 0;
+}
+
+/* Push the frame of m, the walk's last frame now. */
+__attribute__((always_inline)) static inline void
+push_memo(struct unwinder *u, struct stack *out, const struct frame_memo *m)
+{
+	u->last = m;
+	out->frames[out->depth++] = m->frame;
+}
+
+/* Push the frame v describes, made afresh into its memo slot m (out of
+ * line: most frames come from the memo); 1 when it could not be read. */
+__attribute__((noinline)) static int push_new_frame(struct unwinder *u,
+                                                    struct stack *out,
+                                                    struct frame_memo *m,
+                                                    const struct frame_view *v)
+{
+	if (make_frame(u, m, v)) {
 		push_invalid(out);
 		return 1;
 	}
-	int64_t addr = instruction_offset(u, v);
-	int offset = addr < 0 || addr > INT32_MAX ? -1 : (int)addr;
-	if (offset != u->last_offset) {
-		u->last_frame = (struct frame){
-		        .kind = FRAME_PYTHON,
-		        .file = ci->filename,
-		        .name = ci->name,
-		        .file_len = ci->filename_len,
-		        .name_len = ci->name_len,
-		        .line = code_line(ci, u->layout->line_format, offset),
-		        .label = ci->label,
-		        .code_id = ci->id,
-		};
-		u->last_offset = offset;
-	}
-	u->last_instr = v->instr;
-	u->last_tlbc = v->tlbc_index;
-	out->frames[out->depth++] = u->last_frame;
+	push_memo(u, out, m);
 	return 0;
 }
 
 /* Push the frame v describes; 1 when it could not be read. A recursion
  * meets the same code object at the same instruction frame after frame:
- * the frame made last is pushed again (inlined: a call costs more than
- * the copy). */
+ * the walk's last frame is pushed again; other frames come from the memo
+ * when a tick made them before (inlined: a call costs more than either). */
 __attribute__((always_inline)) static inline int
 push_code(struct unwinder *u, struct stack *out, const struct frame_view *v)
 {
-	if (v->code == u->last_code && v->instr == u->last_instr &&
-	    v->tlbc_index == u->last_tlbc && u->last_offset != NO_FRAME_MADE) {
-		out->frames[out->depth++] = u->last_frame;
+	const struct frame_memo *last = u->last;
+	if (last && v->code == last->code && v->instr == last->instr &&
+	    v->tlbc_index == last->tlbc_index) {
+		out->frames[out->depth++] = last->frame;
 		return 0;
 	}
-	return push_new_code(u, out, v);
+	struct frame_memo *m = memo_slot(u, v);
+	if (memo_holds(u, m, v)) {
+		push_memo(u, out, m);
+		return 0;
+	}
+	return push_new_frame(u, out, m, v);
 }
 
 static uint64_t page_floor(uint64_t addr)
@@ -417,7 +455,7 @@ static int walk(struct unwinder *u, uint64_t addr, struct stack *out)
 	cycle_init(&cycle);
 	u->last_code = 0;
 	u->last_info = NULL;
-	u->last_offset = NO_FRAME_MADE;
+	u->last = NULL;
 	u->in_middle = 0;
 	u->missed = 0;
 	u->n_outer = 0;

@@ -63,6 +63,18 @@ struct frame_view {
  * ones, in a ring, are decoded when it ends; those before them never. */
 #define OUTER_RING (STACK_MAX_DEPTH - STACK_KEEP_INNER)
 
+/* A frame made before, by code object and instruction (struct unwinder's
+ * memo). */
+#define FRAME_MEMO_BITS 7
+struct frame_memo {
+	uint64_t code, instr;
+	int32_t tlbc_index;
+	int offset;             /* into the bytecode; -1: not started */
+	uint64_t evictions;     /* the code reader's count when made */
+	struct code_info *info; /* the code entry frame was made of */
+	struct frame frame;
+};
+
 struct unwinder {
 	struct prefetch *pf;
 	struct blocks blocks;
@@ -80,18 +92,22 @@ struct unwinder {
 	struct window windows[MAX_WINDOWS];
 	const struct window *newest; /* the last of windows, or NULL */
 	uint32_t skip_owners;        /* bit n: frames of owner n are skipped */
-	/* The code object of the walk's last frame, and the last frame
-	 * made of it, at last_offset. */
+	/* The code object lookup() found last in this walk: a recursion
+	 * meets it again and again. */
 	uint64_t last_code;
 	struct code_info *last_info;
-	int last_offset;
-	struct frame last_frame;
-	/* The instruction pointer (and bytecode copy) last_frame was made
-	 * for: a frame that repeats them, code object too, is the same. */
-	uint64_t last_instr;
-	int32_t last_tlbc;
+	/* The walk's last frame pushed, in the memo (NULL: none yet): a
+	 * frame that repeats its code object and instruction pointer (and
+	 * bytecode copy) is the same. Only make_frame writes the memo, and
+	 * then last is set. */
+	const struct frame_memo *last;
 	uint64_t n_outer; /* frames met past the innermost ones */
 	struct frame_view outer[OUTER_RING];
+	/* Frames that ticks meet again (the outer frames of a stack that
+	 * stays while its leaf moves) are copied from here rather than made
+	 * afresh, for as long as their code entry is trusted and none was
+	 * evicted since (code_use_trusted, code_reader.evictions). */
+	struct frame_memo memo[1u << FRAME_MEMO_BITS];
 };
 
 /* Frames are read through pf and the unwinder's own blocks: the caller

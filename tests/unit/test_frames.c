@@ -403,6 +403,37 @@ START_TEST(recursion_gives_each_frame_its_line)
 }
 END_TEST
 
+/* Frames a tick made before come from the unwinder's memo, by code object
+ * and instruction: two frames that share a slot (code + instruction the
+ * same sum) each keep their own name and line, tick after tick. */
+START_TEST(frames_sharing_a_memo_slot_keep_their_own)
+{
+	setup_version(9);
+	uint64_t c = make_code("a.py", "first", 10, lnotab, sizeof lnotab);
+	uint64_t d = make_code("b.py", "second", 20, lnotab, sizeof lnotab);
+	ck_assert_uint_gt(d, c);
+	int d_lasti = 8, c_lasti = (int)(d - c) + d_lasti; /* c + 8 + ... */
+	uint64_t outer = make_frame_object(c, c_lasti, 0);
+	set_top_frame(make_frame_object(d, d_lasti, outer));
+	for (uint64_t tick = 1; tick <= 3; tick++) {
+		code_reader_new_tick(&code, 100 * tick);
+		ck_assert_int_eq(unwind(), 0);
+		ck_assert_uint_eq(stack.depth, 2);
+		ck_assert_str_eq(stack.frames[0].name, "second");
+		ck_assert_int_eq(stack.frames[0].line, 22);
+		ck_assert_str_eq(stack.frames[1].name, "first");
+		ck_assert_int_eq(stack.frames[1].line, 12);
+	}
+	/* The outer frame moves on: its new instruction is a new frame. */
+	put32(outer, L->frame.lasti, 2);
+	code_reader_new_tick(&code, 400);
+	ck_assert_int_eq(unwind(), 0);
+	ck_assert_int_eq(stack.frames[1].line, 11);
+	ck_assert_int_eq(stack.frames[0].line, 22);
+	teardown();
+}
+END_TEST
+
 /* A chain of frame objects, one per code object, codes[0] innermost. */
 static void set_chain(const uint64_t *codes, size_t n)
 {
@@ -1001,6 +1032,7 @@ Suite *frames_suite(void)
 	tcase_add_test(tc, frame_objects_give_names_and_lines);
 	tcase_add_test(tc, frame_cycle_ends_in_invalid);
 	tcase_add_test(tc, recursion_gives_each_frame_its_line);
+	tcase_add_test(tc, frames_sharing_a_memo_slot_keep_their_own);
 	tcase_add_test(tc, wild_pointer_ends_in_invalid);
 	tcase_add_test(tc, truncated_string_gives_invalid_frame);
 	tcase_add_test(tc,
