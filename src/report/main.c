@@ -58,6 +58,8 @@ static const char HELP_TEXT[] =
         "      --top=N             the N hottest functions, self and total\n"
         "      --svg=FILE          an interactive SVG flame graph\n"
         "      --speedscope=FILE   speedscope's JSON file format\n"
+        "      --pprof=FILE        pprof's profile.proto, gzipped (go tool\n"
+        "                          pprof, Grafana Pyroscope, Parca)\n"
         "      --html=FILE         a self-contained HTML report: flame "
         "graph,\n"
         "                          and with --system the timeline under "
@@ -66,8 +68,8 @@ static const char HELP_TEXT[] =
         "Before and after:\n"
         "      --diff=BASE NEW     compare recording NEW with BASE (either\n"
         "                          may be a directory or pattern), with\n"
-        "                          --collapsed, --tree (the default) or "
-        "--html\n"
+        "                          --collapsed, --tree (the default),\n"
+        "                          --html or --pprof\n"
         "\n"
         "Options:\n"
         "  -m, --metric=METRIC     time (default), cpu, wall, memory+ or\n"
@@ -106,6 +108,7 @@ enum {
 	OPT_TOP,
 	OPT_SVG,
 	OPT_SPEEDSCOPE,
+	OPT_PPROF,
 	OPT_HTML,
 	OPT_DIFF,
 	OPT_STRICT,
@@ -118,6 +121,7 @@ static const struct option LONG_OPTIONS[] = {
         {"top", required_argument, NULL, OPT_TOP},
         {"svg", required_argument, NULL, OPT_SVG},
         {"speedscope", required_argument, NULL, OPT_SPEEDSCOPE},
+        {"pprof", required_argument, NULL, OPT_PPROF},
         {"html", required_argument, NULL, OPT_HTML},
         {"diff", required_argument, NULL, OPT_DIFF},
         {"metric", required_argument, NULL, 'm'},
@@ -189,6 +193,8 @@ static int apply(struct report_options *o, int c, const char *arg)
 		return set_view(o, view_svg, "--svg", arg);
 	case OPT_SPEEDSCOPE:
 		return set_view(o, view_speedscope, "--speedscope", arg);
+	case OPT_PPROF:
+		return set_view(o, view_pprof, "--pprof", arg);
 	case OPT_HTML:
 		return set_view(o, view_html, "--html", arg);
 	case OPT_DIFF:
@@ -251,6 +257,8 @@ static diff_fn diff_view(view_fn view)
 		return view_diff_tree;
 	if (view == view_html)
 		return view_diff_html;
+	if (view == view_pprof)
+		return view_diff_pprof;
 	return NULL;
 }
 
@@ -273,8 +281,8 @@ static int parse(int argc, char **argv, struct report_options *o)
 	if (!o->view)
 		set_view(o, view_tree, "--tree", NULL);
 	if (o->base && !diff_view(o->view))
-		return usage_error("--diff works with --collapsed, --tree or "
-		                   "--html, not %s",
+		return usage_error("--diff works with --collapsed, --tree, "
+		                   "--html or --pprof, not %s",
 		                   o->view_name);
 	return REPORT_OK;
 }

@@ -3,7 +3,9 @@
  * Copyright (C) 2026 The austinc authors. GPL-3.0-or-later. */
 #include "report/parse.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *quote(char *out, const char *text, size_t len)
@@ -87,4 +89,17 @@ int parse_failure(char *err, size_t err_len, const char *where, size_t at,
 	if (n >= 0 && (size_t)n < err_len)
 		vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
 	return -1;
+}
+
+int parse_micros_value(const char *value, uint64_t *us)
+{
+	char *end;
+	if (!value || value[0] < '0' || value[0] > '9')
+		return 0;
+	errno = 0;
+	unsigned long long v = strtoull(value, &end, 10);
+	if (errno || strncmp(end, "us", 2) != 0)
+		return 0;
+	*us = v;
+	return 1;
 }

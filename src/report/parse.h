@@ -32,6 +32,11 @@ int parse_count(const char *s, size_t len, int64_t *out);
 /* "<name>=<digits>us" (t=1500us): the microseconds; 0 or -1. */
 int parse_micros(const char *s, size_t len, const char *name, uint64_t *out);
 
+/* "<digits>us" at the start of a metadata value (austinc's "interval",
+ * "duration"): 1 with the microseconds in *us, 0 when value is NULL or
+ * not that. */
+int parse_micros_value(const char *value, uint64_t *us);
+
 /* A message into err (of err_len bytes; nothing when err is NULL), for
  * a reader or merger that fails with no place in a file to name. Returns
  * -1. */

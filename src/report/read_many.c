@@ -190,20 +190,6 @@ static int by_start(const void *a, const void *b)
 	return (x->given > y->given) - (x->given < y->given);
 }
 
-/* "<digits>us" at the start of a value (austinc's "duration"). */
-static int micros_value(const char *value, uint64_t *us)
-{
-	char *end;
-	if (!value || value[0] < '0' || value[0] > '9')
-		return 0;
-	errno = 0;
-	unsigned long long v = strtoull(value, &end, 10);
-	if (errno || strncmp(end, "us", 2) != 0)
-		return 0;
-	*us = v;
-	return 1;
-}
-
 static void at_least(uint64_t *latest, uint64_t t)
 {
 	if (t > *latest)
@@ -214,7 +200,7 @@ static void at_least(uint64_t *latest, uint64_t t)
 static uint64_t length_of(const struct profile *p)
 {
 	uint64_t us = 0;
-	if (micros_value(profile_meta(p, "duration"), &us))
+	if (parse_micros_value(profile_meta(p, "duration"), &us))
 		return us;
 	for (size_t i = 0; i < p->samples.n; i++)
 		at_least(&us, profile_sample_at(p, i)->at_us + p->period_us);

@@ -49,6 +49,12 @@ int view_svg(const struct profile *p, const struct view_options *o, FILE *out);
 int view_speedscope(const struct profile *p, const struct view_options *o,
                     FILE *out);
 
+/* pprof's profile.proto, gzip-compressed (go tool pprof, Pyroscope,
+ * Parca): one sample type per metric the recording has, and the count of
+ * samples; the view's metric is the default one. */
+int view_pprof(const struct profile *p, const struct view_options *o,
+               FILE *out);
+
 /* One self-contained HTML report (no network): the flame graph with a
  * metric switch, and under it the --system timeline panels on one time
  * axis; selecting a range redraws the flame graph from that range's
@@ -69,6 +75,10 @@ int view_diff_collapsed(const struct profile *base, const struct profile *p,
  * node whose change and NEW share are both under o->threshold hidden. */
 int view_diff_tree(const struct profile *base, const struct profile *p,
                    const struct view_options *o, FILE *out);
+/* The pprof file of NEW with BASE's samples negated and labelled
+ * pprof::base=true: what `pprof -diff_base BASE NEW` would compare. */
+int view_diff_pprof(const struct profile *base, const struct profile *p,
+                    const struct view_options *o, FILE *out);
 /* The HTML report of NEW, its flame graph coloured by growth or shrink of
  * each frame's share against BASE (shares of each run's own total). */
 int view_diff_html(const struct profile *base, const struct profile *p,

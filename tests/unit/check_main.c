@@ -33,7 +33,7 @@ int main(void)
 	        session_suite,     idindex_suite,   hash_suite,
 	        growable_suite,    utf8_suite,      decimal_suite,
 	        events_suite,      read_many_suite, notify_suite,
-	        finder_suite,      rotation_suite,
+	        finder_suite,      rotation_suite,  protobuf_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

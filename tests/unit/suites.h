@@ -36,6 +36,7 @@ Suite *log_suite(void);
 Suite *session_suite(void);
 Suite *idindex_suite(void);
 Suite *hash_suite(void);
+Suite *protobuf_suite(void);
 Suite *growable_suite(void);
 Suite *utf8_suite(void);
 Suite *decimal_suite(void);
