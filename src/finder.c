@@ -57,7 +57,7 @@ void finder_describe(const struct finder *f, char *out, size_t len)
 /* Past the spaces, tabs and line ends from at. */
 static size_t skip_blanks(const char *text, size_t n, size_t at)
 {
-	while (at < n && strchr(" \t\r\n", text[at]) && text[at])
+	while (at < n && text[at] && strchr(" \t\r\n", text[at]))
 		at++;
 	return at;
 }

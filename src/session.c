@@ -581,8 +581,7 @@ static int run(struct session *s)
 	if (code != EXIT_OK) {
 		controller_abandon(&s->control);
 		recorder_abandon(s->recorder);
-		if (s->opts->output)
-			rotation_discard(&s->names);
+		rotation_discard(&s->names); /* acts only with --rotate */
 		return code;
 	}
 	return sample_and_finish(s);
