@@ -3,6 +3,7 @@ by real readers: protoc with the official profile.proto (Debian's
 golang-github-google-pprof-dev) and go tool pprof (Debian's golang-go).
 Every figure is checked against what the recording itself holds."""
 import collections
+import datetime
 import gzip
 import os
 import re
@@ -204,7 +205,9 @@ def test_pprof_holds_the_recording(python, tmp_path):
     assert d.value_type(d.p["period_type"][0]) == ("wall", "nanoseconds")
     duration_us = int(profile.metadata["duration"][:-2])
     assert d.p["duration_nanos"] == [duration_us * 1000]
-    assert d.p["time_nanos"][0] > 0
+    started = datetime.datetime.strptime(profile.metadata["started"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    epoch = datetime.datetime(1970, 1, 1)
+    assert d.p["time_nanos"] == [(started - epoch) // datetime.timedelta(microseconds=1) * 1000]
     comments = [d.strings[c] for c in d.p["comment"]]
     assert "python: %s" % profile.metadata["python"] in comments, comments
     assert any(c.startswith("command: ") and path in c for c in comments), comments
