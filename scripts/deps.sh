@@ -24,11 +24,12 @@ libproc2-dev zlib1g-dev python3"
 # tests/functional/test_contrib.py runs on contrib/austinc@.service.
 # protobuf-compiler, golang-github-google-pprof-dev (the official
 # profile.proto) and golang-go (go tool pprof): test_pprof.py reads
-# austinc-report's pprof files with them.
+# austinc-report's pprof files with them. libcurl4-openssl-dev: --push
+# (optional for a build, so the demo does without it; test_push.py).
 austinc_test_packages="$austinc_build_packages binutils check python3-pytest
 python3-pytest-xdist libpython3-dev gzip chromium git libcap2-bin
 libsystemd-dev systemd protobuf-compiler golang-github-google-pprof-dev
-golang-go"
+golang-go libcurl4-openssl-dev"
 # The report tests check speedscope files with npm packages: Debian's node
 # and npm, unless a node with npm is already there (say from NodeSource).
 if ! command -v npm >/dev/null 2>&1; then

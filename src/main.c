@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "privilege.h"
+#include "push.h"
 #include "session.h"
 #include "signals.h"
 #include "snapshot.h"
@@ -24,8 +25,16 @@ int main(int argc, char **argv)
 	}
 	if (opts.where_pid)
 		return snapshot_run(&opts);
+	char why[512];
+	if (opts.push_url && !opts.output &&
+	    push_private_output(&opts, why, sizeof why) != 0) {
+		fprintf(stderr, "austinc: %s\n", why);
+		return EXIT_OUTPUT;
+	}
 	static struct signal_flags signals;
 	signals.hangup_reopens = opts.output != NULL;
 	signals_install(&signals);
-	return session_run(&opts, &signals);
+	int code = session_run(&opts, &signals);
+	push_private_output_remove(&opts);
+	return code;
 }

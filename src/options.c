@@ -42,6 +42,11 @@ enum {
 	OPT_FOLLOW,
 	OPT_ROTATE,
 	OPT_KEEP,
+	OPT_PUSH,
+	OPT_APP,
+	OPT_PUSH_LABEL,
+	OPT_PUSH_AUTH,
+	OPT_PUSH_TENANT,
 };
 
 static const char USAGE_TEXT[] =
@@ -86,6 +91,13 @@ static const char HELP_TEXT[] =
         "                        files with strftime fields (%Y%m%dT%H%M%S)\n"
         "      --keep=N          with --rotate: delete the oldest files of\n"
         "                        the -o pattern beyond N\n"
+        "      --push=URL        with --rotate: send each period's profile\n"
+        "                        to the Pyroscope server at URL (pprof)\n"
+        "      --app=NAME        with --push: the application's name\n"
+        "      --push-label=KEY=VALUE  with --push: a label (host is added)\n"
+        "      --push-auth=FILE  with --push: FILE's first line is a bearer\n"
+        "                        token, or USER:PASSWORD for basic auth\n"
+        "      --push-tenant=ID  with --push: the X-Scope-OrgID header\n"
         "  -t, --timeout=TIME    wait this long for a Python runtime "
         "(default 3s)\n"
         "  -x, --exposure=TIME   stop sampling after TIME (default: at "
@@ -169,6 +181,11 @@ static const struct option LONG_OPTIONS[] = {
         {"follow", no_argument, NULL, OPT_FOLLOW},
         {"rotate", required_argument, NULL, OPT_ROTATE},
         {"keep", required_argument, NULL, OPT_KEEP},
+        {"push", required_argument, NULL, OPT_PUSH},
+        {"app", required_argument, NULL, OPT_APP},
+        {"push-label", required_argument, NULL, OPT_PUSH_LABEL},
+        {"push-auth", required_argument, NULL, OPT_PUSH_AUTH},
+        {"push-tenant", required_argument, NULL, OPT_PUSH_TENANT},
         {NULL, 0, NULL, 0},
 };
 
@@ -261,6 +278,89 @@ static int read_keep(const char *text, unsigned *keep, FILE *err)
 	return 0;
 }
 
+/* Does text hold only characters of set (and at least one)? */
+static int only_of(const char *text, const char *set)
+{
+	return text[0] && text[strspn(text, set)] == '\0';
+}
+
+#define NAME_CHARS                                                             \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+/* KEY=VALUE: a Pyroscope label (no ',', '{', '}' or '=' in the value). */
+static int read_push_label(const char *arg, struct options *opts, FILE *err)
+{
+	const char *eq = strchr(arg, '=');
+	char key[128];
+	size_t klen = eq ? (size_t)(eq - arg) : 0;
+	if (klen && klen < sizeof key) {
+		memcpy(key, arg, klen);
+		key[klen] = '\0';
+	}
+	if (!klen || klen >= sizeof key || !only_of(key, NAME_CHARS) ||
+	    (key[0] >= '0' && key[0] <= '9') ||
+	    !only_of(eq + 1, NAME_CHARS ".:/@-")) {
+		fprintf(err,
+		        "austinc: invalid --push-label '%s': expected "
+		        "KEY=VALUE, "
+		        "KEY of letters, digits and '_', VALUE also '.:/@-'\n",
+		        arg);
+		return -1;
+	}
+	if (opts->n_push_labels == PUSH_LABELS_MAX) {
+		fprintf(err, "austinc: at most %d --push-label options\n",
+		        PUSH_LABELS_MAX);
+		return -1;
+	}
+	opts->push_labels[opts->n_push_labels++] = arg;
+	return 0;
+}
+
+/* --push and its partners. */
+static int apply_push_option(int c, const char *arg, struct options *opts,
+                             FILE *err)
+{
+	switch (c) {
+	case OPT_PUSH:
+		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+			fprintf(err,
+			        "austinc: invalid --push '%s': expected an "
+			        "http:// or https:// URL\n",
+			        arg);
+			return -1;
+		}
+		opts->push_url = arg;
+		return 0;
+	case OPT_APP:
+		if (!only_of(arg, NAME_CHARS ".-")) {
+			fprintf(err,
+			        "austinc: invalid --app '%s': expected "
+			        "letters, digits and '_.-'\n",
+			        arg);
+			return -1;
+		}
+		opts->push_app = arg;
+		return 0;
+	case OPT_PUSH_LABEL:
+		return read_push_label(arg, opts, err);
+	case OPT_PUSH_AUTH:
+		return read_name("--push-auth file name", arg, &opts->push_auth,
+		                 err);
+	case OPT_PUSH_TENANT:
+		if (!only_of(arg, NAME_CHARS ".-")) {
+			fprintf(err,
+			        "austinc: invalid --push-tenant '%s': "
+			        "expected letters, digits and '_.-'\n",
+			        arg);
+			return -1;
+		}
+		opts->push_tenant = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* Service mode's options (finding the target, following, rotating). */
 static int apply_service_option(int c, const char *arg, struct options *opts,
                                 FILE *err)
@@ -278,7 +378,7 @@ static int apply_service_option(int c, const char *arg, struct options *opts,
 	case OPT_KEEP:
 		return read_keep(arg, &opts->keep, err);
 	default:
-		return -1;
+		return apply_push_option(c, arg, opts, err);
 	}
 }
 
@@ -563,10 +663,21 @@ static int check_service(const struct options *opts, FILE *err)
 	if (opts->follow && !opts->pidfile && !opts->name)
 		why = "--follow needs --pidfile or --name: it waits for the "
 		      "next process they name";
-	else if (opts->rotate_us &&
+	else if (opts->rotate_us && (opts->output || !opts->push_url) &&
 	         (!opts->output || !has_time_fields(opts->output)))
 		why = "--rotate needs -o with strftime fields, such as "
 		      "-o app-%Y%m%dT%H%M%S.txt: each period gets its own file";
+	else if (opts->push_url && !opts->rotate_us)
+		why = "--push needs --rotate=PERIOD: a profile is pushed at "
+		      "the "
+		      "end of each period";
+	else if (opts->push_url && !opts->push_app)
+		why = "--push needs --app=NAME: the application the server "
+		      "files the profiles under";
+	else if (!opts->push_url && (opts->push_app || opts->n_push_labels ||
+	                             opts->push_auth || opts->push_tenant))
+		why = "--app, --push-label, --push-auth and --push-tenant need "
+		      "--push";
 	else if (opts->keep && !opts->rotate_us)
 		why = "--keep needs --rotate: it counts the files of the "
 		      "-o pattern";

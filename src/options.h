@@ -23,6 +23,8 @@ enum folded_metric {
 	FOLDED_RELEASE, /* bytes the RSS shrank by (-m, -f) */
 };
 
+#define PUSH_LABELS_MAX 16
+
 struct options {
 	uint64_t interval_us; /* -i: sampling interval */
 	uint64_t timeout_us;  /* -t: how long to wait for a Python runtime */
@@ -48,7 +50,15 @@ struct options {
 	bool follow;         /* --follow */
 	uint64_t rotate_us;  /* --rotate: 0 = one recording */
 	unsigned keep;       /* --keep: 0 = every file */
-	int argc;            /* the command to launch, argv[argc] == NULL */
+	/* --push: each period's profile to a Pyroscope server. */
+	const char *push_url; /* --push: the server */
+	const char *push_app; /* --app: the application's name */
+	const char *push_labels[PUSH_LABELS_MAX]; /* --push-label KEY=VALUE */
+	size_t n_push_labels;
+	const char *push_auth;   /* --push-auth: a file of credentials */
+	const char *push_tenant; /* --push-tenant: X-Scope-OrgID */
+	bool push_private;       /* -o is push.c's own temporary pattern */
+	int argc;                /* the command to launch, argv[argc] == NULL */
 	char **argv;
 	enum folded_metric folded; /* --folded: stacks and one count each */
 };

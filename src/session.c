@@ -7,6 +7,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -20,6 +21,7 @@
 #include "notify.h"
 #include "privilege.h"
 #include "procfs.h"
+#include "push.h"
 #include "recorder.h"
 #include "rotation.h"
 #include "scheduler.h"
@@ -41,6 +43,7 @@ struct session {
 	struct recorder *recorder;
 	struct recorder_config output; /* how each recording is opened */
 	struct rotation names;         /* and named */
+	struct pusher *pusher;         /* --push: each complete one sent */
 	int write_error;               /* errno of the output, once failed */
 	struct stats stats;            /* the recording's */
 	struct stats total;            /* the run's, every recording's */
@@ -377,6 +380,9 @@ static int end_recording(struct session *s, int set_aside)
 	if (!error && s->opts->output &&
 	    rotation_complete(&s->names, set_aside, why, sizeof why) != 0)
 		log_warning("%s", why);
+	else if (!error && s->pusher)
+		pusher_add(s->pusher, s->names.final, s->names.began,
+		           time(NULL), s->opts->push_private);
 	return error;
 }
 
@@ -549,6 +555,23 @@ static void sample_loop(struct session *s)
 	close_statistics(s, end);
 }
 
+/* --push: the last periods go out (PUSH_DRAIN_S at most), and what
+ * became of them all is told. */
+static void finish_pushing(struct session *s)
+{
+	if (!s->pusher)
+		return;
+	struct push_counts c;
+	pusher_finish(s->pusher, &c);
+	s->pusher = NULL;
+	if (!s->opts->pipe || c.dropped || c.unsent)
+		log_note("--push: %" PRIu64 " profile%s pushed to %s, %" PRIu64
+		         " dropped (queue full), %" PRIu64 " not sent, %" PRIu64
+		         " tries failed",
+		         c.pushed, c.pushed == 1 ? "" : "s", s->opts->push_url,
+		         c.dropped, c.unsent, c.failures);
+}
+
 /* Sample from the first tick to the last; the exit code. */
 static int sample_and_finish(struct session *s)
 {
@@ -558,6 +581,7 @@ static int sample_and_finish(struct session *s)
 		stats_print_summary(&s->total, stderr, s->metric != LINE_TIME,
 		                    s->tracked.needs & TRACK_TASKS,
 		                    s->opts->gc);
+	finish_pushing(s);
 	if (write_error) {
 		/* Sampling stopped early: the command goes on, untouched. */
 		log_error("cannot write output: %s", strerror(write_error));
@@ -612,6 +636,20 @@ static int open_output(struct session *s)
 	return !error ? EXIT_OK : error == ENOMEM ? EXIT_INTERNAL : EXIT_OUTPUT;
 }
 
+/* --push: its credentials read and its thread started before anything
+ * is launched. */
+static int start_pushing(struct session *s)
+{
+	char why[512];
+	if (!s->opts->push_url)
+		return EXIT_OK;
+	s->pusher = pusher_start(s->opts, why, sizeof why);
+	if (s->pusher)
+		return EXIT_OK;
+	log_error("%s", why);
+	return EXIT_USAGE;
+}
+
 static void configure_modes(struct session *s)
 {
 	const struct options *o = s->opts;
@@ -661,9 +699,12 @@ int session_run(const struct options *opts, const struct signal_flags *signals)
 	}
 	int code = (opts->pidfile || opts->name) && !s->follower
 	                   ? EXIT_USAGE
-	                   : open_output(s);
+	                   : start_pushing(s);
+	if (code == EXIT_OK)
+		code = open_output(s);
 	if (code == EXIT_OK)
 		code = run(s);
+	finish_pushing(s);
 	if (s->follower)
 		follower_free(s->follower);
 	py_detach(s->py);

@@ -259,6 +259,11 @@ struct bad_case {
 #define ROTATE_RANGE   "out of range: must be between 100ms and 30 days"
 #define KEEP_RANGE     "expected a number of files from 1 to 1000000"
 #define ONE_TARGET     "give one target: a command, -p, --pidfile or --name"
+#define PUSH_PARTNERS                                                          \
+	"--app, --push-label, --push-auth and --push-tenant need --push"
+#define LABEL                                                                  \
+	"expected KEY=VALUE, KEY of letters, digits and '_', VALUE also "      \
+	"'.:/@-'"
 #define FOLLOW_ALONE                                                           \
 	"--follow needs --pidfile or --name: it waits for the next process "   \
 	"they name"
@@ -399,6 +404,31 @@ static const struct bad_case BAD[] = {
         /* A ten-billionth of an hour is 0.36 us. */
         {{"--rotate=1.0000000001h", "python"},
          "invalid rotation period '1.0000000001h': " NOT_WHOLE},
+        {{"--push=http://h", "--rotate=1s", "python"},
+         "--push needs --app=NAME: the application the server files the "
+         "profiles under"},
+        {{"--push=http://h", "--app=a", "python"},
+         "--push needs --rotate=PERIOD: a profile is pushed at the end of "
+         "each period"},
+        {{"--push=ftp://h", "python"},
+         "invalid --push 'ftp://h': expected an http:// or https:// URL"},
+        {{"--app=a", "python"}, PUSH_PARTNERS},
+        {{"--push-tenant=t", "python"}, PUSH_PARTNERS},
+        {{"--push-auth=f", "python"}, PUSH_PARTNERS},
+        {{"--push-label=a=b", "python"}, PUSH_PARTNERS},
+        {{"--app=a b", "python"},
+         "invalid --app 'a b': expected letters, digits and '_.-'"},
+        {{"--push-tenant=a/b", "python"},
+         "invalid --push-tenant 'a/b': expected letters, digits and '_.-'"},
+        {{"--push-label=a", "python"}, "invalid --push-label 'a': " LABEL},
+        {{"--push-label==b", "python"}, "invalid --push-label '=b': " LABEL},
+        {{"--push-label=1a=b", "python"},
+         "invalid --push-label '1a=b': " LABEL},
+        {{"--push-label=a=b,c=d", "python"},
+         "invalid --push-label 'a=b,c=d': " LABEL},
+        {{"--push-label=a=", "python"}, "invalid --push-label 'a=': " LABEL},
+        {{"--push=http://h", "--app=a", "--rotate=1s", "-ox.txt"},
+         ROTATE_OUTPUT},
         {{"--pidfile=a.pid", "--name=app"}, ONE_TARGET},
         {{"--pidfile=a.pid", "-p", "42"}, ONE_TARGET},
         {{"--pidfile=a.pid", "python"}, ONE_TARGET},
@@ -787,6 +817,28 @@ START_TEST(test_rotate_period)
 }
 END_TEST
 
+/* --push and its partners; -o is not needed (push.c makes its own). */
+START_TEST(test_push_options)
+{
+	struct parsed p;
+
+	PARSE(&p, "--push=https://pyroscope:4040", "--app=shop.web",
+	      "--push-label=env=prod", "--push-label=region=eu-1",
+	      "--push-auth=/etc/austinc/token", "--push-tenant=team-1",
+	      "--rotate=10s", "--name", "gunicorn");
+	assert_runs_quietly(&p);
+	ck_assert_str_eq(p.opts.push_url, "https://pyroscope:4040");
+	ck_assert_str_eq(p.opts.push_app, "shop.web");
+	ck_assert_uint_eq(p.opts.n_push_labels, 2);
+	ck_assert_str_eq(p.opts.push_labels[1], "region=eu-1");
+	ck_assert_str_eq(p.opts.push_auth, "/etc/austinc/token");
+	ck_assert_str_eq(p.opts.push_tenant, "team-1");
+	ck_assert_ptr_null(p.opts.output);
+	ck_assert(!p.opts.push_private);
+	free_parsed(&p);
+}
+END_TEST
+
 /* The service example of the help, and --keep's bounds. */
 START_TEST(test_rotate_and_keep)
 {
@@ -872,6 +924,7 @@ Suite *options_suite(void)
 	tcase_add_loop_test(tc, test_rotate_period, 0,
 	                    sizeof(ROTATIONS) / sizeof(*ROTATIONS));
 	tcase_add_test(tc, test_rotate_and_keep);
+	tcase_add_test(tc, test_push_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
