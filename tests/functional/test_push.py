@@ -130,6 +130,9 @@ def test_push_sends_each_period(python, tmp_path):
         assert any(s.leaf and s.leaf.func == "spin" for s in profile.samples), path
     samples = sum(len(parse_output(open(f).read()).samples) for f in files)
     assert samples == int(SUMMARY_RE.search(result.stderr).group(1))
+    # each period ends where the next begins (two clock reads: a second)
+    for a, b in zip(pushes, pushes[1:]):
+        assert abs(int(b.query["from"]) - int(a.query["until"])) <= 1, (a.query, b.query)
 
 
 def test_push_waits_for_the_server(python, tmp_path):
