@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from test_report import parse_top
 from helpers import (
     DEFAULT_TIMEOUT,
     full_metrics,
@@ -172,7 +173,7 @@ def record_full(python, tmp_path, name, seconds="0.6"):
 
 
 def go_top(path, tmp_path, sample_index, unit):
-    """go tool pprof -top by (function, file): {(func, file): flat}."""
+    """go tool pprof -top by function and file: {"func file": flat}."""
     env = dict(os.environ, GOCACHE=str(tmp_path / "gocache"), HOME=str(tmp_path),
                GOPATH=str(tmp_path / "gopath"), GOFLAGS="")
     cmd = [tool("go"), "tool", "pprof", "-top", "-symbolize=none", "-filefunctions",
@@ -181,11 +182,13 @@ def go_top(path, tmp_path, sample_index, unit):
                           timeout=DEFAULT_TIMEOUT, universal_newlines=True)
     assert proc.returncode == 0, "$ %s\n%s" % (" ".join(cmd), proc.stderr)
     rows = {}
-    row_re = re.compile(r"^\s*(-?\d+)%s?\s+\S+%%\s+\S+%%\s+(-?\d+)%s?\s+\S+%%\s+(\S+)(?: (.+))?$" % (unit, unit))
+    # "flat flat% sum% cum cum% NAME FILE": a name or file may hold spaces
+    # ("<interpreter trampoline> <shim>"), so rows are keyed by the text.
+    row_re = re.compile(r"^\s*(-?\d+)%s?\s+\S+%%\s+\S+%%\s+(-?\d+)%s?\s+\S+%%\s+(.+)$" % (unit, unit))
     for line in proc.stdout.splitlines():
         m = row_re.match(line)
         if m:
-            rows[(m.group(3), m.group(4) or "")] = int(m.group(1))
+            rows[m.group(3)] = int(m.group(1))
     # a type can have no value at all (no memory grew in a short run)
     assert rows or re.search(r"Total samples = 0\b", proc.stdout), (
         "no rows from go tool pprof:\n" + proc.stdout)
@@ -234,11 +237,47 @@ def test_pprof_holds_the_recording(python, tmp_path):
     # are the recording's, in microseconds and bytes.
     flat = go_top(d_path(tmp_path), tmp_path, "wall", "us")
     for key in (("leaf_a", path), ("leaf_b", path)):
-        assert flat[key] * 1000 == leaves[key], (key, flat[key], leaves[key])
+        assert flat[row_key(key)] * 1000 == leaves[key], (key, flat[row_key(key)], leaves[key])
+    # and austinc-report --top lists the same hottest functions, with the
+    # same self time to its display's precision
+    rows = parse_top(report_text("--top", 2, "-m", "wall", rec))
+    hottest = sorted(flat, key=lambda k: -flat[k])[:2]
+    assert [row_key((r.func, r.file)) for r in rows] == hottest, (rows, hottest)
+    for r in rows:
+        shown = TIME_RE.match(parse_top_self(r.func, rec))
+        value, unit = float(shown.group(1)), shown.group(2)
+        scale = {"us": 1, "ms": 1e3, "s": 1e6}[unit]
+        us = flat[row_key((r.func, r.file))]
+        assert abs(us - value * scale) <= 0.05 * scale + 0.5, (r, us)
     grown = go_top(d_path(tmp_path), tmp_path, "memory_growth", "B")
     _, grown_by_leaf = recording_figures(profile, 3)
     assert (dict((k, v) for k, v in grown.items() if v)
-            == dict((k, v) for k, v in grown_by_leaf.items() if v)), "memory growth by function"
+            == dict((row_key(k), v) for k, v in grown_by_leaf.items() if v)), "memory growth by function"
+
+
+def row_key(key):
+    """A (function, file) as go tool pprof -filefunctions writes it."""
+    return "%s %s" % key if key[1] else key[0]
+
+
+TIME_RE = re.compile(r"^([\d.]+) (us|ms|s)$")
+
+
+def report_text(*args):
+    cmd = report_command(*args)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT,
+                          universal_newlines=True, env=dict(os.environ, NO_COLOR="1"))
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def parse_top_self(func, rec):
+    """The self time --top prints for func, as text ("684.7 ms")."""
+    for line in report_text("--top", 2, "-m", "wall", rec).splitlines():
+        m = re.match(r"^\s*[\d.]+%\s+[\d.]+%\s+([\d.]+ \w+)\s+[\d.]+ \w+\s+(\S+)\s", line)
+        if m and m.group(2) == func:
+            return m.group(1)
+    raise AssertionError("%s not in --top" % func)
 
 
 def d_path(tmp_path):
@@ -260,7 +299,7 @@ def test_pprof_diff_is_new_with_a_negated_base(python, tmp_path):
     # pprof merges them: what is left is the change.
     flat = go_top(d_path(tmp_path), tmp_path, "wall", "us")
     for key in (("leaf_a", path), ("leaf_b", path)):
-        assert flat[key] * 1000 == leaves_b[key] - leaves_a[key], key
+        assert flat[row_key(key)] * 1000 == leaves_b[key] - leaves_a[key], key
 
 
 def test_pprof_of_a_memory_recording(python, tmp_path):
