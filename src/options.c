@@ -316,6 +316,21 @@ static int read_push_label(const char *arg, struct options *opts, FILE *err)
 	return 0;
 }
 
+/* A name the server takes as it is: letters, digits and '_.-'. */
+static int read_token(const char *option, const char *arg, const char **out,
+                      FILE *err)
+{
+	if (!only_of(arg, NAME_CHARS ".-")) {
+		fprintf(err,
+		        "austinc: invalid %s '%s': expected letters, digits "
+		        "and '_.-'\n",
+		        option, arg);
+		return -1;
+	}
+	*out = arg;
+	return 0;
+}
+
 /* --push and its partners. */
 static int apply_push_option(int c, const char *arg, struct options *opts,
                              FILE *err)
@@ -332,30 +347,15 @@ static int apply_push_option(int c, const char *arg, struct options *opts,
 		opts->push_url = arg;
 		return 0;
 	case OPT_APP:
-		if (!only_of(arg, NAME_CHARS ".-")) {
-			fprintf(err,
-			        "austinc: invalid --app '%s': expected "
-			        "letters, digits and '_.-'\n",
-			        arg);
-			return -1;
-		}
-		opts->push_app = arg;
-		return 0;
+		return read_token("--app", arg, &opts->push_app, err);
 	case OPT_PUSH_LABEL:
 		return read_push_label(arg, opts, err);
 	case OPT_PUSH_AUTH:
 		return read_name("--push-auth file name", arg, &opts->push_auth,
 		                 err);
 	case OPT_PUSH_TENANT:
-		if (!only_of(arg, NAME_CHARS ".-")) {
-			fprintf(err,
-			        "austinc: invalid --push-tenant '%s': "
-			        "expected letters, digits and '_.-'\n",
-			        arg);
-			return -1;
-		}
-		opts->push_tenant = arg;
-		return 0;
+		return read_token("--push-tenant", arg, &opts->push_tenant,
+		                  err);
 	default:
 		return -1;
 	}
