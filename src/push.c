@@ -87,6 +87,7 @@ struct period {
 struct pusher {
 	const struct options *o;
 	char *credentials; /* the --push-auth file's line, or NULL */
+	char *name;        /* APP{labels}, as the server files the profiles */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -212,50 +213,54 @@ static const char SAMPLE_TYPE_CONFIG[] =
         "\"memory_release\":{\"units\":\"bytes\",\"aggregation\":\"sum\","
         "\"display-name\":\"memory_release\"}}";
 
-/* "APP{host=H,k=v,...}": Pyroscope's application name and labels. */
-static void application_name(const struct options *o, char *out, size_t len)
+/* "APP{host=H,k=v,...}": Pyroscope's application name and labels, the
+ * same for every period (made once, as long as the arguments are); NULL
+ * when out of memory. */
+static char *application_name(const struct options *o)
 {
-	char host[256] = "unknown";
+	char host[256] = "unknown", *name = NULL;
+	size_t size = 0;
 	int has_host = 0;
 	for (size_t i = 0; i < o->n_push_labels; i++)
 		has_host |= strncmp(o->push_labels[i], "host=", 5) == 0;
 	gethostname(host, sizeof host - 1);
-	int n = snprintf(out, len, "%s{", o->push_app);
+	FILE *out = open_memstream(&name, &size);
+	if (!out)
+		return NULL;
+	fprintf(out, "%s{", o->push_app);
 	if (!has_host)
-		n += snprintf(out + n, len - (size_t)n, "host=%s%s", host,
-		              o->n_push_labels ? "," : "");
-	for (size_t i = 0; i < o->n_push_labels && (size_t)n < len; i++)
-		n += snprintf(out + n, len - (size_t)n, "%s%s",
-		              o->push_labels[i],
-		              i + 1 < o->n_push_labels ? "," : "");
-	if ((size_t)n < len)
-		snprintf(out + n, len - (size_t)n, "}");
+		fprintf(out, "host=%s%s", host, o->n_push_labels ? "," : "");
+	for (size_t i = 0; i < o->n_push_labels; i++)
+		fprintf(out, "%s%s", o->push_labels[i],
+		        i + 1 < o->n_push_labels ? "," : "");
+	fputc('}', out);
+	if (fclose(out) != 0) {
+		free(name);
+		return NULL;
+	}
+	return name;
 }
 
 /* The ingest URL of a period, its query escaped. */
-static char *ingest_url(CURL *curl, const struct options *o,
+static char *ingest_url(CURL *curl, const struct pusher *p,
                         const struct period *t)
 {
-	char name[2048], query[4096];
-	application_name(o, name, sizeof name);
-	char *escaped = curl_easy_escape(curl, name, 0);
+	const struct options *o = p->o;
+	char *escaped = curl_easy_escape(curl, p->name, 0);
 	if (!escaped)
 		return NULL;
 	uint64_t rate = o->interval_us ? 1000000 / o->interval_us : 0;
-	snprintf(query, sizeof query,
-	         "name=%s&from=%lld&until=%lld&format=pprof&sampleRate=%" PRIu64
-	         "&spyName=austinc",
-	         escaped, (long long)t->from, (long long)t->until,
-	         rate ? rate : 1);
-	curl_free(escaped);
 	size_t base = strlen(o->push_url);
 	while (base > 0 && o->push_url[base - 1] == '/')
 		base--;
-	size_t len = base + strlen("/ingest?") + strlen(query) + 1;
-	char *url = malloc(len);
-	if (url)
-		snprintf(url, len, "%.*s/ingest?%s", (int)base, o->push_url,
-		         query);
+	char *url = NULL;
+	if (asprintf(&url,
+	             "%.*s/ingest?name=%s&from=%lld&until=%lld&format=pprof"
+	             "&sampleRate=%" PRIu64 "&spyName=austinc",
+	             (int)base, o->push_url, escaped, (long long)t->from,
+	             (long long)t->until, rate ? rate : 1) < 0)
+		url = NULL;
+	curl_free(escaped);
 	return url;
 }
 
@@ -279,7 +284,7 @@ static int post(struct pusher *p, const struct period *t, const char *data,
                 size_t size, char *why, size_t len)
 {
 	CURL *curl = curl_easy_init();
-	char *url = curl ? ingest_url(curl, p->o, t) : NULL;
+	char *url = curl ? ingest_url(curl, p, t) : NULL;
 	curl_mime *form = curl ? curl_mime_init(curl) : NULL;
 	struct curl_slist *headers = NULL;
 	int rc = -1;
@@ -418,8 +423,16 @@ struct pusher *pusher_start(const struct options *o, char *why, size_t len)
 			return NULL;
 		}
 	}
+	p->name = application_name(o);
+	if (!p->name) {
+		snprintf(why, len, "out of memory");
+		free(p->credentials);
+		free(p);
+		return NULL;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(why, len, "--push: libcurl cannot start");
+		free(p->name);
 		free(p->credentials);
 		free(p);
 		return NULL;
@@ -431,6 +444,7 @@ struct pusher *pusher_start(const struct options *o, char *why, size_t len)
 		pthread_mutex_destroy(&p->lock);
 		pthread_cond_destroy(&p->wake);
 		curl_global_cleanup();
+		free(p->name);
 		free(p->credentials);
 		free(p);
 		return NULL;
@@ -461,6 +475,7 @@ void pusher_finish(struct pusher *p, struct push_counts *counts)
 		memset(p->credentials, 0, strlen(p->credentials));
 		free(p->credentials);
 	}
+	free(p->name);
 	free(p);
 }
 
